@@ -1,0 +1,126 @@
+"""The ``kurskgeo`` command: a click group with one module per subcommand.
+
+Errors are converted in one place (:class:`KurskgeoGroup`): a
+:class:`~kurskgeo.errors.KurskgeoError` prints one line to stderr and exits 1;
+usage errors exit 2; a traceback is shown only with ``-v``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import warnings
+from typing import Any
+
+import click
+
+from kurskgeo._version import __version__
+from kurskgeo.errors import KurskgeoError
+
+__all__ = ["cli", "main"]
+
+#: subcommand name -> module under kurskgeo.cli holding a click command of that name
+COMMANDS = {
+    "area": "area",
+    "info": "info",
+}
+
+
+def _oneline(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _showwarning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    click.echo(f"warning: {_oneline(str(message))}", err=True)
+
+
+class KurskgeoGroup(click.Group):
+    """Loads subcommands lazily (so ``area`` never imports matplotlib)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        mod = importlib.import_module(f"kurskgeo.cli.{module}")
+        return getattr(mod, cmd_name.replace("-", "_"))  # type: ignore[no-any-return]
+
+    def invoke(self, ctx: click.Context) -> Any:
+        verbosity = (ctx.params.get("verbose") or 0) - (ctx.params.get("quiet") or 0)
+        try:
+            return super().invoke(ctx)
+        except KurskgeoError as exc:
+            if verbosity > 0:
+                raise
+            click.echo(f"Error: {_oneline(str(exc))}", err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Aborted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: say so in one line unless asked for more
+            if verbosity > 0:
+                raise
+            click.echo(
+                f"Error: internal error ({type(exc).__name__}: {_oneline(str(exc))}); "
+                "run again with -v for the traceback and please report it",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+def _configure_logging(verbose: int, quiet: int) -> None:
+    level = max(logging.DEBUG, logging.WARNING - 10 * (verbose - quiet))
+    if quiet:
+        level = logging.ERROR + 10 * (quiet - 1)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("kurskgeo")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    warnings.showwarning = _showwarning
+    if quiet >= 2:
+        warnings.simplefilter("ignore")
+
+
+def _show_versions(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from kurskgeo._show_versions import show_versions
+
+    click.echo(show_versions())
+    ctx.exit(0)
+
+
+@click.group(cls=KurskgeoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kurskgeo")
+@click.option(
+    "--show-versions",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_versions,
+    help="Print versions of kurskgeo, its dependencies, GEOS and PROJ, and exit.",
+)
+@click.option("-v", "--verbose", count=True, help="More output on stderr (-v: tracebacks, -vv: debug).")
+@click.option("-q", "--quiet", count=True, help="Less output on stderr (-qq: no warnings).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
+    """Check territorial-control claims against the geometry of map snapshots.
+
+    Areas are measured in an equal-area projection with a geodesic
+    cross-check. Results go to stdout, warnings and progress to stderr.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    ctx.obj["quiet"] = quiet
+    _configure_logging(verbose, quiet)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the ``kurskgeo`` script and ``python -m kurskgeo``."""
+    return cli.main(args=argv, prog_name="kurskgeo")

@@ -1,0 +1,61 @@
+"""``kurskgeo area``: measure snapshots in km² and mi²."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from kurskgeo.cli import options
+
+COLUMNS = ("path", "date", "zone", "n_features", "area_km2", "area_mi2", "geodesic_km2")
+
+
+@click.command(short_help="Measure the area of snapshots in km² and mi².")
+@options.paths_argument
+@options.zone_option
+@options.region_option
+@options.crs_option
+@options.on_duplicate_option
+@options.format_option()
+@options.output_option
+@options.overwrite_option
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: for long series).")
+def area(
+    paths: tuple[str, ...],
+    zone: tuple[str, ...],
+    region: str | None,
+    crs: Any,
+    on_duplicate: str,
+    fmt: str,
+    output: str | None,
+    overwrite: bool,
+    progress: bool | None,
+) -> None:
+    """Measure the area of each snapshot: the union of its polygons (of --zone).
+
+    PATH may be a file, a folder or a glob; a multi-date file gives one row
+    per date. Areas are computed in an equal-area CRS and cross-checked
+    against the WGS84 geodesic area.
+
+    \b
+    $ kurskgeo area geodata/snapshots/kursk_2025-01-17.geojson --zone ukrainian-held
+    $ kurskgeo area raw/*.geojson --zone liberated \\
+          --region boundaries/kursk_oblast.geojson --format json
+    """
+    from kurskgeo._progress import progress as progress_bar
+    from kurskgeo.area import measure
+    from kurskgeo.io import read_snapshots
+
+    snapshots = read_snapshots(
+        paths, on_duplicate=on_duplicate, require_date=False, progress=progress
+    )
+    zones = options.zones_or_none(zone)
+    rows = []
+    for snap in progress_bar(snapshots, progress, "measuring", unit="snapshot"):
+        m = measure(snap, zone=zones, region=region, crs=crs)
+        row = m.to_dict()
+        row["label"] = m.label
+        rows.append(row)
+    text = options.render(rows, COLUMNS, fmt)
+    options.emit(text, output, overwrite=overwrite)

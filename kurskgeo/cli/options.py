@@ -1,0 +1,183 @@
+"""Options shared by several subcommands, and the output helpers they use."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kurskgeo.errors import KurskgeoError
+
+_DATASET = re.compile(r"^[a-z][a-z0-9-]*:")
+
+
+def resolve_input(value: str) -> str:
+    """Return a local path for `value`: a path as given, or a fetched dataset.
+
+    ``NAME:SPEC`` values that are not existing paths (for example
+    ``deepstate:2025-01-17`` or ``boundary:kursk-oblast``) are fetched through
+    :mod:`kurskgeo.datasets` into the cache.
+    """
+    if _DATASET.match(value) and not os.path.exists(value):
+        from kurskgeo import datasets
+
+        return os.fspath(datasets.fetch_spec(value))
+    return value
+
+
+def _resolve_many(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return tuple(resolve_input(v) for v in value)
+    return resolve_input(value)
+
+
+def _crs(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None or value.lower() == "auto":
+        return "auto"
+    from kurskgeo.crs import check_equal_area
+
+    try:
+        return check_equal_area(value)
+    except KurskgeoError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+paths_argument = click.argument(
+    "paths", nargs=-1, required=True, metavar="PATH...", callback=_resolve_many
+)
+zone_option = click.option(
+    "--zone",
+    "zone",
+    multiple=True,
+    metavar="NAME",
+    help="Measure only this zone (repeatable: the union of the zones). Default: all polygons.",
+)
+region_option = click.option(
+    "--region",
+    metavar="FILE",
+    callback=_resolve_many,
+    help="Clip to the polygons of this file (e.g. a Kursk Oblast boundary).",
+)
+crs_option = click.option(
+    "--crs",
+    default="auto",
+    show_default=True,
+    callback=_crs,
+    metavar="auto|CRS",
+    help="Equal-area CRS to measure in: 'auto' (LAEA centred on the data) or e.g. EPSG:6933.",
+)
+on_duplicate_option = click.option(
+    "--on-duplicate",
+    type=click.Choice(["error", "first", "last"]),
+    default="error",
+    show_default=True,
+    help="Two snapshots of the same date: refuse, or keep the first/last in path order.",
+)
+
+
+def format_option(choices: Sequence[str] = ("table", "csv", "json")) -> Callable[[Any], Any]:
+    """A ``--format`` option with the given choices, the first being the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help="Output format on stdout.",
+    )
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file (atomically) instead of stdout.",
+)
+overwrite_option = click.option(
+    "--overwrite", is_flag=True, help="Replace an existing output file."
+)
+
+
+def zones_or_none(zone: Sequence[str]) -> list[str] | None:
+    """Turn a repeated ``--zone`` option into the API's ``zone`` argument."""
+    return list(zone) or None
+
+
+def _cell(value: Any, digits: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, digits: int = 2) -> str:
+    """Aligned plain-text table: numbers right-aligned, text left-aligned."""
+    cells = [[_cell(r.get(c), digits) for c in columns] for r in rows]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    numeric = [
+        all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows) for c in columns
+    ]
+
+    def line(values: Iterable[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
+        ).rstrip()
+
+    out = [line(columns), line("-" * w for w in widths)]
+    out.extend(line(row) for row in cells)
+    return "\n".join(out)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def render(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *, digits: int = 2) -> str:
+    """Render rows as ``table``, ``csv`` or ``json`` (JSON keeps every key)."""
+    if fmt == "json":
+        return json.dumps(
+            [{k: _jsonable(v) for k, v in r.items()} for r in rows], indent=2, ensure_ascii=False
+        )
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({c: _jsonable(r.get(c)) for c in columns})
+        return buf.getvalue().rstrip("\n")
+    return render_table(rows, columns, digits=digits)
+
+
+def emit(text: str, output: str | None, *, overwrite: bool = False) -> None:
+    """Print `text` to stdout, or write it atomically to `output`."""
+    if output is None or output == "-":
+        click.echo(text)
+        return
+    from kurskgeo.io import atomic_write
+
+    with atomic_write(output, "w", overwrite=overwrite) as fh:
+        fh.write(text + "\n")
+    click.echo(f"wrote {output}", err=True)

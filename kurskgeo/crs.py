@@ -1,0 +1,210 @@
+"""Choosing and checking the equal-area CRS that every area is measured in.
+
+kurskgeo never measures area in degrees, nor in a conformal projection such as
+Web Mercator or UTM. Coordinates are kept in longitude/latitude (OGC:CRS84) and
+projected, at the moment of measuring, to an equal-area CRS chosen here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from pyproj import CRS
+from pyproj.exceptions import CRSError as _ProjCRSError
+
+from kurskgeo.errors import CRSError
+
+__all__ = [
+    "EQUAL_AREA_METHODS",
+    "LONLAT",
+    "as_crs",
+    "check_equal_area",
+    "equal_area_crs",
+    "is_equal_area",
+]
+
+#: The CRS of every snapshot geometry inside kurskgeo: WGS84 longitude/latitude.
+LONLAT = CRS.from_user_input("OGC:CRS84")
+
+#: Projection methods (as named by PROJ) that preserve area on the ellipsoid.
+EQUAL_AREA_METHODS = frozenset(
+    {
+        "Lambert Azimuthal Equal Area",
+        "Albers Equal Area",
+        "Lambert Cylindrical Equal Area",
+        "Mollweide",
+        "Equal Earth",
+        "Sinusoidal",
+        "Eckert IV",
+        "Eckert VI",
+        "Interrupted Goode Homolosine",
+        "Goode Homolosine",
+        "Bonne",
+        "Hammer Aitoff",
+    }
+)
+
+_ALTERNATIVE = (
+    "use crs='auto' (a Lambert azimuthal equal-area CRS centred on the data), "
+    "or name an equal-area CRS such as EPSG:6933, EPSG:3035 or ESRI:54009"
+)
+
+
+def as_crs(crs: Any) -> CRS:
+    """Normalise anything :meth:`pyproj.CRS.from_user_input` accepts.
+
+    Raises
+    ------
+    CRSError
+        If the input does not name a CRS PROJ knows.
+
+    Examples
+    --------
+    >>> as_crs("EPSG:3035").name
+    'ETRS89-extended / LAEA Europe'
+    """
+    if isinstance(crs, CRS):
+        return crs
+    try:
+        return CRS.from_user_input(crs)
+    except (_ProjCRSError, TypeError, ValueError) as exc:
+        raise CRSError(
+            f"{crs!r} is not a CRS that PROJ knows ({exc}); "
+            "give an EPSG code such as 'EPSG:3035', a PROJ string or WKT"
+        ) from None
+
+
+def _method(crs: CRS) -> str | None:
+    op = crs.coordinate_operation
+    return op.method_name if op is not None else None
+
+
+def is_equal_area(crs: Any) -> bool:
+    """Return True if `crs` is a projected CRS that preserves area.
+
+    Spherical variants (such as EPSG:3410) are not counted as equal-area: they
+    preserve area on a sphere, not on the WGS84 ellipsoid.
+
+    Examples
+    --------
+    >>> is_equal_area("EPSG:6933"), is_equal_area("EPSG:3857")
+    (True, False)
+    """
+    crs = as_crs(crs)
+    if not crs.is_projected:
+        return False
+    method = _method(crs)
+    return method in EQUAL_AREA_METHODS
+
+
+def check_equal_area(crs: Any) -> CRS:
+    """Return `crs` as a :class:`pyproj.CRS` if it is fit to measure area in.
+
+    Raises
+    ------
+    CRSError
+        For a geographic CRS (areas would be in square degrees), Web Mercator
+        (areas about 2.6 times too large at 51° N), any other conformal or
+        equidistant projection, and spherical equal-area variants. The
+        message names an equal-area alternative.
+    """
+    crs = as_crs(crs)
+    name = crs.name
+    if crs.is_geographic:
+        raise CRSError(
+            f"{name} is a geographic CRS: an area in it would be in square "
+            f"degrees, which have no fixed size; {_ALTERNATIVE}"
+        )
+    method = _method(crs) or "unknown method"
+    if "Mercator" in method and "Transverse" not in method:
+        raise CRSError(
+            f"{name} ({method}) is conformal, not equal-area: at 51° N its areas "
+            f"are about 2.6 times too large; {_ALTERNATIVE}"
+        )
+    if not crs.is_projected or method not in EQUAL_AREA_METHODS:
+        why = (
+            "it preserves area on a sphere, not on the WGS84 ellipsoid"
+            if "Spherical" in method
+            else "it does not preserve area"
+        )
+        raise CRSError(f"{name} ({method}) cannot be used for areas: {why}; {_ALTERNATIVE}")
+    return crs
+
+
+def laea(lon_0: float, lat_0: float) -> CRS:
+    """Lambert azimuthal equal-area CRS on WGS84 centred at (`lon_0`, `lat_0`)."""
+    return CRS.from_proj4(
+        f"+proj=laea +lat_0={lat_0:.2f} +lon_0={lon_0:.2f} "
+        "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs"
+    )
+
+
+def equal_area_crs(data: Any = None, *, crs: Any = "auto") -> CRS:
+    """Choose the equal-area CRS in which areas of `data` are measured.
+
+    With ``crs="auto"`` (the default) this is a Lambert azimuthal equal-area
+    projection on the WGS84 ellipsoid centred on the bounding box of `data`,
+    rounded to 0.01° so that snapshots of the same area share one CRS.
+    LAEA is exact for area everywhere; centring it on the data keeps shapes
+    (and so the straight projected edges between densified vertices) close to
+    their geodesic originals, which is what makes projected and geodesic areas
+    agree to better than 1e-6. Any other equal-area CRS gives the same km² once
+    long edges are densified, so a user-named one is accepted after
+    :func:`check_equal_area`.
+
+    Parameters
+    ----------
+    data : GeoDataFrame, GeoSeries, shapely geometry, sequence of them, or None
+        Longitude/latitude data to centre on. Needed only for ``crs="auto"``.
+    crs : "auto" or anything pyproj accepts
+        A CRS the user names instead of the automatic choice.
+
+    Returns
+    -------
+    pyproj.CRS
+
+    Raises
+    ------
+    CRSError
+        If a named `crs` is not equal-area, or ``"auto"`` is asked without data.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> equal_area_crs(box(34, 51, 36, 52)).srs
+    '+proj=laea +lat_0=51.50 +lon_0=35.00 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs'
+    >>> equal_area_crs(crs="EPSG:3857")
+    Traceback (most recent call last):
+    ...
+    kurskgeo.errors.CRSError: WGS 84 / Pseudo-Mercator (Popular Visualisation Pseudo Mercator) is conformal, ...
+    """
+    if crs is None or (isinstance(crs, str) and crs.lower() == "auto"):
+        if data is None:
+            raise CRSError("crs='auto' needs data to centre the projection on")
+        minx, miny, maxx, maxy = _bounds(data)
+        if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+            raise CRSError("cannot centre an equal-area CRS on empty data")
+        return laea(round((minx + maxx) / 2, 2), round((miny + maxy) / 2, 2))
+    return check_equal_area(crs)
+
+
+def _bounds(data: Any) -> tuple[float, float, float, float]:
+    import shapely
+
+    if hasattr(data, "total_bounds"):
+        b = data.total_bounds
+    elif isinstance(data, (list, tuple)):
+        bs = np.array([_bounds(d) for d in data], dtype=float)
+        if len(bs) == 0:
+            return (math.nan,) * 4  # type: ignore[return-value]
+        b = (
+            np.nanmin(bs[:, 0]),
+            np.nanmin(bs[:, 1]),
+            np.nanmax(bs[:, 2]),
+            np.nanmax(bs[:, 3]),
+        )
+    else:
+        b = shapely.total_bounds(data)
+    return float(b[0]), float(b[1]), float(b[2]), float(b[3])
