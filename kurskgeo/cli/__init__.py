@@ -8,6 +8,7 @@ usage errors exit 2; a traceback is shown only with ``-v``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import sys
 import warnings
@@ -23,8 +24,19 @@ __all__ = ["cli", "main"]
 #: subcommand name -> module under kurskgeo.cli holding a click command of that name
 COMMANDS = {
     "area": "area",
+    "check": "check",
+    "timeline": "timeline",
+    "diff": "diff",
+    "map": "map",
+    "chart": "chart",
+    "fetch": "fetch",
+    "report": "report",
     "info": "info",
 }
+
+
+def _available(name: str) -> bool:
+    return importlib.util.find_spec(f"kurskgeo.cli.{COMMANDS[name]}") is not None
 
 
 def _oneline(text: str) -> str:
@@ -39,11 +51,11 @@ class KurskgeoGroup(click.Group):
     """Loads subcommands lazily (so ``area`` never imports matplotlib)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return [name for name in COMMANDS if _available(name)]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = COMMANDS.get(cmd_name)
-        if module is None:
+        if module is None or not _available(cmd_name):
             return None
         mod = importlib.import_module(f"kurskgeo.cli.{module}")
         return getattr(mod, cmd_name.replace("-", "_"))  # type: ignore[no-any-return]
