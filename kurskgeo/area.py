@@ -31,7 +31,14 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.crs import LONLAT, equal_area_crs
+from kurskgeo.crs import (
+    LONLAT,
+    authalic_latitude,
+    authalic_radius,
+    equal_area_crs,
+    geodetic_latitude,
+    is_spherical_only,
+)
 from kurskgeo.errors import GeodesicMismatchWarning, SnapshotError
 
 __all__ = [
@@ -65,6 +72,18 @@ _KM_PER_DEG = 111.32
 @lru_cache(maxsize=64)
 def _transformer(src: CRS, dst: CRS) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
+
+
+@lru_cache(maxsize=16)
+def _on_authalic_sphere(crs: CRS) -> CRS:
+    """The same projection on the authalic sphere (for spherical-only methods)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        params = crs.to_dict()
+    for key in ("datum", "ellps", "a", "b", "rf", "f", "R", "towgs84", "nadgrids"):
+        params.pop(key, None)
+    params["R"] = authalic_radius()
+    return CRS.from_dict(params)
 
 
 def _as_array(geoms: Any) -> np.ndarray:
@@ -128,7 +147,8 @@ def densify_geodesic(geoms: Any, max_segment_km: float = MAX_SEGMENT_KM) -> np.n
     True
     """
     arr = _as_array(geoms)
-    rings = shapely.get_rings(arr)
+    parts, part_owner = shapely.get_parts(arr, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
     if len(coords) < 2:
         return arr
@@ -142,24 +162,11 @@ def densify_geodesic(geoms: Any, max_segment_km: float = MAX_SEGMENT_KM) -> np.n
     long_edge = same & (approx_km > 0.9 * max_segment_km)
     if not long_edge.any():
         return arr
-    long_rings = np.unique(ring_idx[1:][long_edge])
-    owner = _ring_owner(arr)
-    dirty = np.unique(owner[long_rings])
+    dirty = np.unique(part_owner[ring_part[ring_idx[1:][long_edge]]])
     out = arr.copy()
     for gi in dirty:
         out[gi] = _densify_one(arr[gi], max_segment_km)
     return out
-
-
-def _ring_owner(arr: np.ndarray) -> np.ndarray:
-    counts = []
-    for g in arr:
-        if g is None or g.is_empty:
-            counts.append(0)
-            continue
-        parts = getattr(g, "geoms", [g])
-        counts.append(sum(1 + len(p.interiors) for p in parts))
-    return np.repeat(np.arange(len(arr)), counts)
 
 
 def _densify_ring(coords: np.ndarray, max_km: float) -> np.ndarray:
@@ -187,11 +194,28 @@ def _densify_one(geom: BaseGeometry, max_km: float) -> BaseGeometry:
 
 
 def _project(arr: np.ndarray, src: CRS, dst: CRS) -> np.ndarray:
-    tr = _transformer(src, dst)
+    if dst.is_projected and is_spherical_only(dst) and src.equals(LONLAT):
+        sphere = _on_authalic_sphere(dst)
+        tr = _transformer(CRS.from_dict({"proj": "longlat", "R": authalic_radius()}), sphere)
 
-    def fn(xy: np.ndarray) -> np.ndarray:
-        x, y = tr.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
+        def fn(xy: np.ndarray) -> np.ndarray:
+            x, y = tr.transform(xy[:, 0], authalic_latitude(xy[:, 1]))
+            return np.column_stack([x, y])
+
+    elif src.is_projected and is_spherical_only(src) and dst.equals(LONLAT):
+        sphere = _on_authalic_sphere(src)
+        tr = _transformer(sphere, CRS.from_dict({"proj": "longlat", "R": authalic_radius()}))
+
+        def fn(xy: np.ndarray) -> np.ndarray:
+            lon, beta = tr.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([lon, geodetic_latitude(beta)])
+
+    else:
+        tr = _transformer(src, dst)
+
+        def fn(xy: np.ndarray) -> np.ndarray:
+            x, y = tr.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
 
     return shapely.transform(arr, fn)
 

@@ -42,9 +42,20 @@ EQUAL_AREA_METHODS = frozenset(
         "Interrupted Goode Homolosine",
         "Goode Homolosine",
         "Bonne",
-        "Hammer Aitoff",
     }
 )
+
+#: Equal-area methods that PROJ implements on the sphere only. On the WGS84
+#: ellipsoid kurskgeo applies them to authalic latitudes on the authalic sphere,
+#: which makes them exactly equal-area (areas would otherwise be ~0.15% low).
+SPHERICAL_ONLY_METHODS = frozenset(
+    {"Mollweide", "Eckert IV", "Eckert VI", "Interrupted Goode Homolosine", "Goode Homolosine"}
+)
+
+_WGS84_A = 6378137.0
+_WGS84_F = 1 / 298.257223563
+_E2 = _WGS84_F * (2 - _WGS84_F)
+_E = math.sqrt(_E2)
 
 _ALTERNATIVE = (
     "use crs='auto' (a Lambert azimuthal equal-area CRS centred on the data), "
@@ -130,7 +141,55 @@ def check_equal_area(crs: Any) -> CRS:
             else "it does not preserve area"
         )
         raise CRSError(f"{name} ({method}) cannot be used for areas: {why}; {_ALTERNATIVE}")
+    ell = crs.ellipsoid
+    if ell is not None and (
+        abs(ell.semi_major_metre - _WGS84_A) > 1.0
+        or abs(ell.inverse_flattening - 1 / _WGS84_F) > 1e-3
+    ):
+        raise CRSError(
+            f"{name} is based on the {ell.name} ellipsoid, so its areas are measured on "
+            f"that ellipsoid, not on WGS84 (off by up to 1e-4); {_ALTERNATIVE}"
+        )
     return crs
+
+
+def _q(sin_phi: np.ndarray) -> np.ndarray:
+    e, s = _E, sin_phi
+    return (1 - _E2) * (s / (1 - _E2 * s * s) - np.log((1 - e * s) / (1 + e * s)) / (2 * e))
+
+
+def authalic_latitude(lat: np.ndarray) -> np.ndarray:
+    """Authalic latitude (degrees) of geodetic latitudes on WGS84.
+
+    The authalic sphere of radius :func:`authalic_radius` with authalic
+    latitudes preserves every area of the ellipsoid.
+    """
+    qp = _q(np.array(1.0))
+    ratio = np.clip(_q(np.sin(np.radians(lat))) / qp, -1.0, 1.0)
+    return np.degrees(np.arcsin(ratio))
+
+
+def geodetic_latitude(beta: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`authalic_latitude` (series to e⁶, error below 1e-9°)."""
+    b = np.radians(beta)
+    e2, e4, e6 = _E2, _E2**2, _E2**3
+    phi = (
+        b
+        + (e2 / 3 + 31 * e4 / 180 + 517 * e6 / 5040) * np.sin(2 * b)
+        + (23 * e4 / 360 + 251 * e6 / 3780) * np.sin(4 * b)
+        + (761 * e6 / 45360) * np.sin(6 * b)
+    )
+    return np.degrees(phi)
+
+
+def authalic_radius() -> float:
+    """Radius (m) of the sphere with the same surface area as WGS84."""
+    return float(_WGS84_A * math.sqrt(_q(np.array(1.0)) / 2))
+
+
+def is_spherical_only(crs: CRS) -> bool:
+    """True for equal-area methods PROJ computes on the sphere (see module docs)."""
+    return _method(crs) in SPHERICAL_ONLY_METHODS
 
 
 def laea(lon_0: float, lat_0: float) -> CRS:

@@ -1,0 +1,67 @@
+"""Geometries and GeoJSON writers shared by the tests (after shapely's tests/common.py)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pyproj import Geod
+
+WGS84 = Geod(ellps="WGS84")
+A = 6378137.0
+F = 1 / 298.257223563
+B = A * (1 - F)
+E = math.sqrt(F * (2 - F))
+
+
+def quadrangle_area_km2(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Closed-form area of the WGS84 quadrangle between two parallels and two meridians."""
+
+    def q(phi_deg: float) -> float:
+        s = math.sin(math.radians(phi_deg))
+        return s / (1 - E**2 * s**2) + math.log((1 + E * s) / (1 - E * s)) / (2 * E)
+
+    return B**2 / 2 * math.radians(lon2 - lon1) * (q(lat2) - q(lat1)) / 1e6
+
+
+def quadrangle_ring(lon1: float, lat1: float, lon2: float, lat2: float, step: float = 0.002) -> list[list[float]]:
+    """A counter-clockwise ring following the parallels (densely) and meridians."""
+    lons = np.arange(lon1, lon2, step).tolist() + [lon2]
+    ring = [[x, lat1] for x in lons] + [[x, lat2] for x in reversed(lons)]
+    ring.append(ring[0])
+    return ring
+
+
+def geodesic_circle(lon: float, lat: float, radius_m: float, n: int = 720) -> list[list[float]]:
+    """A ring of points at a geodesic distance from a centre (counter-clockwise)."""
+    az = np.linspace(0, -360, n, endpoint=False)
+    x, y, _ = WGS84.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, radius_m))
+    ring = np.column_stack([x, y]).tolist()
+    ring.append(ring[0])
+    return ring
+
+
+def feature(geometry: dict[str, Any] | None, **properties: Any) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def polygon(*rings: list[list[float]]) -> dict[str, Any]:
+    return {"type": "Polygon", "coordinates": [list(r) for r in rings]}
+
+
+def collection(*features: dict[str, Any], **members: Any) -> dict[str, Any]:
+    return {"type": "FeatureCollection", **members, "features": list(features)}
+
+
+def write_geojson(path: Path, doc: Any, *, gz: bool = False) -> Path:
+    data = json.dumps(doc).encode()
+    path.write_bytes(gzip.compress(data) if gz else data)
+    return path
+
+
+def box_ring(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
