@@ -349,8 +349,13 @@ def read_snapshot(
     fmt = sources.detect_format(doc, path) if isinstance(doc, dict) else "generic"
     declared = _declared_crs(doc, path) if isinstance(doc, dict) else None
     features, plog = _geojson.parse_features(doc, path)
+    if not features:
+        raise SnapshotError(
+            f"{path}: no polygon in the file (found {_describe(plog)}); "
+            "a control-zone snapshot needs Polygon or MultiPolygon features"
+        )
     notes: list[str] = []
-    stacklevel = 3
+    stacklevel = 2
 
     if plog.null_geometry:
         msg = (
@@ -375,11 +380,6 @@ def read_snapshot(
         msg = f"{path}: closed unclosed rings in feature(s) {_short(sorted(set(plog.closed_rings)))}"
         notes.append(msg)
         warnings.warn(msg, RepairWarning, stacklevel=stacklevel)
-    if not features:
-        raise SnapshotError(
-            f"{path}: no polygon in the file (found {_describe(plog)}); "
-            "a control-zone snapshot needs Polygon or MultiPolygon features"
-        )
 
     geoms = np.array([f.geometry for f in features], dtype=object)
     src_crs = declared if declared is not None else (as_crs(crs) if crs is not None else LONLAT)

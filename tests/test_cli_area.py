@@ -1,0 +1,143 @@
+"""The ``kurskgeo`` group and ``kurskgeo area``: output formats, exit codes, messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from shapely.geometry import Polygon
+
+from kurskgeo.area import geodesic_area_km2
+from kurskgeo.cli import cli
+from tests.common import box_ring, collection, feature, polygon, write_geojson
+
+SQUARE = box_ring(35.0, 51.0, 35.2, 51.2)
+
+
+@pytest.fixture
+def two_files(tmp_path):
+    a = write_geojson(tmp_path / "2025-01-01.geojson", collection(feature(polygon(SQUARE), zone="liberated")))
+    b = write_geojson(
+        tmp_path / "2025-01-02.geojson",
+        collection(
+            feature(polygon(SQUARE), zone="liberated"),
+            feature(polygon(box_ring(36, 51, 36.1, 51.1)), zone="contested"),
+        ),
+    )
+    return a, b
+
+
+def test_json_output_has_the_documented_keys(runner, two_files):
+    result = runner.invoke(cli, ["area", *map(str, two_files), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2
+    for key in ("path", "date", "label", "n_features", "area_km2", "area_mi2", "geodesic_km2"):
+        assert key in rows[0]
+    assert rows[0]["date"] == "2025-01-01"
+    assert rows[0]["area_km2"] == pytest.approx(geodesic_area_km2(Polygon(SQUARE)), rel=1e-6)
+    assert rows[1]["n_features"] == 2
+
+
+def test_zone_option_and_csv(runner, two_files):
+    result = runner.invoke(cli, ["area", str(two_files[1]), "--zone", "contested", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0]["zone"] == "contested"
+    assert float(rows[0]["area_km2"]) == pytest.approx(
+        geodesic_area_km2(Polygon(box_ring(36, 51, 36.1, 51.1))), rel=1e-6
+    )
+
+
+def test_table_output(runner, two_files):
+    result = runner.invoke(cli, ["area", str(two_files[0].parent)])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["path", "date", "zone"]
+    assert len(lines) == 4
+
+
+def test_bad_input_exits_1_with_one_line(runner, tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{ not json")
+    result = runner.invoke(cli, ["area", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: ") and "not valid JSON" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_traceback_only_with_verbose(runner, tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("")
+    result = runner.invoke(cli, ["-v", "area", str(bad)])
+    assert result.exit_code == 1
+    assert result.exception is not None
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["area"], "Missing argument"),
+        (["area", "x.geojson", "--format", "xml"], "Invalid value for '--format'"),
+        (["area", "x.geojson", "--crs", "EPSG:3857"], "2.6 times too large"),
+        (["nope"], "No such command"),
+    ],
+)
+def test_usage_errors_exit_2(runner, args, match):
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert match in result.stderr
+
+
+def test_region_and_output_file(runner, two_files, tmp_path):
+    region = write_geojson(tmp_path / "region.json", collection(feature(polygon(box_ring(35.1, 50, 40, 52)))))
+    out = tmp_path / "areas.json"
+    args = ["area", str(two_files[0]), "--region", str(region), "--format", "json", "-o", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text())
+    assert rows[0]["area_km2"] == pytest.approx(
+        geodesic_area_km2(Polygon(box_ring(35.1, 51.0, 35.2, 51.2))), rel=1e-4
+    )
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 1 and "--overwrite" in again.stderr
+    assert runner.invoke(cli, [*args, "--overwrite"]).exit_code == 0
+
+
+def test_version_and_show_versions(runner):
+    assert runner.invoke(cli, ["--version"]).stdout.startswith("kurskgeo, version ")
+    out = runner.invoke(cli, ["--show-versions"]).stdout
+    assert "GEOS" in out and "PROJ" in out and "shapely" in out
+
+
+def test_info(runner, two_files):
+    result = runner.invoke(cli, ["info", str(two_files[1])])
+    assert result.exit_code == 0
+    info = json.loads(result.stdout)
+    assert info["zones"] == {"contested": 1, "liberated": 1}
+    assert runner.invoke(cli, ["info", str(two_files[1]), "--count"]).stdout.strip() == "2"
+
+
+@pytest.mark.parametrize("launcher", [["-m", "kurskgeo"], ["-c", "from kurskgeo.cli import main; main()"]])
+def test_python_m_and_script(two_files, launcher):
+    proc = subprocess.run(
+        [sys.executable, *launcher, "area", str(two_files[0]), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["date"] == "2025-01-01"
+
+
+def test_installed_script(two_files):
+    import shutil
+
+    exe = shutil.which("kurskgeo", path=str(__import__("pathlib").Path(sys.executable).parent))
+    assert exe, "the kurskgeo script is not installed next to this python"
+    proc = subprocess.run([exe, "area", str(two_files[0]), "--format", "csv"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("path,date,zone")
