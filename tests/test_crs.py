@@ -54,5 +54,5 @@ def test_authalic_latitude_round_trip_and_ends():
     lat = np.linspace(-90, 90, 721)
     beta = authalic_latitude(lat)
     assert beta[0] == pytest.approx(-90) and beta[-1] == pytest.approx(90)
-    assert np.abs(beta) <= np.abs(lat) + 1e-12  # authalic latitudes lie nearer the equator
+    assert (np.abs(beta) <= np.abs(lat) + 1e-12).all()  # authalic latitudes lie nearer the equator
     assert geodetic_latitude(beta) == pytest.approx(lat, abs=1e-8)
