@@ -53,6 +53,7 @@ from kurskgeo.crs import LONLAT, as_crs
 from kurskgeo.errors import (
     AssumedCRSWarning,
     CRSError,
+    KurskgeoWarning,
     OutputError,
     OutputExistsError,
     RepairWarning,
@@ -414,6 +415,11 @@ def read_snapshot(
     default_source = source or (doc_source if isinstance(doc_source, str) else None) or sources.SOURCE_NAMES.get(fmt, "") or "unknown"
 
     rows = []
+    dropped = sources.DROPPED_PROPERTIES.get(fmt, ())
+    kept_props = [f.properties for f, ok in zip(features, keep, strict=True) if ok]
+    for msg in sources.zone_notes(fmt, kept_props, zone_rules=zone_rules):
+        notes.append(f"{path}: {msg}")
+        warnings.warn(f"{path}: {msg}", KurskgeoWarning, stacklevel=stacklevel)
     for f, ok in zip(features, keep, strict=True):
         if not ok:
             continue
@@ -430,7 +436,7 @@ def read_snapshot(
             "zone": extra.pop("zone"),
         }
         for key, value in props.items():
-            if key not in row and key not in extra:
+            if key not in row and key not in extra and key not in dropped:
                 row[key] = value
         row.update(extra)
         rows.append(row)
