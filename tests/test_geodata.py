@@ -1,0 +1,242 @@
+"""The embedded data in geodata/: places, approximate snapshots, and their build script."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import shapely
+from pyproj import Geod
+from shapely.geometry import shape
+
+ROOT = Path(__file__).resolve().parents[1]
+GEODATA = ROOT / "geodata"
+SNAPSHOTS = sorted((GEODATA / "snapshots").glob("kursk_*.geojson"))
+GEOD = Geod(ellps="WGS84")
+
+RU_PLACES = {
+    "Kursk",
+    "Sudzha",
+    "Korenevo",
+    "Lgov",
+    "Rylsk",
+    "Glushkovo",
+    "Tetkino",
+    "Bolshoe Soldatskoe",
+    "Belaya",
+    "Oleshnya",
+    "Gornal",
+    "Plekhovo",
+    "Malaya Loknya",
+    "Martynovka",
+    "Sverdlikovo",
+    "Kurchatov",
+    "Lyubimovka",
+    "Makhnovka",
+    "Guevo",
+    "Pogrebki",
+    "Nikolayevo-Daryino",
+}
+UA_PLACES = {
+    "Sumy",
+    "Yunakivka",
+    "Khotin",
+    "Krasnopillia",
+    "Myropillia",
+    "Velyka Pysarivka",
+}
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _places() -> dict[str, dict]:
+    return {
+        f["properties"]["name"]: f
+        for f in _load(GEODATA / "places.geojson")["features"]
+    }
+
+
+def _geodesic_km2(geom) -> float:
+    total = 0.0
+    for part in shapely.get_parts(geom):
+        area, _ = GEOD.geometry_area_perimeter(
+            shapely.geometry.polygon.orient(part, 1.0)
+        )
+        total += area
+    return total / 1e6
+
+
+def test_places_schema_and_names():
+    places = _places()
+    assert set(places) == RU_PLACES | UA_PLACES
+    for name, feat in places.items():
+        props = feat["properties"]
+        assert feat["geometry"]["type"] == "Point"
+        assert props["country"] == ("RU" if name in RU_PLACES else "UA")
+        assert props["kind"] in {"city", "town", "village"}
+        assert props["name_local"]
+        lon, lat = feat["geometry"]["coordinates"]
+        assert 33.5 < lon < 37.0
+        assert 50.0 < lat < 52.0
+
+
+@pytest.mark.realdata
+def test_places_lie_in_their_oblast(shared_data):
+    """Independent check: every Russian place inside Kursk Oblast (OSM), every
+    Ukrainian one inside Sumy Oblast (OCHA)."""
+    import geopandas as gpd
+
+    kursk = gpd.read_file(
+        shared_data / "boundaries" / "kursk_oblast.geojson"
+    ).union_all()
+    sumy = gpd.read_file(
+        shared_data / "context" / "sumy_oblast_ocha.geojson"
+    ).union_all()
+    outside = [
+        name
+        for name, feat in _places().items()
+        if not (kursk if name in RU_PLACES else sumy).contains(shape(feat["geometry"]))
+    ]
+    assert outside == []
+
+
+# The district each Russian settlement belongs to (general knowledge, independent
+# of the coordinates).
+DISTRICT = {
+    "Sudzha": "Суджанский",
+    "Oleshnya": "Суджанский",
+    "Gornal": "Суджанский",
+    "Plekhovo": "Суджанский",
+    "Malaya Loknya": "Суджанский",
+    "Martynovka": "Суджанский",
+    "Sverdlikovo": "Суджанский",
+    "Makhnovka": "Суджанский",
+    "Guevo": "Суджанский",
+    "Pogrebki": "Суджанский",
+    "Nikolayevo-Daryino": "Суджанский",
+    "Korenevo": "Кореневский",
+    "Lyubimovka": "Кореневский",
+    "Glushkovo": "Глушковский",
+    "Tetkino": "Глушковский",
+    "Belaya": "Беловский",
+    "Bolshoe Soldatskoe": "Большесолдатский",
+    "Rylsk": "Рыльский",
+    "Lgov": "Льговский",
+    "Kurchatov": "Курчатовский",
+    "Kursk": "Курск",
+}
+
+
+@pytest.mark.realdata
+def test_places_lie_in_their_district(shared_data):
+    """Each Russian settlement lies in (or within 3 km of) its OSM district polygon."""
+    import geopandas as gpd
+
+    districts = gpd.read_file(
+        shared_data / "boundaries" / "kursk_oblast_districts_osm.geojson"
+    )
+    places = _places()
+    wrong = []
+    for place, district in DISTRICT.items():
+        rows = districts[districts["district"].str.startswith(district)]
+        assert not rows.empty, district
+        point = shape(places[place]["geometry"])
+        if rows.union_all().distance(point) > 0.03:  # degrees, about 3 km
+            wrong.append(place)
+    assert wrong == []
+
+
+def test_snapshot_files_and_metadata():
+    dates = [p.stem.removeprefix("kursk_") for p in SNAPSHOTS]
+    assert len(SNAPSHOTS) >= 4
+    for needed in ("2024-08-27", "2025-01-17", "2025-03-15"):
+        assert needed in dates
+    for path in SNAPSHOTS:
+        doc = _load(path)
+        assert doc["type"] == "FeatureCollection"
+        assert doc["date"] == path.stem.removeprefix("kursk_")
+        assert doc["approximate"] is True
+        assert doc["source"] == "kurskgeo approximate reconstruction"
+        assert "Not a map of the front line" in doc["method"]
+        assert doc["reports"]
+        for report in doc["reports"]:
+            assert {"outlet", "date", "statement"} <= set(report)
+        zones = [f["properties"]["zone"] for f in doc["features"]]
+        assert "liberated" in zones
+        assert set(zones) <= {"liberated", "contested"}
+        for feat in doc["features"]:
+            geom = shape(feat["geometry"])
+            assert geom.geom_type in {"Polygon", "MultiPolygon"}
+            assert geom.is_valid
+            assert feat["properties"]["date"] == doc["date"]
+
+
+def test_snapshot_areas_match_their_targets_geodesically():
+    """The held zone measures the target figure (checked with pyproj.Geod, not with
+    the projection the script used)."""
+    for path in SNAPSHOTS:
+        doc = _load(path)
+        held = shapely.union_all(
+            [
+                shape(f["geometry"])
+                for f in doc["features"]
+                if f["properties"]["zone"] == "liberated"
+            ]
+        )
+        assert _geodesic_km2(held) == pytest.approx(doc["target_km2"], rel=2e-3), (
+            path.name
+        )
+
+
+def test_snapshots_read_and_measure_with_kurskgeo():
+    from kurskgeo import area_km2, read_snapshots
+
+    snaps = read_snapshots(GEODATA / "snapshots")
+    assert [str(s["date"].iloc[0]) for s in snaps] == [p.stem[6:] for p in SNAPSHOTS]
+    for snap, path in zip(snaps, SNAPSHOTS, strict=True):
+        target = _load(path)["target_km2"]
+        assert area_km2(snap, zone="liberated") == pytest.approx(target, rel=2e-3)
+        assert area_km2(snap, zone=["liberated", "contested"]) > target
+
+
+def test_peak_is_the_late_august_snapshot():
+    areas = {p.stem: _load(p)["target_km2"] for p in SNAPSHOTS}
+    assert max(areas, key=areas.get) == "kursk_2024-08-27"
+
+
+@pytest.mark.realdata
+def test_snapshots_mostly_inside_kursk_oblast(shared_data):
+    """The hand-authored border is accurate to a few km: at least 80% of each held
+    zone lies inside the real (OSM) Kursk Oblast boundary."""
+    import geopandas as gpd
+
+    kursk = gpd.read_file(
+        shared_data / "boundaries" / "kursk_oblast.geojson"
+    ).union_all()
+    for path in SNAPSHOTS:
+        doc = _load(path)
+        held = shapely.union_all([shape(f["geometry"]) for f in doc["features"]])
+        inside = _geodesic_km2(held.intersection(kursk)) / _geodesic_km2(held)
+        assert inside > 0.8, (path.name, inside)
+
+
+def test_build_script_is_deterministic(tmp_path):
+    """Rebuilding into a copy gives byte-identical files."""
+    import shutil
+
+    copy = tmp_path / "geodata"
+    shutil.copytree(GEODATA, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run(
+        [sys.executable, str(copy / "build_snapshots.py")],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    for path in [GEODATA / "places.geojson", *SNAPSHOTS]:
+        rebuilt = copy / path.relative_to(GEODATA)
+        assert rebuilt.read_bytes() == path.read_bytes(), path.name
