@@ -5,6 +5,7 @@ CRS (:mod:`kurskgeo.crs`, :mod:`kurskgeo.area`), and compare the areas with
 what armies, ministries and mapping projects said.
 """
 
+from kurskgeo._show_versions import show_versions
 from kurskgeo._version import __version__
 from kurskgeo.area import (
     KM2_PER_HA,
@@ -39,7 +40,6 @@ from kurskgeo.io import (
     read_snapshots,
     resolve_paths,
 )
-from kurskgeo._show_versions import show_versions
 
 __all__ = [
     "KM2_PER_HA",

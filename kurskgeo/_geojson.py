@@ -91,13 +91,18 @@ def loads(raw: bytes, path: Path) -> Any:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
-        raise SnapshotError(f"{path}: the file is empty; expected a GeoJSON FeatureCollection")
+        raise SnapshotError(
+            f"{path}: the file is empty; expected a GeoJSON FeatureCollection"
+        )
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         head = raw[:4]
         hint = ""
-        if head[:4] in (b"\x00\x00\x27\x0a", b"\x00\x00\x27\x0b") or raw[:4] == b"PK\x03\x04":
+        if (
+            head[:4] in (b"\x00\x00\x27\x0a", b"\x00\x00\x27\x0b")
+            or raw[:4] == b"PK\x03\x04"
+        ):
             hint = " (it looks like a shapefile or zip archive renamed to GeoJSON)"
         elif b"NaN" in raw or b"Infinity" in raw:
             hint = " (NaN and Infinity are not allowed in JSON coordinates)"
@@ -143,7 +148,9 @@ def _ring(coords: Any, path: Path, index: int, log: ParseLog) -> np.ndarray | No
 
 def _polygon(rings: Any, path: Path, index: int, log: ParseLog) -> BaseGeometry | None:
     if not isinstance(rings, list):
-        raise SnapshotError(f"{path}: feature {index}: Polygon coordinates must be a list of rings")
+        raise SnapshotError(
+            f"{path}: feature {index}: Polygon coordinates must be a list of rings"
+        )
     arrays = [_ring(r, path, index, log) for r in rings]
     if not arrays or arrays[0] is None:
         return None
@@ -151,12 +158,16 @@ def _polygon(rings: Any, path: Path, index: int, log: ParseLog) -> BaseGeometry 
     return shapely.Polygon(arrays[0], holes)
 
 
-def _geometry(geom: Any, path: Path, index: int, log: ParseLog, depth: int = 0) -> list[BaseGeometry]:
+def _geometry(
+    geom: Any, path: Path, index: int, log: ParseLog, depth: int = 0
+) -> list[BaseGeometry]:
     """Return the polygons contained in one GeoJSON geometry object."""
     if geom is None:
         return []
     if not isinstance(geom, dict) or "type" not in geom:
-        raise SnapshotError(f"{path}: feature {index}: geometry is not a GeoJSON geometry object")
+        raise SnapshotError(
+            f"{path}: feature {index}: geometry is not a GeoJSON geometry object"
+        )
     kind = geom["type"]
     if kind not in KNOWN_TYPES:
         raise SnapshotError(
@@ -165,10 +176,14 @@ def _geometry(geom: Any, path: Path, index: int, log: ParseLog, depth: int = 0) 
         )
     if kind == "GeometryCollection":
         if depth > 8:
-            raise SnapshotError(f"{path}: feature {index}: GeometryCollections nested too deeply")
+            raise SnapshotError(
+                f"{path}: feature {index}: GeometryCollections nested too deeply"
+            )
         members = geom.get("geometries")
         if not isinstance(members, list):
-            raise SnapshotError(f"{path}: feature {index}: GeometryCollection without 'geometries'")
+            raise SnapshotError(
+                f"{path}: feature {index}: GeometryCollection without 'geometries'"
+            )
         out: list[BaseGeometry] = []
         for member in members:
             out.extend(_geometry(member, path, index, log, depth + 1))
@@ -178,7 +193,9 @@ def _geometry(geom: Any, path: Path, index: int, log: ParseLog, depth: int = 0) 
         return []
     coords = geom.get("coordinates")
     if not isinstance(coords, list):
-        raise SnapshotError(f"{path}: feature {index}: {kind} has no 'coordinates' list")
+        raise SnapshotError(
+            f"{path}: feature {index}: {kind} has no 'coordinates' list"
+        )
     if kind == "Polygon":
         parts = [_polygon(coords, path, index, log)]
     else:
@@ -224,7 +241,9 @@ def parse_features(doc: Any, path: Path) -> tuple[list[ParsedFeature], ParseLog]
             continue
         props = feat.get("properties") or {}
         if not isinstance(props, dict):
-            raise SnapshotError(f"{path}: feature {i}: 'properties' must be an object or null")
+            raise SnapshotError(
+                f"{path}: feature {i}: 'properties' must be an object or null"
+            )
         polys = _geometry(geom, path, i, log)
         if not polys:
             continue
@@ -259,7 +278,11 @@ def check_lonlat(features: list[ParsedFeature], path: Path, crs_declared: bool) 
         if not (-180 <= b[0] and b[2] <= 180 and -90 <= b[1] and b[3] <= 90)
     ]
     where = f"feature {bad[0]}" if bad else "the file"
-    said = "the file's 'crs' says degrees" if crs_declared else "GeoJSON means degrees (RFC 7946)"
+    said = (
+        "the file's 'crs' says degrees"
+        if crs_declared
+        else "GeoJSON means degrees (RFC 7946)"
+    )
     extent = f"x {minx:.6g}..{maxx:.6g}, y {miny:.6g}..{maxy:.6g}"
     if max(abs(minx), abs(maxx), abs(miny), abs(maxy)) > 1000:
         raise SnapshotError(
@@ -279,4 +302,8 @@ def check_lonlat(features: list[ParsedFeature], path: Path, crs_declared: bool) 
 
 def is_finite_number(value: Any) -> bool:
     """Return True for an int or float that is neither NaN nor infinite."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )

@@ -11,7 +11,9 @@ T = TypeVar("T")
 THRESHOLD = 50
 
 
-def progress(items: Sequence[T], enabled: bool | None, desc: str, unit: str = "file") -> Iterable[T]:
+def progress(
+    items: Sequence[T], enabled: bool | None, desc: str, unit: str = "file"
+) -> Iterable[T]:
     """Wrap `items` in a tqdm bar on stderr when `enabled` (None: when long)."""
     if enabled is None:
         enabled = len(items) > THRESHOLD

@@ -9,8 +9,19 @@ import sys
 __all__ = ["show_versions", "versions"]
 
 _PACKAGES = (
-    "shapely", "pyproj", "geopandas", "pyogrio", "fiona", "numpy", "pandas",
-    "matplotlib", "click", "orjson", "pyyaml", "pooch", "tqdm",
+    "shapely",
+    "pyproj",
+    "geopandas",
+    "pyogrio",
+    "fiona",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "click",
+    "orjson",
+    "pyyaml",
+    "pooch",
+    "tqdm",
 )
 
 

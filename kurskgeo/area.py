@@ -76,7 +76,7 @@ def _transformer(src: CRS, dst: CRS) -> Transformer:
 
 @lru_cache(maxsize=16)
 def _on_authalic_sphere(crs: CRS) -> CRS:
-    """The same projection on the authalic sphere (for spherical-only methods)."""
+    """Return the same projection on the authalic sphere (spherical-only methods)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         params = crs.to_dict()
@@ -90,9 +90,11 @@ def _as_array(geoms: Any) -> np.ndarray:
     if isinstance(geoms, BaseGeometry):
         return np.array([geoms], dtype=object)
     if isinstance(geoms, (gpd.GeoSeries, gpd.GeoDataFrame)):
-        return np.asarray(geoms.geometry.values, dtype=object) if isinstance(
-            geoms, gpd.GeoDataFrame
-        ) else np.asarray(geoms.values, dtype=object)
+        return (
+            np.asarray(geoms.geometry.values, dtype=object)
+            if isinstance(geoms, gpd.GeoDataFrame)
+            else np.asarray(geoms.values, dtype=object)
+        )
     return np.asarray(geoms, dtype=object)
 
 
@@ -121,7 +123,7 @@ def geodesic_area_km2(geoms: Any) -> Any:
     --------
     >>> from shapely import box
     >>> round(geodesic_area_km2(box(35, 51, 36, 52)), 3)
-    7767.594
+    7725.536
     """
     single = isinstance(geoms, BaseGeometry)
     arr = _as_array(geoms)
@@ -185,7 +187,9 @@ def _densify_ring(coords: np.ndarray, max_km: float) -> np.ndarray:
 def _densify_one(geom: BaseGeometry, max_km: float) -> BaseGeometry:
     def poly(p: BaseGeometry) -> BaseGeometry:
         shell = _densify_ring(np.asarray(p.exterior.coords)[:, :2], max_km)
-        holes = [_densify_ring(np.asarray(r.coords)[:, :2], max_km) for r in p.interiors]
+        holes = [
+            _densify_ring(np.asarray(r.coords)[:, :2], max_km) for r in p.interiors
+        ]
         return shapely.Polygon(shell, holes)
 
     if geom.geom_type == "Polygon":
@@ -196,7 +200,9 @@ def _densify_one(geom: BaseGeometry, max_km: float) -> BaseGeometry:
 def _project(arr: np.ndarray, src: CRS, dst: CRS) -> np.ndarray:
     if dst.is_projected and is_spherical_only(dst) and src.equals(LONLAT):
         sphere = _on_authalic_sphere(dst)
-        tr = _transformer(CRS.from_dict({"proj": "longlat", "R": authalic_radius()}), sphere)
+        tr = _transformer(
+            CRS.from_dict({"proj": "longlat", "R": authalic_radius()}), sphere
+        )
 
         def fn(xy: np.ndarray) -> np.ndarray:
             x, y = tr.transform(xy[:, 0], authalic_latitude(xy[:, 1]))
@@ -204,7 +210,9 @@ def _project(arr: np.ndarray, src: CRS, dst: CRS) -> np.ndarray:
 
     elif src.is_projected and is_spherical_only(src) and dst.equals(LONLAT):
         sphere = _on_authalic_sphere(src)
-        tr = _transformer(sphere, CRS.from_dict({"proj": "longlat", "R": authalic_radius()}))
+        tr = _transformer(
+            sphere, CRS.from_dict({"proj": "longlat", "R": authalic_radius()})
+        )
 
         def fn(xy: np.ndarray) -> np.ndarray:
             lon, beta = tr.transform(xy[:, 0], xy[:, 1])
@@ -310,7 +318,9 @@ def zone_union(
 
     snap = select_zone(as_snapshot(snapshot, stacklevel=3), zone, strict=strict)
     lonlat = np.asarray(snap.geometry.values, dtype=object)
-    target = equal_area_crs(lonlat if len(lonlat) else snapshot.geometry.values, crs=crs)
+    target = equal_area_crs(
+        lonlat if len(lonlat) else snapshot.geometry.values, crs=crs
+    )
     projected = _project(densify_geodesic(lonlat), LONLAT, target)
     if len(projected) == 0:
         union: BaseGeometry = shapely.Polygon()
@@ -364,7 +374,7 @@ def area_km2(
     >>> from shapely import box
     >>> snap = gpd.GeoDataFrame(geometry=[box(35, 51, 36, 52)], crs="OGC:CRS84")
     >>> round(area_km2(snap), 1)
-    7767.6
+    7725.5
     """
     union, _ = zone_union(snapshot, zone=zone, region=region, crs=crs)
     return float(shapely.area(union)) / 1e6
@@ -445,7 +455,11 @@ def measure(
     snap = as_snapshot(snapshot, stacklevel=3)
     union, target = zone_union(snap, zone=zone, region=region, crs=crs)
     km2 = float(shapely.area(union)) / 1e6
-    geodesic = float(geodesic_area_km2(to_lonlat(union, target))[0]) if not union.is_empty else 0.0
+    geodesic = (
+        float(geodesic_area_km2(to_lonlat(union, target))[0])
+        if not union.is_empty
+        else 0.0
+    )
     selected = select_zone(snap, zone)
     zones = _zones(zone)
     result = Measurement(

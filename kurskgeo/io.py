@@ -170,7 +170,9 @@ def snapshot_date(snapshot: gpd.GeoDataFrame) -> dt.date | None:
 # ---------------------------------------------------------------- paths
 
 
-def resolve_paths(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+def resolve_paths(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+) -> list[Path]:
     """Expand files, folders and glob patterns into a sorted list of snapshot files.
 
     A folder contributes its ``.geojson``, ``.json`` and ``.geojson.gz`` files
@@ -185,10 +187,14 @@ def resolve_paths(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str
         p = Path(text)
         if p.is_dir():
             found = sorted(
-                q for q in p.iterdir() if q.is_file() and q.name.lower().endswith(SNAPSHOT_SUFFIXES)
+                q
+                for q in p.iterdir()
+                if q.is_file() and q.name.lower().endswith(SNAPSHOT_SUFFIXES)
             )
             if not found:
-                raise SnapshotError(f"{p}: the folder holds no .geojson, .json or .geojson.gz file")
+                raise SnapshotError(
+                    f"{p}: the folder holds no .geojson, .json or .geojson.gz file"
+                )
             out.extend(found)
         elif p.exists():
             out.append(p)
@@ -237,7 +243,11 @@ def _unwrap(doc: Any) -> tuple[Any, dt.datetime | None]:
     if isinstance(doc, dict) and isinstance(doc.get("map"), dict) and "type" not in doc:
         moment = None
         ident = doc.get("id")
-        if isinstance(ident, (int, float)) and not isinstance(ident, bool) and 1e8 < ident < 1e10:
+        if (
+            isinstance(ident, (int, float))
+            and not isinstance(ident, bool)
+            and 1e8 < ident < 1e10
+        ):
             moment = dt.datetime.fromtimestamp(int(ident), tz=dt.UTC)
         return doc["map"], moment
     return doc, None
@@ -340,7 +350,7 @@ def read_snapshot(
 
     Examples
     --------
-    >>> snap = read_snapshot("geodata/snapshots/kursk_2024-08-27.geojson")  # doctest: +SKIP
+    >>> snap = read_snapshot("kursk_2025-01-17.geojson")  # doctest: +SKIP
     >>> list(snap.columns[:5])  # doctest: +SKIP
     ['date', 'source', 'label', 'zone', 'geometry']
     """
@@ -378,12 +388,17 @@ def read_snapshot(
         notes.append(msg)
         warnings.warn(msg, SkippedFeatureWarning, stacklevel=stacklevel)
     if plog.closed_rings:
-        msg = f"{path}: closed unclosed rings in feature(s) {_short(sorted(set(plog.closed_rings)))}"
+        closed = _short(sorted(set(plog.closed_rings)))
+        msg = f"{path}: closed unclosed rings in feature(s) {closed}"
         notes.append(msg)
         warnings.warn(msg, RepairWarning, stacklevel=stacklevel)
 
     geoms = np.array([f.geometry for f in features], dtype=object)
-    src_crs = declared if declared is not None else (as_crs(crs) if crs is not None else LONLAT)
+    src_crs = (
+        declared
+        if declared is not None
+        else (as_crs(crs) if crs is not None else LONLAT)
+    )
     if src_crs.is_geographic:
         _geojson.check_lonlat(features, path, declared is not None or crs is not None)
     else:
@@ -410,9 +425,18 @@ def read_snapshot(
     else:
         default_date = name_date
     doc_label = doc.get("name") if isinstance(doc, dict) else None
-    default_label = label or (doc_label if isinstance(doc_label, str) else None) or path.name.split(".")[0]
+    default_label = (
+        label
+        or (doc_label if isinstance(doc_label, str) else None)
+        or path.name.split(".")[0]
+    )
     doc_source = doc.get("source") if isinstance(doc, dict) else None
-    default_source = source or (doc_source if isinstance(doc_source, str) else None) or sources.SOURCE_NAMES.get(fmt, "") or "unknown"
+    default_source = (
+        source
+        or (doc_source if isinstance(doc_source, str) else None)
+        or sources.SOURCE_NAMES.get(fmt, "")
+        or "unknown"
+    )
 
     rows = []
     dropped = sources.DROPPED_PROPERTIES.get(fmt, ())
@@ -441,7 +465,9 @@ def read_snapshot(
         row.update(extra)
         rows.append(row)
     frame = pd.DataFrame(rows)
-    if frame.columns.duplicated().any():  # pragma: no cover - keys are unique by construction
+    if (
+        frame.columns.duplicated().any()
+    ):  # pragma: no cover - keys are unique by construction
         frame = frame.loc[:, ~frame.columns.duplicated()]
     gdf = gpd.GeoDataFrame(frame, geometry=list(geoms[keep]), crs=LONLAT)
     gdf.attrs.update(
@@ -466,7 +492,9 @@ def _checked_date(value: Any, path: Path, where: str) -> dt.date:
     try:
         return parse_date(value)
     except ValueError:
-        raise SnapshotError(f"{path}: {where} is {value!r}, not a YYYY-MM-DD date") from None
+        raise SnapshotError(
+            f"{path}: {where} is {value!r}, not a YYYY-MM-DD date"
+        ) from None
 
 
 def _short(items: Sequence[int], n: int = 8) -> str:
@@ -502,7 +530,9 @@ def _to_lonlat(geoms: np.ndarray, src: Any, path: Path) -> np.ndarray:
     return out
 
 
-def as_snapshot(data: gpd.GeoDataFrame | gpd.GeoSeries, *, stacklevel: int = 2) -> gpd.GeoDataFrame:
+def as_snapshot(
+    data: gpd.GeoDataFrame | gpd.GeoSeries, *, stacklevel: int = 2
+) -> gpd.GeoDataFrame:
     """Check a GeoDataFrame made elsewhere and bring it into the snapshot schema.
 
     Returns a new frame (the input is not modified) in OGC:CRS84, with
@@ -523,7 +553,11 @@ def as_snapshot(data: gpd.GeoDataFrame | gpd.GeoSeries, *, stacklevel: int = 2) 
         data = gpd.GeoDataFrame(geometry=data)
     if not isinstance(data, gpd.GeoDataFrame):
         raise SnapshotError(f"expected a GeoDataFrame, got {type(data).__name__}")
-    if data.attrs.get("kurskgeo_checked") and data.crs is not None and data.crs.equals(LONLAT):
+    if (
+        data.attrs.get("kurskgeo_checked")
+        and data.crs is not None
+        and data.crs.equals(LONLAT)
+    ):
         return data
     gdf = data.copy()
     label = str(gdf.attrs.get("path", "GeoDataFrame"))
@@ -546,7 +580,11 @@ def as_snapshot(data: gpd.GeoDataFrame | gpd.GeoSeries, *, stacklevel: int = 2) 
     if collections.any():
         arr = np.asarray(geoms, dtype=object).copy()
         for i in np.flatnonzero(collections):
-            parts = [p for p in shapely.get_parts(arr[i]) if p.geom_type in _geojson.POLYGONAL]
+            parts = [
+                p
+                for p in shapely.get_parts(arr[i])
+                if p.geom_type in _geojson.POLYGONAL
+            ]
             arr[i] = shapely.union_all(parts) if parts else None
         gdf = gdf.set_geometry(gpd.GeoSeries(arr, index=gdf.index, crs=LONLAT))
         polygonal = polygonal | (collections & ~shapely.is_missing(arr))
@@ -561,7 +599,9 @@ def as_snapshot(data: gpd.GeoDataFrame | gpd.GeoSeries, *, stacklevel: int = 2) 
     if len(gdf) == 0:
         raise SnapshotError(f"{label}: no polygon to measure")
     bounds = gdf.total_bounds
-    if not (-180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90):
+    if not (
+        -180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90
+    ):
         raise SnapshotError(
             f"{label}: coordinates outside longitude ±180 / latitude ±90 "
             f"({bounds.round(3).tolist()}); is the CRS right?"
@@ -574,7 +614,9 @@ def as_snapshot(data: gpd.GeoDataFrame | gpd.GeoSeries, *, stacklevel: int = 2) 
     for col in ("date", "source", "label", "zone"):
         if col not in gdf.columns:
             gdf[col] = None
-    gdf = gdf[[*SCHEMA[:-1], *[c for c in gdf.columns if c not in SCHEMA], gdf.geometry.name]]
+    gdf = gdf[
+        [*SCHEMA[:-1], *[c for c in gdf.columns if c not in SCHEMA], gdf.geometry.name]
+    ]
     gdf.attrs["notes"] = notes
     gdf.attrs["kurskgeo_checked"] = True
     return gdf
@@ -657,7 +699,11 @@ def _split_dates(snap: gpd.GeoDataFrame) -> Iterator[tuple[dt.date, gpd.GeoDataF
         return
     for day in sorted(days):
         part = snap[snap["date"] == day].copy()
-        part.attrs = {**snap.attrs, "timestamp": None, "label": f"{snap.attrs.get('path')}@{day}"}
+        part.attrs = {
+            **snap.attrs,
+            "timestamp": None,
+            "label": f"{snap.attrs.get('path')}@{day}",
+        }
         yield day, part
 
 
@@ -701,10 +747,14 @@ def atomic_write(
     """
     target = Path(path)
     if target.exists() and not overwrite:
-        raise OutputExistsError(f"{target} exists; pass overwrite=True (CLI: --overwrite) to replace it")
+        raise OutputExistsError(
+            f"{target} exists; pass overwrite=True (CLI: --overwrite) to replace it"
+        )
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"{folder}: the output folder does not exist; create it first")
+        raise OutputError(
+            f"{folder}: the output folder does not exist; create it first"
+        )
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, mode) as fh:

@@ -28,7 +28,9 @@ def quadrangle_area_km2(lon1: float, lat1: float, lon2: float, lat2: float) -> f
     return B**2 / 2 * math.radians(lon2 - lon1) * (q(lat2) - q(lat1)) / 1e6
 
 
-def quadrangle_ring(lon1: float, lat1: float, lon2: float, lat2: float, step: float = 0.002) -> list[list[float]]:
+def quadrangle_ring(
+    lon1: float, lat1: float, lon2: float, lat2: float, step: float = 0.002
+) -> list[list[float]]:
     """A counter-clockwise ring following the parallels (densely) and meridians."""
     lons = np.arange(lon1, lon2, step).tolist() + [lon2]
     ring = [[x, lat1] for x in lons] + [[x, lat2] for x in reversed(lons)]
@@ -36,7 +38,9 @@ def quadrangle_ring(lon1: float, lat1: float, lon2: float, lat2: float, step: fl
     return ring
 
 
-def geodesic_circle(lon: float, lat: float, radius_m: float, n: int = 720) -> list[list[float]]:
+def geodesic_circle(
+    lon: float, lat: float, radius_m: float, n: int = 720
+) -> list[list[float]]:
     """A ring of points at a geodesic distance from a centre (counter-clockwise)."""
     az = np.linspace(0, -360, n, endpoint=False)
     x, y, _ = WGS84.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, radius_m))

@@ -118,11 +118,17 @@ def test_region_clip():
 
 
 def test_zone_selection_and_unknown_zone():
-    s = snap(box(35, 51, 35.5, 51.5), box(36, 51, 36.5, 51.5), zone=["liberated", "contested"])
+    s = snap(
+        box(35, 51, 35.5, 51.5),
+        box(36, 51, 36.5, 51.5),
+        zone=["liberated", "contested"],
+    )
     lib = area_km2(s, zone="liberated")
     both = area_km2(s, zone=["liberated", "contested"])
     assert both == pytest.approx(lib + area_km2(s, zone="contested"), rel=1e-9)
-    with pytest.raises(kurskgeo.SnapshotError, match="zones here: contested, liberated"):
+    with pytest.raises(
+        kurskgeo.SnapshotError, match="zones here: contested, liberated"
+    ):
         area_km2(s, zone="occupied")
 
 
@@ -181,7 +187,9 @@ def test_input_is_not_modified():
 
 def test_projected_input_frame_is_converted():
     s = snap(box(35, 51, 36, 52)).to_crs("EPSG:3857")
-    assert area_km2(s) == pytest.approx(geodesic_area_km2(box(35, 51, 36, 52)), rel=1e-6)
+    assert area_km2(s) == pytest.approx(
+        geodesic_area_km2(box(35, 51, 36, 52)), rel=1e-6
+    )
 
 
 def test_frame_without_crs_warns():
@@ -202,9 +210,14 @@ def star_polygons(draw):
     lon0 = draw(st.floats(min_value=-170, max_value=170))
     lat0 = draw(st.floats(min_value=-70, max_value=70))
     n = draw(st.integers(min_value=3, max_value=12))
-    radii = draw(st.lists(st.floats(min_value=0.05, max_value=1.0), min_size=n, max_size=n))
+    radii = draw(
+        st.lists(st.floats(min_value=0.05, max_value=1.0), min_size=n, max_size=n)
+    )
     angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    pts = [(lon0 + r * np.cos(a), lat0 + r * np.sin(a)) for r, a in zip(radii, angles, strict=True)]
+    pts = [
+        (lon0 + r * np.cos(a), lat0 + r * np.sin(a))
+        for r, a in zip(radii, angles, strict=True)
+    ]
     # Short edges (~200 m): cutting an edge in longitude/latitude then puts the new
     # vertex on the geodesic too, so "the same polygon, split" is well defined.
     return shapely.segmentize(Polygon(pts), 0.002)
@@ -245,7 +258,9 @@ def test_moving_in_longitude_keeps_the_area(poly, dlon):
 def test_geodesic_mismatch_warns(monkeypatch):
     from kurskgeo import area as area_mod
 
-    monkeypatch.setattr(area_mod, "densify_geodesic", lambda arr, *a, **k: np.asarray(arr, dtype=object))
+    monkeypatch.setattr(
+        area_mod, "densify_geodesic", lambda arr, *a, **k: np.asarray(arr, dtype=object)
+    )
     with pytest.warns(kurskgeo.GeodesicMismatchWarning, match="differ"):
         measure(snap(box(10, 30, 60, 70)))
     with warnings.catch_warnings():

@@ -39,7 +39,9 @@ def test_every_file_matches_the_geodesic_area(shared_data, folder):
     for path in _files(shared_data, folder):
         snap = _read_quietly(path)
         # reference: pyproj.Geod on the repaired polygons as read, merged in lon/lat
-        reference = geodesic_area_km2(shapely.union_all(np.asarray(snap.geometry.values)))
+        reference = geodesic_area_km2(
+            shapely.union_all(np.asarray(snap.geometry.values))
+        )
         got = measure(snap).area_km2
         rel = abs(got - reference) / reference
         worst = max(worst, rel)
@@ -76,9 +78,21 @@ def test_fixture_fails_in_ci_when_data_is_missing(tmp_path):
     env = {**os.environ, "CI": "true", "KURSKGEO_TEST_DATA": str(tmp_path / "missing")}
     root = Path(__file__).resolve().parents[1]
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-header",
-         f"{root}/tests/test_area_realdata.py::test_kursk_oblast_area"],
-        capture_output=True, text=True, cwd=root, env=env, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--no-header",
+            f"{root}/tests/test_area_realdata.py::test_kursk_oblast_area",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        check=False,
     )
     assert proc.returncode == 1, proc.stdout
     assert "real data not found" in proc.stdout

@@ -20,7 +20,10 @@ SQUARE = box_ring(35.0, 51.0, 35.2, 51.2)
 
 @pytest.fixture
 def two_files(tmp_path):
-    a = write_geojson(tmp_path / "2025-01-01.geojson", collection(feature(polygon(SQUARE), zone="liberated")))
+    a = write_geojson(
+        tmp_path / "2025-01-01.geojson",
+        collection(feature(polygon(SQUARE), zone="liberated")),
+    )
     b = write_geojson(
         tmp_path / "2025-01-02.geojson",
         collection(
@@ -36,15 +39,27 @@ def test_json_output_has_the_documented_keys(runner, two_files):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert len(rows) == 2
-    for key in ("path", "date", "label", "n_features", "area_km2", "area_mi2", "geodesic_km2"):
+    for key in (
+        "path",
+        "date",
+        "label",
+        "n_features",
+        "area_km2",
+        "area_mi2",
+        "geodesic_km2",
+    ):
         assert key in rows[0]
     assert rows[0]["date"] == "2025-01-01"
-    assert rows[0]["area_km2"] == pytest.approx(geodesic_area_km2(Polygon(SQUARE)), rel=1e-6)
+    assert rows[0]["area_km2"] == pytest.approx(
+        geodesic_area_km2(Polygon(SQUARE)), rel=1e-6
+    )
     assert rows[1]["n_features"] == 2
 
 
 def test_zone_option_and_csv(runner, two_files):
-    result = runner.invoke(cli, ["area", str(two_files[1]), "--zone", "contested", "--format", "csv"])
+    result = runner.invoke(
+        cli, ["area", str(two_files[1]), "--zone", "contested", "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["zone"] == "contested"
@@ -95,9 +110,21 @@ def test_usage_errors_exit_2(runner, args, match):
 
 
 def test_region_and_output_file(runner, two_files, tmp_path):
-    region = write_geojson(tmp_path / "region.json", collection(feature(polygon(box_ring(35.1, 50, 40, 52)))))
+    region = write_geojson(
+        tmp_path / "region.json",
+        collection(feature(polygon(box_ring(35.1, 50, 40, 52)))),
+    )
     out = tmp_path / "areas.json"
-    args = ["area", str(two_files[0]), "--region", str(region), "--format", "json", "-o", str(out)]
+    args = [
+        "area",
+        str(two_files[0]),
+        "--region",
+        str(region),
+        "--format",
+        "json",
+        "-o",
+        str(out),
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text())
@@ -120,14 +147,20 @@ def test_info(runner, two_files):
     assert result.exit_code == 0
     info = json.loads(result.stdout)
     assert info["zones"] == {"contested": 1, "liberated": 1}
-    assert runner.invoke(cli, ["info", str(two_files[1]), "--count"]).stdout.strip() == "2"
+    assert (
+        runner.invoke(cli, ["info", str(two_files[1]), "--count"]).stdout.strip() == "2"
+    )
 
 
-@pytest.mark.parametrize("launcher", [["-m", "kurskgeo"], ["-c", "from kurskgeo.cli import main; main()"]])
+@pytest.mark.parametrize(
+    "launcher", [["-m", "kurskgeo"], ["-c", "from kurskgeo.cli import main; main()"]]
+)
 def test_python_m_and_script(two_files, launcher):
     proc = subprocess.run(
         [sys.executable, *launcher, "area", str(two_files[0]), "--format", "json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[0]["date"] == "2025-01-01"
@@ -136,8 +169,15 @@ def test_python_m_and_script(two_files, launcher):
 def test_installed_script(two_files):
     import shutil
 
-    exe = shutil.which("kurskgeo", path=str(__import__("pathlib").Path(sys.executable).parent))
+    exe = shutil.which(
+        "kurskgeo", path=str(__import__("pathlib").Path(sys.executable).parent)
+    )
     assert exe, "the kurskgeo script is not installed next to this python"
-    proc = subprocess.run([exe, "area", str(two_files[0]), "--format", "csv"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [exe, "area", str(two_files[0]), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("path,date,zone")

@@ -27,13 +27,18 @@ def test_auto_is_laea_on_wgs84_centred_on_the_data():
     assert crs.ellipsoid.name == "WGS 84"
 
 
-@pytest.mark.parametrize("name", ["EPSG:6933", "EPSG:3035", "ESRI:54009", "EPSG:8857", "+proj=sinu +ellps=WGS84"])
+@pytest.mark.parametrize(
+    "name",
+    ["EPSG:6933", "EPSG:3035", "ESRI:54009", "EPSG:8857", "+proj=sinu +ellps=WGS84"],
+)
 def test_equal_area_crs_accepted(name):
     assert is_equal_area(name)
     assert isinstance(check_equal_area(name), CRS)
 
 
-@pytest.mark.parametrize("name", ["EPSG:3857", "EPSG:4326", "EPSG:32636", "+proj=eqc", "EPSG:3395"])
+@pytest.mark.parametrize(
+    "name", ["EPSG:3857", "EPSG:4326", "EPSG:32636", "+proj=eqc", "EPSG:3395"]
+)
 def test_not_equal_area(name):
     assert not is_equal_area(name)
     with pytest.raises(CRSError, match="crs='auto'"):
@@ -54,5 +59,7 @@ def test_authalic_latitude_round_trip_and_ends():
     lat = np.linspace(-90, 90, 721)
     beta = authalic_latitude(lat)
     assert beta[0] == pytest.approx(-90) and beta[-1] == pytest.approx(90)
-    assert (np.abs(beta) <= np.abs(lat) + 1e-12).all()  # authalic latitudes lie nearer the equator
+    assert (
+        np.abs(beta) <= np.abs(lat) + 1e-9
+    ).all()  # authalic latitudes lie nearer the equator
     assert geodetic_latitude(beta) == pytest.approx(lat, abs=1e-8)

@@ -53,14 +53,19 @@ def test_date_from_file_name(name, expected):
 
 
 def test_unix_name_gives_the_moment(tmp_path):
-    p = write_geojson(tmp_path / "1737150794.geojson", collection(feature(polygon(SQUARE))))
+    p = write_geojson(
+        tmp_path / "1737150794.geojson", collection(feature(polygon(SQUARE)))
+    )
     snap = read_snapshot(p)
-    assert snap.attrs["timestamp"] == dt.datetime(2025, 1, 17, 21, 53, 14, tzinfo=dt.UTC)
+    assert snap.attrs["timestamp"] == dt.datetime(
+        2025, 1, 17, 21, 53, 14, tzinfo=dt.UTC
+    )
 
 
 def test_date_property_beats_file_name_and_argument_beats_both(tmp_path):
     p = write_geojson(
-        tmp_path / "2025-01-17.geojson", collection(feature(polygon(SQUARE), date="2024-12-01"))
+        tmp_path / "2025-01-17.geojson",
+        collection(feature(polygon(SQUARE), date="2024-12-01")),
     )
     assert read_snapshot(p)["date"].iloc[0] == dt.date(2024, 12, 1)
     assert read_snapshot(p, date="2020-01-01")["date"].iloc[0] == dt.date(2020, 1, 1)
@@ -85,14 +90,20 @@ def test_gzip_and_bom(tmp_path):
 def test_z_is_dropped(tmp_path):
     ring3d = [[x, y, 100.0 * i] for i, (x, y) in enumerate(SQUARE)]
     ring3d[-1] = ring3d[0]
-    snap = read_snapshot(write_geojson(tmp_path / "z.geojson", collection(feature(polygon(ring3d)))))
+    snap = read_snapshot(
+        write_geojson(tmp_path / "z.geojson", collection(feature(polygon(ring3d))))
+    )
     assert not snap.geometry.has_z.any()
 
 
 def test_rings_are_oriented_and_same_orientation_holes_are_holes(tmp_path):
     # DeepState's raw exports draw holes counter-clockwise, like their shells.
     ccw_hole = HOLE  # box_ring is counter-clockwise
-    snap = read_snapshot(write_geojson(tmp_path / "h.geojson", collection(feature(polygon(SQUARE[::-1], ccw_hole)))))
+    snap = read_snapshot(
+        write_geojson(
+            tmp_path / "h.geojson", collection(feature(polygon(SQUARE[::-1], ccw_hole)))
+        )
+    )
     geom = snap.geometry.iloc[0]
     assert geom.exterior.is_ccw and not geom.interiors[0].is_ccw
     expected = geodesic_area_km2(Polygon(SQUARE)) - geodesic_area_km2(Polygon(HOLE))
@@ -101,23 +112,38 @@ def test_rings_are_oriented_and_same_orientation_holes_are_holes(tmp_path):
 
 def test_crs_member_is_honoured(tmp_path):
     tr = Transformer.from_crs("OGC:CRS84", "EPSG:3035", always_xy=True)
-    ring = [list(tr.transform(x, y)) for x, y in shapely.segmentize(Polygon(SQUARE), 0.01).exterior.coords]
-    doc = collection(feature(polygon(ring)), crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}})
+    ring = [
+        list(tr.transform(x, y))
+        for x, y in shapely.segmentize(Polygon(SQUARE), 0.01).exterior.coords
+    ]
+    doc = collection(
+        feature(polygon(ring)),
+        crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}},
+    )
     snap = read_snapshot(write_geojson(tmp_path / "laea.geojson", doc))
     assert snap.crs.equals("OGC:CRS84")
     assert snap.total_bounds == pytest.approx([35.0, 51.0, 35.2, 51.2], abs=1e-6)
 
 
 def test_epsg4326_crs_member_means_longitude_first(tmp_path):
-    doc = collection(feature(polygon(SQUARE)), crs={"type": "name", "properties": {"name": "EPSG:4326"}})
+    doc = collection(
+        feature(polygon(SQUARE)),
+        crs={"type": "name", "properties": {"name": "EPSG:4326"}},
+    )
     snap = read_snapshot(write_geojson(tmp_path / "x.geojson", doc))
     assert snap.total_bounds[0] == pytest.approx(35.0)
 
 
 def test_invalid_polygon_is_repaired_with_a_warning(tmp_path):
     bowtie = [[35, 51], [35.2, 51.2], [35.2, 51], [35, 51.2], [35, 51]]
-    p = write_geojson(tmp_path / "b.geojson", collection(feature(polygon(SQUARE)), feature(polygon(bowtie))))
-    with pytest.warns(kurskgeo.RepairWarning, match=r"feature 1: invalid polygon \(Self-intersection.*km²"):
+    p = write_geojson(
+        tmp_path / "b.geojson",
+        collection(feature(polygon(SQUARE)), feature(polygon(bowtie))),
+    )
+    with pytest.warns(
+        kurskgeo.RepairWarning,
+        match=r"feature 1: invalid polygon \(Self-intersection.*km²",
+    ):
         snap = read_snapshot(p)
     assert snap.geometry.is_valid.all()
     assert len(snap.attrs["notes"]) == 1
@@ -141,12 +167,20 @@ def test_points_lines_and_null_geometries_are_skipped_and_counted(tmp_path):
 def test_geometry_collection_contributes_its_polygons(tmp_path):
     gc = {
         "type": "GeometryCollection",
-        "geometries": [polygon(SQUARE), {"type": "Point", "coordinates": [0, 0]}, polygon(box_ring(36, 51, 36.1, 51.1))],
+        "geometries": [
+            polygon(SQUARE),
+            {"type": "Point", "coordinates": [0, 0]},
+            polygon(box_ring(36, 51, 36.1, 51.1)),
+        ],
     }
     with pytest.warns(kurskgeo.SkippedFeatureWarning, match="1 Point"):
-        snap = read_snapshot(write_geojson(tmp_path / "gc.geojson", collection(feature(gc))))
+        snap = read_snapshot(
+            write_geojson(tmp_path / "gc.geojson", collection(feature(gc)))
+        )
     assert snap.geometry.iloc[0].geom_type == "MultiPolygon"
-    expected = geodesic_area_km2(Polygon(SQUARE)) + geodesic_area_km2(box(36, 51, 36.1, 51.1))
+    expected = geodesic_area_km2(Polygon(SQUARE)) + geodesic_area_km2(
+        box(36, 51, 36.1, 51.1)
+    )
     assert area_km2(snap) == pytest.approx(expected, rel=1e-6)
 
 
@@ -159,13 +193,34 @@ def test_geometry_collection_contributes_its_polygons(tmp_path):
         (b'{"hello": 1}', "not GeoJSON"),
         (b"[1, 2, 3]", "not GeoJSON"),
         (b'{"type": "FeatureCollection", "features": []}', "no polygon"),
-        (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]}, "properties": {}}]}', "no polygon"),
-        (b'{"type": "Feature", "geometry": {"type": "Circle", "coordinates": [1, 2]}, "properties": {}}', "unknown geometry type 'Circle'"),
-        (b'{"type": "Polygon", "coordinates": [[[35, 51], [35, 52], [36, 52], [35, 51]]], "crs": {"type": "name", "properties": {"name": "EPSG:999999"}}}', "PROJ does not know"),
-        (b'{"type": "Polygon", "coordinates": [[[3500000, 5100000], [3600000, 5100000], [3600000, 5200000], [3500000, 5100000]]]}', "look projected"),
-        (b'{"type": "Polygon", "coordinates": [[[51, 35], [51, 135], [52, 136], [51, 35]]]}', "look swapped"),
-        (b'{"type": "Polygon", "coordinates": [[[181, 35], [182, 35], [182, 36], [181, 35]]]}', "outside longitude"),
-        (b'{"type": "Polygon", "coordinates": [[[35, 51], [35, NaN], [36, 52], [35, 51]]]}', "NaN"),
+        (
+            b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]}, "properties": {}}]}',
+            "no polygon",
+        ),
+        (
+            b'{"type": "Feature", "geometry": {"type": "Circle", "coordinates": [1, 2]}, "properties": {}}',
+            "unknown geometry type 'Circle'",
+        ),
+        (
+            b'{"type": "Polygon", "coordinates": [[[35, 51], [35, 52], [36, 52], [35, 51]]], "crs": {"type": "name", "properties": {"name": "EPSG:999999"}}}',
+            "PROJ does not know",
+        ),
+        (
+            b'{"type": "Polygon", "coordinates": [[[3500000, 5100000], [3600000, 5100000], [3600000, 5200000], [3500000, 5100000]]]}',
+            "look projected",
+        ),
+        (
+            b'{"type": "Polygon", "coordinates": [[[51, 35], [51, 135], [52, 136], [51, 35]]]}',
+            "look swapped",
+        ),
+        (
+            b'{"type": "Polygon", "coordinates": [[[181, 35], [182, 35], [182, 36], [181, 35]]]}',
+            "outside longitude",
+        ),
+        (
+            b'{"type": "Polygon", "coordinates": [[[35, 51], [35, NaN], [36, 52], [35, 51]]]}',
+            "NaN",
+        ),
         (b"\x1f\x8b\x08\x00garbage", "gzip"),
         (b"\x00\x00\x27\x0a\x00\x00\x00\x00", "shapefile"),
     ],
@@ -194,7 +249,10 @@ def test_missing_file_and_folder(tmp_path):
 
 
 def test_inputs_are_not_modified(tmp_path):
-    p = write_geojson(tmp_path / "2025-01-01.geojson", collection(feature(polygon(SQUARE[::-1], HOLE))))
+    p = write_geojson(
+        tmp_path / "2025-01-01.geojson",
+        collection(feature(polygon(SQUARE[::-1], HOLE))),
+    )
     before = p.read_bytes()
     read_snapshot(p)
     read_snapshots([p])
@@ -204,10 +262,16 @@ def test_inputs_are_not_modified(tmp_path):
 def test_series_is_sorted_and_duplicates_refused(tmp_path):
     for name in ("2025-01-03.geojson", "2025-01-01.geojson", "x_20250103.geojson"):
         write_geojson(tmp_path / name, collection(feature(polygon(SQUARE))))
-    with pytest.raises(kurskgeo.SnapshotError, match="2 snapshots show 2025-01-03: .*2025-01-03.geojson, .*x_20250103.geojson"):
+    with pytest.raises(
+        kurskgeo.SnapshotError,
+        match=r"2 snapshots show 2025-01-03: .*2025-01-03\.geojson, .*x_20250103\.geojson",
+    ):
         read_snapshots(tmp_path)
     series = read_snapshots(tmp_path, on_duplicate="first")
-    assert [s["date"].iloc[0] for s in series] == [dt.date(2025, 1, 1), dt.date(2025, 1, 3)]
+    assert [s["date"].iloc[0] for s in series] == [
+        dt.date(2025, 1, 1),
+        dt.date(2025, 1, 3),
+    ]
 
 
 def test_multi_date_file_is_split(tmp_path):
@@ -230,9 +294,14 @@ def test_atomic_write_refuses_overwrite_and_leaves_nothing_on_failure(tmp_path):
     with pytest.raises(kurskgeo.OutputExistsError, match="--overwrite"):
         with atomic_write(target, "w") as fh:
             fh.write("two")
-    with pytest.raises(RuntimeError), atomic_write(target, "w", overwrite=True) as fh:
-        fh.write("half")
-        raise RuntimeError("interrupted")
+
+    def interrupted_write():
+        with atomic_write(target, "w", overwrite=True) as fh:
+            fh.write("half")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted_write()
     assert target.read_text() == "one"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 

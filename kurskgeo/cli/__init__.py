@@ -43,7 +43,9 @@ def _oneline(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _showwarning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+def _showwarning(
+    message: Any, category: type[Warning], *args: Any, **kwargs: Any
+) -> None:
     click.echo(f"warning: {_oneline(str(message))}", err=True)
 
 
@@ -108,7 +110,9 @@ def _show_versions(ctx: click.Context, param: click.Parameter, value: bool) -> N
     ctx.exit(0)
 
 
-@click.group(cls=KurskgeoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=KurskgeoGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, "--version", prog_name="kurskgeo")
 @click.option(
     "--show-versions",
@@ -118,8 +122,15 @@ def _show_versions(ctx: click.Context, param: click.Parameter, value: bool) -> N
     callback=_show_versions,
     help="Print versions of kurskgeo, its dependencies, GEOS and PROJ, and exit.",
 )
-@click.option("-v", "--verbose", count=True, help="More output on stderr (-v: tracebacks, -vv: debug).")
-@click.option("-q", "--quiet", count=True, help="Less output on stderr (-qq: no warnings).")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More output on stderr (-v: tracebacks, -vv: debug).",
+)
+@click.option(
+    "-q", "--quiet", count=True, help="Less output on stderr (-qq: no warnings)."
+)
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
     """Check territorial-control claims against the geometry of map snapshots.

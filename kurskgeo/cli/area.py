@@ -20,7 +20,11 @@ COLUMNS = ("path", "date", "zone", "n_features", "area_km2", "area_mi2", "geodes
 @options.format_option()
 @options.output_option
 @options.overwrite_option
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: for long series).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: for long series).",
+)
 def area(
     paths: tuple[str, ...],
     zone: tuple[str, ...],
@@ -32,7 +36,7 @@ def area(
     overwrite: bool,
     progress: bool | None,
 ) -> None:
-    """Measure the area of each snapshot: the union of its polygons (of --zone).
+    r"""Measure the area of each snapshot: the union of its polygons (of --zone).
 
     PATH may be a file, a folder or a glob; a multi-date file gives one row
     per date. Areas are computed in an equal-area CRS and cross-checked

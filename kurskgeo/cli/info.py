@@ -11,10 +11,14 @@ from kurskgeo.cli import options
 
 @click.command(short_help="Describe a snapshot file: format, dates, zones, features.")
 @click.argument("path", callback=options._resolve_many)
-@click.option("--count", is_flag=True, help="Print only the number of polygonal features.")
-@click.option("--zones", "zones_only", is_flag=True, help="Print only the zones, one per line.")
+@click.option(
+    "--count", is_flag=True, help="Print only the number of polygonal features."
+)
+@click.option(
+    "--zones", "zones_only", is_flag=True, help="Print only the zones, one per line."
+)
 def info(path: str, count: bool, zones_only: bool) -> None:
-    """Describe a snapshot file as JSON: format, dates, source, zones, CRS, notes.
+    r"""Describe a snapshot file as JSON: format, dates, source, zones, CRS, notes.
 
     \b
     $ kurskgeo info raw/1737150794.geojson --zones

@@ -60,7 +60,7 @@ zone_option = click.option(
     "zone",
     multiple=True,
     metavar="NAME",
-    help="Measure only this zone (repeatable: the union of the zones). Default: all polygons.",
+    help="Measure only this zone (repeatable: their union). Default: all polygons.",
 )
 region_option = click.option(
     "--region",
@@ -74,19 +74,21 @@ crs_option = click.option(
     show_default=True,
     callback=_crs,
     metavar="auto|CRS",
-    help="Equal-area CRS to measure in: 'auto' (LAEA centred on the data) or e.g. EPSG:6933.",
+    help="Equal-area CRS: 'auto' (LAEA centred on the data) or e.g. EPSG:6933.",
 )
 on_duplicate_option = click.option(
     "--on-duplicate",
     type=click.Choice(["error", "first", "last"]),
     default="error",
     show_default=True,
-    help="Two snapshots of the same date: refuse, or keep the first/last in path order.",
+    help="Two snapshots of one date: refuse, or keep the first/last by path.",
 )
 
 
-def format_option(choices: Sequence[str] = ("table", "csv", "json")) -> Callable[[Any], Any]:
-    """A ``--format`` option with the given choices, the first being the default."""
+def format_option(
+    choices: Sequence[str] = ("table", "csv", "json"),
+) -> Callable[[Any], Any]:
+    """Make a ``--format`` option with these choices, the first being the default."""
     return click.option(
         "--format",
         "fmt",
@@ -124,12 +126,17 @@ def _cell(value: Any, digits: int) -> str:
     return str(value)
 
 
-def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, digits: int = 2) -> str:
+def render_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, digits: int = 2
+) -> str:
     """Aligned plain-text table: numbers right-aligned, text left-aligned."""
     cells = [[_cell(r.get(c), digits) for c in columns] for r in rows]
-    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    widths = [
+        max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)
+    ]
     numeric = [
-        all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows) for c in columns
+        all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows)
+        for c in columns
     ]
 
     def line(values: Iterable[str]) -> str:
@@ -155,15 +162,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def render(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *, digits: int = 2) -> str:
+def render(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    digits: int = 2,
+) -> str:
     """Render rows as ``table``, ``csv`` or ``json`` (JSON keeps every key)."""
     if fmt == "json":
         return json.dumps(
-            [{k: _jsonable(v) for k, v in r.items()} for r in rows], indent=2, ensure_ascii=False
+            [{k: _jsonable(v) for k, v in r.items()} for r in rows],
+            indent=2,
+            ensure_ascii=False,
         )
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for r in rows:
             writer.writerow({c: _jsonable(r.get(c)) for c in columns})
