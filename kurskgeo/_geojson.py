@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import orjson
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.errors import SnapshotError
+from kurskgeo.errors import RepairWarning, SnapshotError
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 KNOWN_TYPES = frozenset(
@@ -86,8 +87,11 @@ def read_bytes(path: Path) -> bytes:
     return raw
 
 
-def loads(raw: bytes, path: Path) -> Any:
-    """Decode JSON bytes (a UTF-8 byte-order mark is tolerated)."""
+def loads(raw: bytes, path: Path, notes: list[str] | None = None) -> Any:
+    """Decode JSON bytes (a UTF-8 byte-order mark is tolerated).
+
+    Bytes that are not UTF-8 are replaced, with a warning recorded in `notes`.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
@@ -97,6 +101,16 @@ def loads(raw: bytes, path: Path) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if "UTF-8" in str(exc):
+            # Only text (names, descriptions) can hold bad bytes; areas don't need it.
+            msg = (
+                f"{path}: the file is not valid UTF-8; undecodable bytes in its text "
+                "were replaced by U+FFFD. Re-save it as UTF-8 to keep them"
+            )
+            if notes is not None:
+                notes.append(msg)
+            warnings.warn(msg, RepairWarning, stacklevel=4)
+            return loads(raw.decode("utf-8", errors="replace").encode("utf-8"), path)
         head = raw[:4]
         hint = ""
         if (
@@ -104,8 +118,10 @@ def loads(raw: bytes, path: Path) -> Any:
             or raw[:4] == b"PK\x03\x04"
         ):
             hint = " (it looks like a shapefile or zip archive renamed to GeoJSON)"
-        elif b"NaN" in raw or b"Infinity" in raw:
-            hint = " (NaN and Infinity are not allowed in JSON coordinates)"
+        elif b"NaN" in raw or b"Infinity" in raw or "infinity" in str(exc):
+            hint = " (NaN and infinite numbers are not allowed in JSON)"
+        elif "depth limit" in str(exc):
+            hint = " (nested too deeply to be GeoJSON)"
         raise SnapshotError(
             f"{path}: not valid JSON{hint}: {exc}; is the download complete?"
         ) from None
@@ -292,8 +308,8 @@ def check_lonlat(features: list[ParsedFeature], path: Path, crs_declared: bool) 
         )
     if -90 <= minx and maxx <= 90 and -180 <= miny and maxy <= 180:
         raise SnapshotError(
-            f"{path}: {where}: longitude and latitude look swapped ({extent}: "
-            "the second value exceeds ±90); GeoJSON positions are [longitude, latitude]"
+            f"{path}: {where}: latitude values exceed ±90 ({extent}); longitude and "
+            "latitude look swapped: GeoJSON positions are [longitude, latitude]"
         )
     raise SnapshotError(
         f"{path}: {where}: coordinates outside longitude ±180 / latitude ±90 ({extent})"

@@ -22,4 +22,4 @@ def progress(
     from tqdm.auto import tqdm
 
     bar: Any = tqdm(items, desc=desc, unit=unit, leave=False)
-    return bar  # type: ignore[no-any-return]
+    return bar

@@ -276,7 +276,7 @@ def _bounds(data: Any) -> tuple[float, float, float, float]:
     elif isinstance(data, (list, tuple)):
         bs = np.array([_bounds(d) for d in data], dtype=float)
         if len(bs) == 0:
-            return (math.nan,) * 4  # type: ignore[return-value]
+            return (math.nan,) * 4
         b = (
             np.nanmin(bs[:, 0]),
             np.nanmin(bs[:, 1]),

@@ -355,7 +355,8 @@ def read_snapshot(
     ['date', 'source', 'label', 'zone', 'geometry']
     """
     path = Path(path)
-    doc = _geojson.loads(_geojson.read_bytes(path), path)
+    notes: list[str] = []
+    doc = _geojson.loads(_geojson.read_bytes(path), path, notes)
     doc, moment = _unwrap(doc)
     fmt = sources.detect_format(doc, path) if isinstance(doc, dict) else "generic"
     declared = _declared_crs(doc, path) if isinstance(doc, dict) else None
@@ -365,7 +366,6 @@ def read_snapshot(
             f"{path}: no polygon in the file (found {_describe(plog)}); "
             "a control-zone snapshot needs Polygon or MultiPolygon features"
         )
-    notes: list[str] = []
     stacklevel = 2
 
     if plog.null_geometry:

@@ -211,7 +211,7 @@ def test_geometry_collection_contributes_its_polygons(tmp_path):
         ),
         (
             b'{"type": "Polygon", "coordinates": [[[51, 35], [51, 135], [52, 136], [51, 35]]]}',
-            "look swapped",
+            "swapped",
         ),
         (
             b'{"type": "Polygon", "coordinates": [[[181, 35], [182, 35], [182, 36], [181, 35]]]}',

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from kurskgeo._version import __version__
-from kurskgeo.errors import KurskgeoError
+from kurskgeo.errors import KurskgeoError, KurskgeoWarning
 
 __all__ = ["cli", "main"]
 
@@ -60,10 +60,19 @@ class KurskgeoGroup(click.Group):
         if module is None or not _available(cmd_name):
             return None
         mod = importlib.import_module(f"kurskgeo.cli.{module}")
-        return getattr(mod, cmd_name.replace("-", "_"))  # type: ignore[no-any-return]
+        return getattr(mod, cmd_name.replace("-", "_"))
 
     def invoke(self, ctx: click.Context) -> Any:
         verbosity = (ctx.params.get("verbose") or 0) - (ctx.params.get("quiet") or 0)
+        with warnings.catch_warnings():
+            # warnings are part of the output (stderr), whatever filters the host set
+            warnings.simplefilter(
+                "ignore" if verbosity <= -2 else "always", KurskgeoWarning
+            )
+            warnings.showwarning = _showwarning
+            return self._invoke(ctx, verbosity)
+
+    def _invoke(self, ctx: click.Context, verbosity: int) -> Any:
         try:
             return super().invoke(ctx)
         except KurskgeoError as exc:
@@ -96,9 +105,6 @@ def _configure_logging(verbose: int, quiet: int) -> None:
     root = logging.getLogger("kurskgeo")
     root.handlers[:] = [handler]
     root.setLevel(level)
-    warnings.showwarning = _showwarning
-    if quiet >= 2:
-        warnings.simplefilter("ignore")
 
 
 def _show_versions(ctx: click.Context, param: click.Parameter, value: bool) -> None:

@@ -60,6 +60,7 @@ def area(
         m = measure(snap, zone=zones, region=region, crs=crs)
         row = m.to_dict()
         row["label"] = m.label
+        row["notes"] = list(snap.attrs.get("notes", []))
         rows.append(row)
     text = options.render(rows, COLUMNS, fmt)
     options.emit(text, output, overwrite=overwrite)
