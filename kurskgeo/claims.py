@@ -467,7 +467,7 @@ def check_claims(
     ...           qualifier="more_than")
     >>> r = check_claims([c], [snap])
     >>> row = r.verdicts.iloc[0]
-    >>> round(row["measured_km2"], 1), row["verdict"]
+    >>> round(float(row["measured_km2"]), 1), row["verdict"]
     (78.0, 'consistent')
     """
     from kurskgeo._claims_measure import run
