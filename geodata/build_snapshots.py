@@ -132,7 +132,7 @@ SNAPSHOTS: list[dict] = [
     {
         "date": "2024-08-12",
         "label": "Kursk salient, 2024-08-12 (approximate)",
-        "target_km2": 1000.0,
+        "target_all_km2": 1000.0,
         "target_reason": "Syrskyi's report of about 1,000 km² on 2024-08-12",
         "held": {
             "Oleshnya": 1.0,
@@ -148,7 +148,7 @@ SNAPSHOTS: list[dict] = [
             "Gornal": 0.8,
             "Plekhovo": 0.9,
         },
-        "contested_km": 2.5,
+        "contested_km": 2.0,
         "reports": [
             {
                 "outlet": "Reuters / Ukrainian presidency video",
@@ -168,7 +168,7 @@ SNAPSHOTS: list[dict] = [
     {
         "date": "2024-08-27",
         "label": "Kursk salient, 2024-08-27 (approximate)",
-        "target_km2": 1294.0,
+        "target_all_km2": 1294.0,
         "target_reason": "Syrskyi's figure of 1,294 km² on 2024-08-27",
         "held": {
             "Oleshnya": 1.0,
@@ -184,7 +184,7 @@ SNAPSHOTS: list[dict] = [
             "Gornal": 0.9,
             "Plekhovo": 1.0,
         },
-        "contested_km": 2.5,
+        "contested_km": 2.0,
         "reports": [
             {
                 "outlet": "Reuters / AP",
@@ -203,10 +203,12 @@ SNAPSHOTS: list[dict] = [
     {
         "date": "2025-01-17",
         "label": "Kursk salient, 2025-01-17 (approximate)",
-        "target_km2": 450.0,
+        "target_all_km2": 467.0,
+        "target_liberated_km2": 440.0,
         "target_reason": (
-            "between DeepState's 'over 420 km²' and the 467 km² implied by the Russian "
-            "Defence Ministry's 1,268 - 801, both reported on 2025-01-17"
+            "all ground: the 467 km² implied by the Russian Defence Ministry's "
+            "1,268 - 801 km²; Ukrainian-held: just above DeepState's 'over 420 km²'; "
+            "both reported on 2025-01-17"
         ),
         "held": {
             "Oleshnya": 1.0,
@@ -245,10 +247,10 @@ SNAPSHOTS: list[dict] = [
     {
         "date": "2025-02-14",
         "label": "Kursk salient, 2025-02-14 (approximate)",
-        "target_km2": 480.0,
+        "target_all_km2": 500.0,
         "target_reason": (
-            "between Syrskyi's 'about 500 km²' (mid-February 2025) and the roughly "
-            "470 km² left by Rudskoi's 'more than 800 km²' of 1,268 (2025-02-20)"
+            "Syrskyi's 'about 500 km²' (mid-February 2025); Rudskoi's 'more than "
+            "800 km²' liberated of 1,268 (2025-02-20) leaves about 470"
         ),
         "held": {
             "Oleshnya": 1.0,
@@ -262,7 +264,7 @@ SNAPSHOTS: list[dict] = [
             "Gornal": 0.9,
             "Plekhovo": 1.0,
         },
-        "contested_km": 2.0,
+        "contested_km": 1.0,
         "reports": [
             {
                 "outlet": "Oleksandr Syrskyi, as reported",
@@ -285,13 +287,13 @@ SNAPSHOTS: list[dict] = [
     {
         "date": "2025-03-15",
         "label": "Kursk salient, 2025-03-15, after the fall of Sudzha (approximate)",
-        "target_km2": 150.0,
+        "target_all_km2": 150.0,
         "target_reason": (
             "below the roughly 170 km² left by Gerasimov's 'more than 1,100 km²' "
             "(86%) liberated on 2025-03-12, since Sudzha fell a day later"
         ),
         "held": {"Oleshnya": 0.8, "Guevo": 1.0, "Gornal": 1.0, "Plekhovo": 1.0},
-        "contested_km": 2.0,
+        "contested_km": 1.0,
         "reports": [
             {
                 "outlet": "Valery Gerasimov (Russian General Staff), as reported",
@@ -358,17 +360,45 @@ def held_zone(spec: dict, radius_m: float, side, border_m):
     return polygonal(zone.intersection(side))
 
 
-def solve(spec: dict, side, border_m) -> tuple[float, object]:
-    target = spec["target_km2"] * 1e6
-    lo, hi = 500.0, 20000.0
+def bisect(area_of, target_m2: float, lo: float, hi: float) -> float:
+    """The x in [lo, hi] where the increasing function area_of(x) hits target."""
     for _ in range(60):
         mid = (lo + hi) / 2
-        if held_zone(spec, mid, side, border_m).area < target:
+        if area_of(mid) < target_m2:
             lo = mid
         else:
             hi = mid
-    radius = (lo + hi) / 2
-    return radius, held_zone(spec, radius, side, border_m)
+    return (lo + hi) / 2
+
+
+def with_band(zone_m, width_m: float, side):
+    """The zone grown by a contested band `width_m` wide, on the Russian side."""
+    if width_m <= 0:
+        return zone_m
+    return polygonal(zone_m.buffer(width_m, 32).intersection(side).union(zone_m))
+
+
+def solve(spec: dict, side, border_m) -> tuple[float, float, object, object]:
+    """Radius and band width hitting the targets; the held zone and held+band."""
+    target_all = spec["target_all_km2"] * 1e6
+    if "target_liberated_km2" in spec:
+        target = spec["target_liberated_km2"] * 1e6
+        radius = bisect(
+            lambda r: held_zone(spec, r, side, border_m).area, target, 500.0, 20000.0
+        )
+        zone_m = held_zone(spec, radius, side, border_m)
+        width = bisect(
+            lambda w: with_band(zone_m, w, side).area, target_all, 0.0, 5000.0
+        )
+    else:
+        width = spec["contested_km"] * 1000
+
+        def area_of(r: float) -> float:
+            return with_band(held_zone(spec, r, side, border_m), width, side).area
+
+        radius = bisect(area_of, target_all, 500.0, 20000.0)
+        zone_m = held_zone(spec, radius, side, border_m)
+    return radius, width, zone_m, with_band(zone_m, width, side)
 
 
 def polygonal(geom):
@@ -426,23 +456,21 @@ def build_snapshots() -> None:
     out = HERE / "snapshots"
     out.mkdir(exist_ok=True)
     for spec in SNAPSHOTS:
-        radius, zone_m = solve(spec, side, border_m)
+        radius, width, zone_m, all_m = solve(spec, side, border_m)
         feats = []
         zone = rounded(to_deg(zone_m.segmentize(2000)))
-        area_km2 = round(zone_m.area / 1e6, 1)
         feats.append(
             feature(
                 zone,
                 {
                     "zone": "liberated",
                     "status": "Ukrainian-held (approximate)",
-                    "area_km2_at_build": area_km2,
+                    "area_km2_at_build": round(zone_m.area / 1e6, 1),
                 },
             )
         )
-        if spec["contested_km"]:
-            band_m = zone_m.buffer(spec["contested_km"] * 1000, 32).difference(zone_m)
-            band_m = polygonal(band_m.intersection(side))
+        band_m = polygonal(all_m.difference(zone_m))
+        if not band_m.is_empty:
             band = rounded(to_deg(band_m.segmentize(2000)))
             feats.append(
                 feature(
@@ -454,19 +482,24 @@ def build_snapshots() -> None:
                     },
                 )
             )
+        targets = (
+            f"the held zone plus a contested band {width / 1000:.2f} km wide "
+            f"measures {spec['target_all_km2']:,.0f} km²"
+        )
+        if "target_liberated_km2" in spec:
+            targets = (
+                f"the held zone alone measures {spec['target_liberated_km2']:,.0f} "
+                f"km² and, with a contested band whose width ({width / 1000:.2f} km) "
+                f"was chosen the same way, {spec['target_all_km2']:,.0f} km²"
+            )
         method = (
             "Union of discs around the settlements reported held by Ukrainian forces "
             f"({', '.join(spec['held'])}) and the stretch of the state border between "
             "them, closed (buffer +r, -r) and clipped to the Russian side of a border "
-            "polyline authored for kurskgeo. The disc radius r was chosen by bisection "
-            f"so that the held zone measures {spec['target_km2']:,.0f} km² "
-            f"({spec['target_reason']}); r = {radius / 1000:.2f} km. "
-            + (
-                f"The contested zone is a {spec['contested_km']:g} km band around it. "
-                if spec["contested_km"]
-                else ""
-            )
-            + "Built by geodata/build_snapshots.py. Not a map of the front line."
+            "polyline authored for kurskgeo. The disc radius r "
+            f"({radius / 1000:.2f} km) was chosen by bisection so that {targets} "
+            f"({spec['target_reason']}). Built by geodata/build_snapshots.py. "
+            "Not a map of the front line."
         )
         props = {
             "date": spec["date"],
@@ -474,7 +507,8 @@ def build_snapshots() -> None:
             "label": spec["label"],
             "approximate": True,
             "method": method,
-            "target_km2": spec["target_km2"],
+            "target_all_km2": spec["target_all_km2"],
+            "target_liberated_km2": spec.get("target_liberated_km2"),
             "reports": spec["reports"],
         }
         # Members at the top level for readers that look there, and the same in
