@@ -161,40 +161,42 @@ def densify_geodesic(geoms: Any, max_segment_km: float = MAX_SEGMENT_KM) -> np.n
     coslat = np.cos(np.radians((coords[1:, 1] + coords[:-1, 1]) / 2))
     approx_km = _KM_PER_DEG * np.hypot(dlon * coslat, dlat)
     # the equirectangular estimate is within a few per cent; 0.9 keeps a margin
-    long_edge = same & (approx_km > 0.9 * max_segment_km)
-    if not long_edge.any():
+    candidate = np.flatnonzero(same & (approx_km > 0.9 * max_segment_km))
+    if len(candidate) == 0:
         return arr
-    dirty = np.unique(part_owner[ring_part[ring_idx[1:][long_edge]]])
+    lon1, lat1 = coords[candidate, 0], coords[candidate, 1]
+    az, _, dist = WGS84.inv(
+        lon1, lat1, coords[candidate + 1, 0], coords[candidate + 1, 1]
+    )
+    n_new = np.ceil(np.asarray(dist) / 1000 / max_segment_km).astype(int) - 1
+    keep = n_new > 0
+    if not keep.any():
+        return arr
+    edge, n_new = candidate[keep], n_new[keep]
+    az, dist, lon1, lat1 = (
+        np.asarray(az)[keep],
+        np.asarray(dist)[keep],
+        lon1[keep],
+        lat1[keep],
+    )
+    # points at fractions j/(n+1) of each long edge, along its geodesic
+    rep = np.repeat(np.arange(len(edge)), n_new)
+    step = np.arange(len(rep)) - np.repeat(np.cumsum(n_new) - n_new, n_new) + 1
+    frac = step / np.repeat(n_new + 1, n_new)
+    x, y, _ = WGS84.fwd(lon1[rep], lat1[rep], az[rep], dist[rep] * frac)
+    where = edge[rep] + 1
+    new_coords = np.insert(coords, where, np.column_stack([x, y]), axis=0)
+    new_ring_idx = np.insert(ring_idx, where, ring_idx[edge[rep]])
+    rings = shapely.linearrings(new_coords, indices=new_ring_idx)
+    polys = shapely.polygons(rings, indices=ring_part)
+    multi = shapely.multipolygons(polys, indices=part_owner)
+    owners = np.unique(part_owner)
     out = arr.copy()
-    for gi in dirty:
-        out[gi] = _densify_one(arr[gi], max_segment_km)
+    single = shapely.get_type_id(arr[owners]) == 3  # Polygon in, Polygon out
+    rebuilt = multi[owners]
+    rebuilt[single] = shapely.get_geometry(rebuilt[single], 0)
+    out[owners] = rebuilt
     return out
-
-
-def _densify_ring(coords: np.ndarray, max_km: float) -> np.ndarray:
-    lon, lat = coords[:, 0], coords[:, 1]
-    _, _, dist = WGS84.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    pieces = [coords[:1]]
-    for k in range(len(coords) - 1):
-        n = int(np.ceil(dist[k] / 1000 / max_km)) - 1
-        if n > 0:
-            mid = WGS84.npts(lon[k], lat[k], lon[k + 1], lat[k + 1], n)
-            pieces.append(np.asarray(mid, dtype=float).reshape(-1, 2))
-        pieces.append(coords[k + 1 : k + 2])
-    return np.vstack(pieces)
-
-
-def _densify_one(geom: BaseGeometry, max_km: float) -> BaseGeometry:
-    def poly(p: BaseGeometry) -> BaseGeometry:
-        shell = _densify_ring(np.asarray(p.exterior.coords)[:, :2], max_km)
-        holes = [
-            _densify_ring(np.asarray(r.coords)[:, :2], max_km) for r in p.interiors
-        ]
-        return shapely.Polygon(shell, holes)
-
-    if geom.geom_type == "Polygon":
-        return poly(geom)
-    return shapely.MultiPolygon([poly(p) for p in geom.geoms])
 
 
 def _project(arr: np.ndarray, src: CRS, dst: CRS) -> np.ndarray:
@@ -453,14 +455,16 @@ def measure(
     from kurskgeo.io import as_snapshot, snapshot_date
 
     snap = as_snapshot(snapshot, stacklevel=3)
-    union, target = zone_union(snap, zone=zone, region=region, crs=crs)
-    km2 = float(shapely.area(union)) / 1e6
-    geodesic = (
-        float(geodesic_area_km2(to_lonlat(union, target))[0])
-        if not union.is_empty
-        else 0.0
-    )
     selected = select_zone(snap, zone)
+    union, target = zone_union(selected, region=region, crs=crs)
+    km2 = float(shapely.area(union)) / 1e6
+    if union.is_empty:
+        geodesic = 0.0
+    elif region is None and len(selected) == 1:
+        # the union of one valid polygon is itself: measure the original vertices
+        geodesic = float(geodesic_area_km2(selected.geometry.values)[0])
+    else:
+        geodesic = float(geodesic_area_km2(to_lonlat(union, target))[0])
     zones = _zones(zone)
     result = Measurement(
         path=snap.attrs.get("path"),
@@ -472,7 +476,7 @@ def measure(
         area_km2=km2,
         area_mi2=km2 / KM2_PER_MI2,
         geodesic_km2=geodesic,
-        crs=target.to_string(),
+        crs=target.srs,
     )
     if abs(km2 - geodesic) > max(rtol * abs(geodesic), 1e-6):
         warnings.warn(

@@ -478,6 +478,8 @@ def read_snapshot(
             "notes": notes,
             "repaired": sum("repaired" in n for n in notes),
             "skipped": len(plog.null_geometry) + sum(plog.non_polygonal.values()),
+            # valid, oriented, 2D polygons in CRS84: as_snapshot() need not check again
+            "kurskgeo_checked": True,
         }
     )
     log.debug("read %s: %d polygonal features (%s)", path, len(gdf), fmt)
