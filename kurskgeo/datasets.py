@@ -1,0 +1,875 @@
+"""Fetch the upstream datasets kurskgeo reads, into a verified per-user cache.
+
+Three families of files are known (see ``docs/sources.md`` for their licences):
+
+``deepstate``
+    DeepStateMap's full map as published at a moment, from the public API at
+    deepstatemap.live: ``/api/history/public`` lists the ids (Unix times of
+    publication) and ``/api/history/<id>/geojson`` gives the map. Cached as
+    ``deepstate/<id>.geojson``, the name the archived exports carry.
+``occupied``
+    The daily occupied-territory files of cyterat/deepstate-map-data,
+    ``data/deepstatemap_data_YYYYMMDD.geojson``, at a pinned commit.
+``boundary``
+    Region boundaries from OpenStreetMap at a pinned commit, with a sha256.
+
+Files land in ``pooch.os_cache("kurskgeo")`` (``~/.cache/kurskgeo`` on Linux)
+or in the folder named by the environment variable ``KURSKGEO_CACHE``. They are
+written atomically by pooch and verified: against the registry's sha256 where
+the file is immutable upstream, else against the sha256 recorded when the file
+was first downloaded (a ``.sha256`` file beside it), so a corrupted cached
+file is detected and fetched again.
+
+``KURSKGEO_MIRROR`` points the downloads at a local folder laid out like the
+remote, as ``wget --force-directories`` saves it: the host, then the URL path
+(``deepstatemap.live/api/history/public``,
+``raw.githubusercontent.com/cyterat/deepstate-map-data/<commit>/data/...``).
+Nothing then touches the network, which is how the tests run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from kurskgeo._version import __version__
+from kurskgeo.errors import DatasetError
+
+__all__ = [
+    "BOUNDARIES",
+    "DEEPSTATE_API",
+    "ENV_CACHE",
+    "ENV_MIRROR",
+    "KINDS",
+    "OCCUPIED_COMMIT",
+    "Dataset",
+    "HTTPDownloader",
+    "MirrorDownloader",
+    "cache_dir",
+    "deepstate_ids",
+    "fetch_boundary",
+    "fetch_deepstate",
+    "fetch_occupied",
+    "fetch_spec",
+    "list_datasets",
+    "mirror_path",
+]
+
+log = logging.getLogger(__name__)
+
+#: Environment variable naming the cache folder.
+ENV_CACHE = "KURSKGEO_CACHE"
+#: Environment variable naming a local mirror folder (no network then).
+ENV_MIRROR = "KURSKGEO_MIRROR"
+
+#: DeepStateMap's public history API.
+DEEPSTATE_API = "https://deepstatemap.live/api/history"
+_DEEPSTATE_LISTING = f"{DEEPSTATE_API}/public"
+
+#: The commit of cyterat/deepstate-map-data the occupied-territory files are
+#: read at (2026-08-22). Files in its ``data/`` folder are never changed once
+#: added, so every file at this commit is immutable.
+OCCUPIED_COMMIT = "e904719a6726c7e6b5d6e87a7701e1b77b18e554"
+_OCCUPIED_BASE = f"https://raw.githubusercontent.com/cyterat/deepstate-map-data/{OCCUPIED_COMMIT}/data"
+_OCCUPIED_FIRST = dt.date(2024, 7, 8)
+_OCCUPIED_LAST = dt.date(2026, 8, 22)
+
+_BOUNDARY_COMMIT = "5af46d6dab9a502713611846892e4185f157dab7"
+
+#: What ``kind:what`` dataset names start with.
+KINDS = ("deepstate", "occupied", "boundary")
+
+#: Downloads larger than this show a progress bar (when enabled).
+LARGE_BYTES = 1_000_000
+
+Downloader = Callable[[str, Any, Any], None]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One entry of the registry: a file, or a family of files by date.
+
+    Attributes
+    ----------
+    name : str
+        ``kind:what`` as :func:`fetch_spec` takes it (``what`` is a
+        placeholder such as ``YYYY-MM-DD`` for families).
+    url : str
+        The upstream URL (a template for families).
+    fname : str
+        Where the file lands, relative to :func:`cache_dir`.
+    sha256 : str or None
+        The file's hash where it is known in advance; ``None`` where it is
+        recorded at the first download (trust on first use).
+    description, licence : str
+        What the file holds and the licence its source states.
+    """
+
+    name: str
+    url: str
+    fname: str
+    sha256: str | None
+    description: str
+    licence: str
+
+
+#: Region boundaries, by the name :func:`fetch_boundary` takes.
+BOUNDARIES: dict[str, Dataset] = {
+    "kursk-oblast": Dataset(
+        name="boundary:kursk-oblast",
+        url=(
+            "https://raw.githubusercontent.com/timurkanaz/Russia_geojson_OSM/"
+            f"{_BOUNDARY_COMMIT}/"
+            + quote("GeoJson's/Regions/CFO/Курская область_Kursk region.geojson")
+        ),
+        fname="boundary/kursk-oblast.geojson",
+        sha256="96e2679d3dd1893ebba392dce247871c4943b7a014a97b240782e85536eb9dc0",
+        description=(
+            "Kursk Oblast: its 33 districts and cities from OpenStreetMap "
+            "(Nominatim, late 2020); kurskgeo merges them when used as a region"
+        ),
+        licence="ODbL 1.0, © OpenStreetMap contributors",
+    ),
+}
+
+_FAMILIES = (
+    Dataset(
+        name="deepstate:YYYY-MM-DD|<unix id>|latest",
+        url=f"{DEEPSTATE_API}/<id>/geojson",
+        fname="deepstate/<id>.geojson",
+        sha256=None,
+        description=(
+            "DeepStateMap's full map published at or before the moment asked "
+            "(end of the UTC day for a date)"
+        ),
+        licence="DeepStateMap (deepstatemap.live); no reuse terms stated",
+    ),
+    Dataset(
+        name="occupied:YYYY-MM-DD",
+        url=f"{_OCCUPIED_BASE}/deepstatemap_data_YYYYMMDD.geojson",
+        fname="occupied/deepstatemap_data_YYYYMMDD.geojson",
+        sha256=None,
+        description=(
+            "Occupied territory of Ukraine (DeepStateMap's Occupied, CADR and "
+            f"CALR, Occupied Crimea), daily {_OCCUPIED_FIRST} to {_OCCUPIED_LAST}"
+        ),
+        licence="GPL-3.0 (cyterat/deepstate-map-data); DeepStateMap's terms unstated",
+    ),
+)
+
+#: URL prefixes downloads may come from; anything else is refused.
+_ALLOWED = (
+    f"{DEEPSTATE_API}/",
+    f"{_OCCUPIED_BASE}/",
+    *(d.url for d in BOUNDARIES.values()),
+)
+
+
+def list_datasets() -> list[Dataset]:
+    """Return the registry: the dataset families and the fixed files.
+
+    Returns
+    -------
+    list of Dataset
+        Families first (``deepstate``, ``occupied``), then the boundaries.
+
+    Examples
+    --------
+    >>> [d.name.split(":")[0] for d in list_datasets()]
+    ['deepstate', 'occupied', 'boundary']
+    """
+    return [*_FAMILIES, *BOUNDARIES.values()]
+
+
+# ---------------------------------------------------------------- locations
+
+
+def cache_dir() -> Path:
+    """Return the cache folder: ``$KURSKGEO_CACHE``, else pooch's per-user cache.
+
+    Returns
+    -------
+    pathlib.Path
+        An absolute path; it may not exist yet.
+
+    Examples
+    --------
+    >>> cache_dir().is_absolute()
+    True
+    """
+    env = os.environ.get(ENV_CACHE)
+    if env:
+        return Path(env).expanduser().resolve()
+    import pooch
+
+    return Path(pooch.os_cache("kurskgeo")).expanduser().resolve()
+
+
+def mirror_path(url: str) -> PurePosixPath:
+    """Return where `url` lies in a mirror folder: host, then the URL path.
+
+    Parameters
+    ----------
+    url : str
+        An http(s) URL.
+
+    Returns
+    -------
+    pathlib.PurePosixPath
+        A relative path, percent-decoded.
+
+    Raises
+    ------
+    DatasetError
+        If the URL is not http(s) or its path would leave the mirror folder.
+
+    Examples
+    --------
+    >>> str(mirror_path("https://deepstatemap.live/api/history/1741215821/geojson"))
+    'deepstatemap.live/api/history/1741215821/geojson'
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DatasetError(f"{url}: not an http(s) URL")
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if any(s in (".", "..") or "\\" in s or "\0" in s for s in segments):
+        raise DatasetError(f"{url}: the URL path leaves the mirror folder")
+    return PurePosixPath(parts.hostname, *segments)
+
+
+def _check_allowed(url: str) -> None:
+    if not url.startswith(_ALLOWED):
+        raise DatasetError(
+            f"{url}: not a URL of kurskgeo's registry; refusing to download it"
+        )
+
+
+def _inside(root: Path, fname: str) -> Path:
+    """Join `fname` to `root`, refusing names that would escape it."""
+    target = (root / fname).resolve()
+    if not target.is_relative_to(
+        root.resolve()
+    ):  # pragma: no cover - names are validated
+        raise DatasetError(f"{fname}: a cached name must stay inside {root}")
+    return target
+
+
+# ---------------------------------------------------------------- downloaders
+
+
+def _write_to(output_file: Any) -> contextlib.AbstractContextManager[Any]:
+    """Open pooch's `output_file` (a path or a file object) for binary writing."""
+    if hasattr(output_file, "write"):
+        return contextlib.nullcontext(output_file)
+    return open(output_file, "wb")  # closed by the caller's with
+
+
+class MirrorDownloader:
+    """A pooch downloader that copies from a local folder laid out like the remote.
+
+    Parameters
+    ----------
+    root : path-like
+        The mirror folder; a URL ``https://host/a/b`` is read from
+        ``root/host/a/b`` (see :func:`mirror_path`).
+
+    Examples
+    --------
+    >>> MirrorDownloader("/srv/mirror").source("https://deepstatemap.live/api/history/public")
+    PosixPath('/srv/mirror/deepstatemap.live/api/history/public')
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).expanduser()
+
+    def source(self, url: str) -> Path:
+        """Return the mirror file standing for `url`."""
+        return self.root.joinpath(*mirror_path(url).parts)
+
+    def __call__(self, url: str, output_file: Any, pooch: Any = None) -> None:
+        """Copy the mirror's copy of `url` to `output_file`.
+
+        Raises
+        ------
+        DatasetError
+            If the mirror folder or the file in it does not exist.
+        """
+        if not self.root.is_dir():
+            raise DatasetError(
+                f"{self.root}: the mirror folder ({ENV_MIRROR}) does not exist"
+            )
+        src = self.source(url)
+        if not src.is_file():
+            raise DatasetError(
+                f"{src}: not in the mirror {self.root} ({ENV_MIRROR}); it stands "
+                f"for {url}. Add the file there, or unset {ENV_MIRROR} to download"
+            )
+        log.info("copying %s from the mirror %s", url, self.root)
+        with open(src, "rb") as fin, _write_to(output_file) as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+
+
+class HTTPDownloader:
+    """A pooch downloader over HTTPS, with a progress bar for large files.
+
+    Parameters
+    ----------
+    progressbar : bool
+        Show a tqdm bar on stderr for downloads over :data:`LARGE_BYTES` (or
+        of unknown size).
+    timeout : float
+        Seconds to wait for the server.
+    """
+
+    def __init__(self, *, progressbar: bool = True, timeout: float = 60.0) -> None:
+        self.progressbar = progressbar
+        self.timeout = timeout
+
+    def __call__(self, url: str, output_file: Any, pooch: Any = None) -> None:
+        """Stream `url` into `output_file`.
+
+        Raises
+        ------
+        DatasetError
+            If the URL is not in the registry, the network is unreachable, or
+            the server answers with an error.
+        """
+        import requests
+
+        _check_allowed(url)
+        headers = {"User-Agent": f"kurskgeo/{__version__} (python-requests)"}
+        log.info("downloading %s", url)
+        try:
+            with requests.get(
+                url, stream=True, timeout=self.timeout, headers=headers
+            ) as r:
+                if r.status_code == 404:
+                    raise DatasetError(f"{url}: not found upstream (HTTP 404)")
+                r.raise_for_status()
+                total = int(r.headers.get("content-length") or 0)
+                show = self.progressbar and (total == 0 or total > LARGE_BYTES)
+                with _write_to(output_file) as fout, _bar(show, total, url) as bar:
+                    for chunk in r.iter_content(chunk_size=1 << 16):
+                        fout.write(chunk)
+                        bar.update(len(chunk))
+        except requests.exceptions.HTTPError as exc:
+            raise DatasetError(f"{url}: the server answered {exc}") from None
+        except requests.exceptions.RequestException as exc:
+            raise DatasetError(
+                f"cannot download {url} ({type(exc).__name__}: {exc}). Without "
+                f"internet access, set {ENV_MIRROR} to a local folder laid out like "
+                "the remote (host/path, see docs/sources.md)"
+            ) from None
+
+
+@contextlib.contextmanager
+def _bar(show: bool, total: int, url: str) -> Iterator[Any]:
+    if not show:
+
+        class _Null:
+            def update(self, n: int) -> None:
+                pass
+
+        yield _Null()
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(
+        total=total or None,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        desc=url.rsplit("/", 2)[-2]
+        if url.endswith("/geojson")
+        else url.rsplit("/", 1)[-1],
+        file=sys.stderr,
+        leave=False,
+    ) as bar:
+        yield bar
+
+
+def _downloader(downloader: Downloader | None, progressbar: bool | None) -> Downloader:
+    if downloader is not None:
+        return downloader
+    mirror = os.environ.get(ENV_MIRROR)
+    if mirror:
+        return MirrorDownloader(mirror)
+    if progressbar is None:
+        progressbar = sys.stderr.isatty()
+    return HTTPDownloader(progressbar=progressbar)
+
+
+# ---------------------------------------------------------------- retrieval
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _quiet_pooch() -> Iterator[None]:
+    """Keep pooch's own INFO messages off stderr; kurskgeo logs instead."""
+    import pooch
+
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _retrieve(
+    url: str,
+    fname: str,
+    *,
+    sha256: str | None,
+    record_hash: bool,
+    downloader: Downloader,
+    fresh: bool = False,
+) -> Path:
+    """Fetch `url` into the cache as `fname` with pooch; verify; return the path.
+
+    ``sha256=None`` with `record_hash` uses (and on first download writes) the
+    ``<fname>.sha256`` record beside the file. `fresh` downloads again even
+    when the file is cached (for listings that change).
+    """
+    import pooch
+
+    root = cache_dir()
+    target = _inside(root, fname)
+    record = target.with_name(target.name + ".sha256")
+    known = sha256
+    if known is None and record_hash and record.is_file():
+        known = record.read_text().split()[0] if record.read_text().strip() else None
+    name = fname
+    if fresh:
+        # pooch keeps a cached file whose hash it cannot check; fetch beside it
+        name = f"{fname}.{uuid.uuid4().hex}.part"
+    if target.exists() and known is not None and _sha256(target) != known:
+        log.warning(
+            "%s: the cached file does not match its sha256 %s; fetching it again",
+            target,
+            known,
+        )
+    try:
+        with _quiet_pooch():
+            got = Path(
+                pooch.retrieve(
+                    url,
+                    known_hash=f"sha256:{known}" if known else None,
+                    fname=name,
+                    path=root,
+                    downloader=downloader,
+                )
+            )
+    except DatasetError:
+        raise
+    except ValueError as exc:
+        actual = re.search(r"got ([0-9a-fA-F]{64})", str(exc))
+        raise DatasetError(
+            f"{url}: the download does not match the expected sha256 (expected "
+            f"{known}, got {actual.group(1) if actual else 'another hash'}). The "
+            "file may be corrupted in transit or in the mirror, or changed upstream; "
+            f"check {ENV_MIRROR} if set, or delete {target} and its .sha256 record "
+            "to accept the new file"
+        ) from None
+    except OSError as exc:
+        raise DatasetError(f"{url}: cannot write the cache {root} ({exc})") from None
+    if fresh:
+        os.replace(got, target)
+        got = target
+    if sha256 is None and record_hash and not record.is_file():
+        tmp = record.with_name(f".{record.name}.{uuid.uuid4().hex}")
+        tmp.write_text(f"{_sha256(got)}  {got.name}\n")
+        os.replace(tmp, record)
+    log.info("%s -> %s", url, got)
+    return got
+
+
+# ---------------------------------------------------------------- deepstate
+
+_ID = re.compile(r"^\d{9,10}$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COMPACT_DAY = re.compile(r"^\d{8}$")
+
+
+def _check_id(value: Any, where: str) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not _ID.match(text):
+        raise DatasetError(f"{where}: {value!r} is not a DeepStateMap id (a Unix time)")
+    return int(text)
+
+
+def _moment(when: Any) -> dt.datetime | int | None:
+    """Turn `when` into a UTC moment, an exact id, or None for the latest map."""
+    if when is None:
+        return None
+    if isinstance(when, int) and not isinstance(when, bool):
+        return _check_id(when, "deepstate")
+    if isinstance(when, dt.datetime):
+        return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    if isinstance(when, dt.date):
+        return dt.datetime.combine(when, dt.time(23, 59, 59), tzinfo=dt.UTC)
+    text = str(when).strip()
+    if text.lower() in ("latest", "last", "now"):
+        return None
+    if _ID.match(text):
+        return int(text)
+    if _ISO_DAY.match(text) or _COMPACT_DAY.match(text):
+        return _moment(_parse_day(text, "deepstate"))
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise DatasetError(
+            f"deepstate: {when!r} is not a date (YYYY-MM-DD), an ISO date-time, "
+            "a DeepStateMap id (Unix time) or 'latest'"
+        ) from None
+    return _moment(moment)
+
+
+def _parse_day(value: Any, kind: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if _COMPACT_DAY.match(text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if _ISO_DAY.match(text):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
+    raise DatasetError(f"{kind}: {value!r} is not a date (YYYY-MM-DD)")
+
+
+def deepstate_ids(
+    *,
+    refresh: bool = False,
+    downloader: Downloader | None = None,
+    progressbar: bool | None = None,
+) -> list[int]:
+    """Return the ids (Unix times of publication) of DeepStateMap's maps.
+
+    The listing ``/api/history/public`` is cached as ``deepstate/history.json``
+    and downloaded again when `refresh` is true or it is not cached.
+
+    Parameters
+    ----------
+    refresh : bool
+        Download the listing even if it is cached.
+    downloader : callable, optional
+        A pooch downloader; default: the mirror if ``KURSKGEO_MIRROR`` is set,
+        else HTTPS.
+    progressbar : bool, optional
+        Progress bar on stderr for large downloads (default: if a terminal).
+
+    Returns
+    -------
+    list of int
+        Sorted, unique.
+
+    Raises
+    ------
+    DatasetError
+        If the listing cannot be fetched or is not a list of ``{"id": ...}``.
+    """
+    path = _inside(cache_dir(), "deepstate/history.json")
+    get = _downloader(downloader, progressbar)
+    if refresh or not path.is_file():
+        _retrieve(
+            _DEEPSTATE_LISTING,
+            "deepstate/history.json",
+            sha256=None,
+            record_hash=False,
+            downloader=get,
+            fresh=True,
+        )
+    try:
+        records = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        path.unlink(missing_ok=True)
+        raise DatasetError(
+            f"{path}: the DeepStateMap history listing is not JSON ({exc}); "
+            "it was removed, try again"
+        ) from None
+    if isinstance(records, dict):
+        records = records.get("data", records.get("items"))
+    if not isinstance(records, list):
+        raise DatasetError(
+            f"{path}: expected a JSON list of {{'id': <unix time>, ...}} records "
+            f"from {_DEEPSTATE_LISTING}"
+        )
+    ids = set()
+    for i, rec in enumerate(records):
+        ident = rec.get("id") if isinstance(rec, dict) else rec
+        ids.add(_check_id(ident, f"{path}: record {i}"))
+    return sorted(ids)
+
+
+def fetch_deepstate(
+    when: Any = None,
+    *,
+    downloader: Downloader | None = None,
+    progressbar: bool | None = None,
+) -> Path:
+    """Fetch the DeepStateMap map published at or before a moment.
+
+    Parameters
+    ----------
+    when : date, datetime, str or int, optional
+        A date (the map current at the end of that UTC day), a date-time (UTC
+        if naive), an id (the Unix time of one map, fetched as is), or
+        ``None``/``"latest"`` for the newest map.
+    downloader : callable, optional
+        A pooch downloader ``downloader(url, output_file, pooch)``.
+    progressbar : bool, optional
+        Progress bar on stderr for large downloads (default: if a terminal).
+
+    Returns
+    -------
+    pathlib.Path
+        The cached ``deepstate/<id>.geojson``; :func:`kurskgeo.read_snapshot`
+        reads it (zones ``occupied``, ``liberated``, ``contested``, ``other``).
+
+    Raises
+    ------
+    DatasetError
+        If `when` is malformed, precedes the first map, or the download fails
+        (the message names ``KURSKGEO_MIRROR`` when there is no network).
+
+    Notes
+    -----
+    The history listing is downloaded again when the moment asked is later
+    than the time the cached listing was fetched, so a newer map is never
+    missed and an older one never costs a second listing download.
+
+    Examples
+    --------
+    >>> path = fetch_deepstate("2025-01-17")  # doctest: +SKIP
+    >>> path.name  # doctest: +SKIP
+    '1737150794.geojson'
+    """
+    moment = _moment(when)
+    get = _downloader(downloader, progressbar)
+    if isinstance(moment, int):
+        ident = moment
+    else:
+        listing = _inside(cache_dir(), "deepstate/history.json")
+        stale = not listing.is_file() or moment is None
+        if not stale and moment is not None:
+            fetched = dt.datetime.fromtimestamp(listing.stat().st_mtime, tz=dt.UTC)
+            stale = moment > fetched
+        if isinstance(get, MirrorDownloader):
+            stale = True  # a local copy costs nothing and may have changed
+        ids = deepstate_ids(refresh=stale, downloader=get)
+        if moment is None:
+            if not ids:
+                raise DatasetError("DeepStateMap's history listing is empty")
+            ident = ids[-1]
+        else:
+            limit = moment.timestamp()
+            before = [i for i in ids if i <= limit]
+            if not before:
+                first = dt.datetime.fromtimestamp(ids[0], tz=dt.UTC) if ids else None
+                raise DatasetError(
+                    f"deepstate: no map published at or before {moment.isoformat()}"
+                    + (f"; the history starts at {first.isoformat()}" if first else "")
+                )
+            ident = before[-1]
+    return _retrieve(
+        f"{DEEPSTATE_API}/{ident}/geojson",
+        f"deepstate/{ident}.geojson",
+        sha256=None,
+        record_hash=True,
+        downloader=get,
+    )
+
+
+# ---------------------------------------------------------------- occupied
+
+
+def fetch_occupied(
+    date: Any,
+    *,
+    downloader: Downloader | None = None,
+    progressbar: bool | None = None,
+) -> Path:
+    """Fetch the occupied-territory file of one date (cyterat/deepstate-map-data).
+
+    Parameters
+    ----------
+    date : date or str
+        ``YYYY-MM-DD`` (or ``YYYYMMDD``). The file of date D was downloaded
+        from DeepStateMap at about 03:00 UTC on D, so it usually shows the map
+        published on the evening of D-1.
+    downloader : callable, optional
+        A pooch downloader ``downloader(url, output_file, pooch)``.
+    progressbar : bool, optional
+        Progress bar on stderr for large downloads (default: if a terminal).
+
+    Returns
+    -------
+    pathlib.Path
+        The cached ``occupied/deepstatemap_data_YYYYMMDD.geojson`` (one zone,
+        ``occupied``).
+
+    Raises
+    ------
+    DatasetError
+        If the date is malformed, outside the archive at the pinned commit, or
+        has no file (the archive skips a few days), or the download fails.
+
+    Examples
+    --------
+    >>> fetch_occupied("2025-03-06").name  # doctest: +SKIP
+    'deepstatemap_data_20250306.geojson'
+    """
+    day = _parse_day(date, "occupied")
+    if not _OCCUPIED_FIRST <= day <= _OCCUPIED_LAST:
+        raise DatasetError(
+            f"occupied: {day} is outside the archive cyterat/deepstate-map-data at "
+            f"commit {OCCUPIED_COMMIT[:7]} ({_OCCUPIED_FIRST} to {_OCCUPIED_LAST}); "
+            "use deepstate:<date> for other dates"
+        )
+    name = f"deepstatemap_data_{day:%Y%m%d}.geojson"
+    try:
+        return _retrieve(
+            f"{_OCCUPIED_BASE}/{name}",
+            f"occupied/{name}",
+            sha256=None,
+            record_hash=True,
+            downloader=_downloader(downloader, progressbar),
+        )
+    except DatasetError as exc:
+        if "HTTP 404" in str(exc):
+            raise DatasetError(
+                f"occupied: the archive has no file for {day} (it skips a few days, "
+                "e.g. 2024-08-18 and 2024-08-19); try the day before or after"
+            ) from None
+        raise
+
+
+# ---------------------------------------------------------------- boundaries
+
+
+def fetch_boundary(
+    name: str = "kursk-oblast",
+    *,
+    downloader: Downloader | None = None,
+    progressbar: bool | None = None,
+) -> Path:
+    """Fetch a region boundary of the registry, verified by its sha256.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`BOUNDARIES` (``"kursk-oblast"``).
+    downloader : callable, optional
+        A pooch downloader ``downloader(url, output_file, pooch)``.
+    progressbar : bool, optional
+        Progress bar on stderr for large downloads (default: if a terminal).
+
+    Returns
+    -------
+    pathlib.Path
+        The cached file; pass it as ``region=`` (its polygons are merged).
+
+    Raises
+    ------
+    DatasetError
+        If the name is unknown, or the file cannot be fetched or verified.
+
+    Examples
+    --------
+    >>> fetch_boundary("kursk-oblast").name  # doctest: +SKIP
+    'kursk-oblast.geojson'
+    """
+    entry = BOUNDARIES.get(str(name).strip().lower())
+    if entry is None:
+        raise DatasetError(
+            f"boundary: unknown boundary {name!r}; "
+            f"known: {', '.join(sorted(BOUNDARIES))}"
+        )
+    return _retrieve(
+        entry.url,
+        entry.fname,
+        sha256=entry.sha256,
+        record_hash=False,
+        downloader=_downloader(downloader, progressbar),
+    )
+
+
+# ---------------------------------------------------------------- specs
+
+_SPEC = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*?)\s*$")
+
+
+def fetch_spec(
+    spec: str,
+    *,
+    downloader: Downloader | None = None,
+    progressbar: bool | None = None,
+) -> Path:
+    """Fetch a dataset named ``kind:what`` and return its cached path.
+
+    Parameters
+    ----------
+    spec : str
+        ``deepstate:2025-01-17`` (or ``deepstate:<unix id>``,
+        ``deepstate:latest``), ``occupied:2025-03-06`` or
+        ``boundary:kursk-oblast``.
+    downloader : callable, optional
+        A pooch downloader ``downloader(url, output_file, pooch)``.
+    progressbar : bool, optional
+        Progress bar on stderr for large downloads (default: if a terminal).
+
+    Returns
+    -------
+    pathlib.Path
+        The cached file.
+
+    Raises
+    ------
+    DatasetError
+        If the kind is unknown or the rest is malformed, or fetching fails.
+
+    Examples
+    --------
+    >>> fetch_spec("boundary:kursk-oblast")  # doctest: +SKIP
+    PosixPath('/home/me/.cache/kurskgeo/boundary/kursk-oblast.geojson')
+    """
+    m = _SPEC.match(str(spec))
+    if not m:
+        raise DatasetError(
+            f"{spec!r} is not a dataset name of the form kind:what, e.g. "
+            "deepstate:2025-01-17, occupied:2025-03-06, boundary:kursk-oblast"
+        )
+    kind, what = m.group(1).lower(), m.group(2)
+    kw: dict[str, Any] = {"downloader": downloader, "progressbar": progressbar}
+    if kind == "deepstate":
+        return fetch_deepstate(what or None, **kw)
+    if kind == "occupied":
+        return fetch_occupied(what, **kw)
+    if kind == "boundary":
+        return fetch_boundary(what or "kursk-oblast", **kw)
+    raise DatasetError(
+        f"{spec!r}: unknown dataset kind {kind!r}; known: {', '.join(KINDS)}"
+    )
