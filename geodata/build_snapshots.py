@@ -124,6 +124,27 @@ BORDER: list[tuple[float, float]] = [
     (35.70, 50.975),
 ]
 
+# Coarser extensions of the border beyond the stretch above, for the context
+# layer only (countries.geojson): north-west towards Bryansk/Chernihiv and
+# south-east along Belgorod/Kharkiv. Authored the same way, accurate to ~10 km.
+BORDER_WEST: list[tuple[float, float]] = [
+    (33.00, 52.35),
+    (33.60, 52.35),
+    (34.00, 52.20),
+    (34.10, 51.90),
+    (34.00, 51.60),
+]
+BORDER_EAST: list[tuple[float, float]] = [
+    (35.62, 50.80),
+    (35.60, 50.60),
+    (35.58, 50.45),
+    (35.75, 50.38),
+    (36.10, 50.42),
+    (36.50, 50.35),
+    (37.00, 50.30),
+    (37.50, 50.25),
+]
+
 # ----------------------------------------------------------------------------- dates
 # For each date: the target area of the Ukrainian-held zone (km²) and why, the
 # settlements reported held with a weight on the radius, the width of the
@@ -532,6 +553,33 @@ def build_snapshots() -> None:
         )
 
 
+def build_countries() -> None:
+    """Russia and Ukraine around the salient, split by the authored border."""
+    line = [*BORDER_WEST, *BORDER, *BORDER_EAST]
+    west, east = line[0][0], line[-1][0]
+    russia = Polygon([*line, (east, 52.8), (west, 52.8)])
+    ukraine = Polygon([*line, (east, 49.8), (west, 49.8)])
+    note = (
+        "Hand-authored for kurskgeo from general geographic knowledge: the "
+        "Russia-Ukraine border accurate to a few km near Sudzha and ~10 km elsewhere, "
+        "for orientation on maps of the embedded data only. Not an official boundary."
+    )
+    feats = [
+        feature(rounded(geom.segmentize(0.05), 3), {"name": name, "source": note})
+        for name, geom in (("Russia", russia), ("Ukraine", ukraine))
+    ]
+    dump(
+        HERE / "countries.geojson",
+        {
+            "type": "FeatureCollection",
+            "name": "kurskgeo countries (approximate)",
+            "description": note,
+            "features": feats,
+        },
+    )
+
+
 if __name__ == "__main__":
     build_places()
+    build_countries()
     build_snapshots()

@@ -256,6 +256,20 @@ def test_build_script_is_deterministic(tmp_path):
         capture_output=True,
         cwd=tmp_path,
     )
-    for path in [GEODATA / "places.geojson", *SNAPSHOTS]:
+    for path in [GEODATA / "places.geojson", GEODATA / "countries.geojson", *SNAPSHOTS]:
         rebuilt = copy / path.relative_to(GEODATA)
         assert rebuilt.read_bytes() == path.read_bytes(), path.name
+
+
+def test_countries_split_by_the_authored_border_and_hold_their_places():
+    """The context layer: two valid polygons that touch along the border without
+    overlapping, and every place lies in its own country (a consistency check of the
+    hand-authored border against the hand-authored places)."""
+    doc = _load(GEODATA / "countries.geojson")
+    polys = {f["properties"]["name"]: shape(f["geometry"]) for f in doc["features"]}
+    assert set(polys) == {"Russia", "Ukraine"}
+    assert all(p.is_valid for p in polys.values())
+    assert polys["Russia"].intersection(polys["Ukraine"]).area < 1e-6
+    for name, feat in _places().items():
+        country = "Russia" if name in RU_PLACES else "Ukraine"
+        assert polys[country].contains(shape(feat["geometry"])), name
