@@ -78,6 +78,7 @@ ENV_MIRROR = "KURSKGEO_MIRROR"
 #: DeepStateMap's public history API.
 DEEPSTATE_API = "https://deepstatemap.live/api/history"
 _DEEPSTATE_LISTING = f"{DEEPSTATE_API}/public"
+_LISTING_FNAME = "listings/deepstate.json"
 
 #: The commit of cyterat/deepstate-map-data the occupied-territory files are
 #: read at (2026-08-22). Files in its ``data/`` folder are never changed once
@@ -568,8 +569,9 @@ def deepstate_ids(
 ) -> list[int]:
     """Return the ids (Unix times of publication) of DeepStateMap's maps.
 
-    The listing ``/api/history/public`` is cached as ``deepstate/history.json``
-    and downloaded again when `refresh` is true or it is not cached.
+    The listing ``/api/history/public`` is cached as ``listings/deepstate.json``
+    (outside ``deepstate/``, so that folder holds only maps) and downloaded
+    again when `refresh` is true or it is not cached.
 
     Parameters
     ----------
@@ -591,12 +593,12 @@ def deepstate_ids(
     DatasetError
         If the listing cannot be fetched or is not a list of ``{"id": ...}``.
     """
-    path = _inside(cache_dir(), "deepstate/history.json")
+    path = _inside(cache_dir(), _LISTING_FNAME)
     get = _downloader(downloader, progressbar)
     if refresh or not path.is_file():
         _retrieve(
             _DEEPSTATE_LISTING,
-            "deepstate/history.json",
+            _LISTING_FNAME,
             sha256=None,
             record_hash=False,
             downloader=get,
@@ -672,7 +674,7 @@ def fetch_deepstate(
     if isinstance(moment, int):
         ident = moment
     else:
-        listing = _inside(cache_dir(), "deepstate/history.json")
+        listing = _inside(cache_dir(), _LISTING_FNAME)
         stale = not listing.is_file() or moment is None
         if not stale and moment is not None:
             fetched = dt.datetime.fromtimestamp(listing.stat().st_mtime, tz=dt.UTC)

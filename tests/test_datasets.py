@@ -247,7 +247,7 @@ def test_listing_is_refreshed_only_for_later_moments(mirror, cache, tmp_path):
     get = Http(MirrorDownloader(mirror))
     fetch_deepstate("2024-09-04", downloader=get)
     assert get.urls[0].endswith("/public")
-    listing = cache / "deepstate" / "history.json"
+    listing = cache / "listings" / "deepstate.json"
     # pretend the listing was fetched on 2025-01-01
     stamp = dt.datetime(2025, 1, 1, tzinfo=dt.UTC).timestamp()
     os.utime(listing, (stamp, stamp))
@@ -509,3 +509,22 @@ def test_cli_area_accepts_dataset_names(runner, mirror, kursk_oblast):
     # the fetched districts merge into the same oblast as the derived boundary
     assert row["area_km2"] == pytest.approx(361.8, abs=0.5)
     assert row["date"] == "2025-03-05"
+
+
+@pytest.mark.realdata
+def test_fetched_folder_reads_as_a_series(mirror, cache):
+    """The cache's deepstate/ folder holds only maps (no listing, no records)."""
+    import warnings
+
+    from kurskgeo.errors import SkippedFeatureWarning
+    from kurskgeo.io import read_snapshots
+
+    fetch_deepstate("2025-03-05")
+    fetch_deepstate("2025-03-19")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkippedFeatureWarning)  # map markers
+        snaps = read_snapshots(cache / "deepstate")
+    assert [s["date"].iloc[0] for s in snaps] == [
+        dt.date(2025, 3, 5),
+        dt.date(2025, 3, 19),
+    ]
