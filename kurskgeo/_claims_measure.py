@@ -261,9 +261,10 @@ class _Checker:
             return None, kind, ""
         from kurskgeo.sources import ZONES
 
-        known = set(ZONES) | series.zones | {z for zs, _ in c.alternatives for z in zs}
+        known = set(ZONES) | series.zones
         unknown = [z for z in c.zone if z not in known]
-        if unknown:
+        usable_alternative = any(set(zs) & series.zones for zs, _ in c.alternatives)
+        if unknown and not usable_alternative:
             raise ClaimsFileError(
                 f"{c.where}: claim {c.id!r} (zone): unknown zone {unknown[0]!r}; "
                 f"the snapshots have {', '.join(sorted(series.zones)) or 'no zones'} "

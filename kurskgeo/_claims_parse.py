@@ -270,7 +270,19 @@ def normalise_qualifier(text: Any) -> str:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that remembers the line of every mapping and key."""
+    """A safe YAML loader that remembers the line of every mapping and key.
+
+    Dates stay text, so that a bad one (``2025-13-01``) is reported with its
+    claim and line by the date parser instead of failing inside the loader.
+    """
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _construct_mapping(
@@ -508,7 +520,7 @@ def record_to_fields(
         try:
             value, parsed_unit = parse_quantity(record["value"], record.get("unit"))
         except ValueError as exc:
-            key = "unit" if "unit" in str(exc) else "value"
+            key = "unit" if "unit" in str(exc) and "unit" in record else "value"
             raise _fail(where, cid, key, str(exc)) from None
         if parsed_unit is None and kind != "share":
             raise _fail(
