@@ -484,7 +484,7 @@ def test_zone_override_and_alternatives(boxes):
 
 def test_unknown_zone_is_an_error(boxes):
     c = claim("typo", zone=("helt",))
-    with pytest.raises(ClaimsFileError, match="'typo'.*unknown zone 'helt'"):
+    with pytest.raises(ClaimsFileError, match=r"'typo'.*unknown zone 'helt'"):
         check_claims([c], boxes)
     with pytest.raises(SnapshotError, match="zone nowhere is in none"):
         check_claims([claim(zone=("held",))], boxes, zone="nowhere")
