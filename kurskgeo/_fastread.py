@@ -1,0 +1,343 @@
+"""A fast path for reading plain polygon snapshots as coordinate arrays.
+
+:func:`kurskgeo.io.read_snapshot` is the reference reader: it validates,
+repairs and builds a GeoDataFrame. For a series of hundreds of files most of
+that work is repeated on files that need none of it, and orjson spends most
+of its time building a Python list per position. This module cuts every
+``coordinates`` array out of the raw bytes, parses the small remainder with
+orjson, and turns each coordinate array into one flat float array (one
+orjson call on the text without brackets), with ring sizes counted from the
+separators.
+
+It accepts only *plain* files, for which :func:`~kurskgeo.io.read_snapshot`
+would warn about nothing and change nothing but ring orientation: a
+FeatureCollection whose features all carry a 2D Polygon or MultiPolygon of
+closed rings of at least four positions, in longitude/latitude, with no
+per-feature ``date``. :func:`read_plain` returns None for anything else, and
+the caller falls back to the reference reader. Validity is checked by the
+caller after projecting (see :mod:`kurskgeo.timeline`).
+
+The coordinate helpers (:func:`densify`, :func:`project`, :func:`build`) work
+on ragged arrays as :func:`shapely.to_ragged_array` returns them for
+MultiPolygons: one ``(n, 2)`` array and three offset arrays (ring starts,
+part starts, feature starts). :func:`densify` gives the same vertices as
+:func:`kurskgeo.area.densify_geodesic`, vectorised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import shapely
+from shapely import GeometryType
+
+from kurskgeo import _geojson, sources
+from kurskgeo.area import _KM_PER_DEG, MAX_SEGMENT_KM, WGS84
+
+__all__ = ["Plain", "Ragged", "build", "densify", "digest", "project", "read_plain"]
+
+_WS = b" \t\r\n"
+_NUMBER_CHARS = b"0123456789.eE+-,[]" + _WS
+_LONLAT_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "OGC:CRS84",
+        "EPSG:4326",
+        "urn:ogc:def:crs:EPSG::4326",
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    }
+)
+
+#: (coordinates (n, 2), (ring offsets, part offsets, feature offsets))
+Ragged = tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A plain snapshot file as arrays: what :func:`read_plain` returns."""
+
+    path: str
+    date: dt.date | None
+    doc_date: dt.date | None  # a document-level "date" member, if any
+    key: bytes  # hash of the coordinate text: equal for identical geometry
+    fmt: str
+    zones: tuple[Any, ...]  # one zone per feature, as read_snapshot names it
+    ragged: Ragged  # longitude/latitude, as written in the file
+
+
+def digest(raw: bytes) -> bytes:
+    """A content hash of the raw bytes, to recognise byte-identical files."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _cut(raw: bytes) -> tuple[bytes, list[bytes]] | None:
+    """Replace every ``coordinates`` array by its index; return both parts."""
+    pieces: list[bytes] = []
+    texts: list[bytes] = []
+    pos = 0
+    key = b'"coordinates"'
+    while True:
+        i = raw.find(key, pos)
+        if i < 0:
+            break
+        j = raw.find(b"[", i)
+        if j < 0 or raw[i + len(key) : j].strip(_WS) != b":":
+            return None
+        ends = [e for e in (raw.find(b"}", j), raw.find(b'"', j)) if e >= 0]
+        if not ends:
+            return None
+        seg = raw[j : min(ends)].rstrip(_WS + b",")
+        if not seg.endswith(b"]") or seg.translate(None, _NUMBER_CHARS):
+            return None
+        pieces.append(raw[pos:j])
+        pieces.append(b"%d" % len(texts))
+        texts.append(seg)
+        pos = j + len(seg)
+    if not texts:
+        return None
+    pieces.append(raw[pos:])
+    return b"".join(pieces), texts
+
+
+def _rings(seg: bytes, depth: int) -> tuple[np.ndarray, list[int], list[int]] | None:
+    """Parse one Polygon (depth 3) or MultiPolygon (depth 4) coordinate text.
+
+    Returns the flat 2D positions, the number of positions of each ring and
+    the number of rings of each part, or None if the text is not a plain 2D
+    polygon array.
+    """
+    t = seg.translate(None, _WS)
+    if not (t.startswith(b"[" * depth) and t.endswith(b"]" * depth)):
+        return None
+    chunks = t.split(b"]],[[")
+    sizes: list[int] = []
+    parts: list[int] = []
+    for k, chunk in enumerate(chunks):
+        if k == 0 or chunk.startswith(b"["):
+            parts.append(0)
+        parts[-1] += 1
+        sizes.append(chunk.count(b"],[") + 1)
+    # every position must be [x, y]: commas alternate inside / between positions
+    buf = np.frombuffer(t, dtype=np.uint8)
+    commas = np.flatnonzero(buf == 44)
+    between = buf[commas - 1] == 93  # preceded by "]"
+    if not np.array_equal(between, np.arange(len(commas)) % 2 == 1):
+        return None
+    flat = t.replace(b"[", b"").replace(b"]", b"")
+    try:
+        values = orjson.loads(b"[" + flat + b"]")
+    except orjson.JSONDecodeError:
+        return None
+    xy = np.array(values, dtype=np.float64)
+    if xy.ndim != 1 or len(xy) != 2 * sum(sizes):
+        return None
+    return xy.reshape(-1, 2), sizes, parts
+
+
+def read_plain(path: str | Path, raw: bytes) -> Plain | None:
+    """Parse the bytes of a plain snapshot file, or return None if it is not plain.
+
+    Parameters
+    ----------
+    path : path-like
+        The file, for its name (date, format detection) and messages.
+    raw : bytes
+        Its content, already read (and gunzipped).
+
+    Returns
+    -------
+    Plain or None
+        None whenever :func:`kurskgeo.io.read_snapshot` would have to skip,
+        repair, reproject or split something; read the file with it then.
+    """
+    path = Path(path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    cut = _cut(raw)
+    if cut is None:
+        return None
+    rest, texts = cut
+    try:
+        doc = orjson.loads(rest)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        return None
+    crs = doc.get("crs")
+    if crs is not None:
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        name = props.get("name") if isinstance(props, dict) else None
+        if name not in _LONLAT_NAMES:
+            return None
+    features = doc.get("features")
+    if not isinstance(features, list) or not features:
+        return None
+    chunks: list[np.ndarray] = []
+    ring_sizes: list[int] = []
+    part_sizes: list[int] = []
+    feat_sizes: list[int] = []
+    props_list: list[dict[str, Any]] = []
+    used = 0
+    for feat in features:
+        if not isinstance(feat, dict):
+            return None
+        geom = feat.get("geometry")
+        props = feat.get("properties") or {}
+        if not isinstance(geom, dict) or not isinstance(props, dict):
+            return None
+        if props.get("date") not in (None, ""):
+            return None  # per-feature dates: the reference reader splits them
+        kind = geom.get("type")
+        index = geom.get("coordinates")
+        if kind not in _geojson.POLYGONAL or not isinstance(index, int) or index != used:
+            return None
+        used += 1
+        parsed = _rings(texts[index], 4 if kind == "MultiPolygon" else 3)
+        if parsed is None:
+            return None
+        xy, sizes, parts = parsed
+        if min(sizes) < 4:
+            return None
+        chunks.append(xy)
+        ring_sizes.extend(sizes)
+        part_sizes.extend(parts)
+        feat_sizes.append(len(parts))
+        props_list.append(props)
+    if used != len(texts):
+        return None
+    coords = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+    ring_off = np.concatenate([[0], np.cumsum(ring_sizes)])
+    starts, lasts = coords[ring_off[:-1]], coords[ring_off[1:] - 1]
+    if not (starts == lasts).all():
+        return None  # unclosed rings: the reference reader closes them and warns
+    lon, lat = coords[:, 0], coords[:, 1]
+    if not (
+        np.isfinite(coords).all()
+        and -180 <= lon.min()
+        and lon.max() <= 180
+        and -90 <= lat.min()
+        and lat.max() <= 90
+    ):
+        return None
+    part_off = np.concatenate([[0], np.cumsum(part_sizes)])
+    feat_off = np.concatenate([[0], np.cumsum(feat_sizes)])
+    fmt = sources.detect_format(doc, path)
+    zones = tuple(sources.feature_columns(fmt, p)["zone"] for p in props_list)
+    doc_date = _doc_date(doc, path)
+    date = doc_date or _name_date(path)
+    key = digest(b"\x00".join(texts) + repr(zones).encode())
+    ragged = (coords, (ring_off, part_off, feat_off))
+    return Plain(str(path), date, doc_date, key, fmt, zones, ragged)
+
+
+def _doc_date(doc: dict[str, Any], path: Path) -> dt.date | None:
+    from kurskgeo import io
+
+    value = doc.get("date")
+    if value is None:
+        return None
+    return io._checked_date(value, path, "'date' member")
+
+
+def _name_date(path: Path) -> dt.date | None:
+    from kurskgeo import io
+
+    return io.date_from_name(path.name)[0]
+
+
+def with_path(plain: Plain, path: str | Path) -> Plain:
+    """The same content read from another file (its date may differ)."""
+    path = Path(path)
+    date = plain.doc_date or _name_date(path)
+    return Plain(str(path), date, plain.doc_date, plain.key, plain.fmt, plain.zones, plain.ragged)
+
+
+def build(ragged: Ragged) -> np.ndarray:
+    """One shapely (Multi)Polygon per feature from a ragged array."""
+    coords, offsets = ragged
+    return shapely.from_ragged_array(GeometryType.MULTIPOLYGON, coords, offsets)
+
+
+def subset(ragged: Ragged, keep: np.ndarray) -> Ragged:
+    """The features of `ragged` where `keep` is True."""
+    coords, (ring_off, part_off, feat_off) = ragged
+    if keep.all():
+        return ragged
+    geoms = build(ragged)[keep]
+    if len(geoms) == 0:
+        empty = np.zeros(1, dtype=np.int64)
+        return np.empty((0, 2)), (empty, empty, empty)
+    _, c, offs = shapely.to_ragged_array(geoms)
+    return c, offs  # type: ignore[return-value]
+
+
+def snap(ragged: Ragged, grid: float) -> Ragged:
+    """Round every coordinate to a multiple of `grid` (in the same unit)."""
+    coords, offsets = ragged
+    return np.round(coords / grid) * grid, offsets
+
+
+def densify(ragged: Ragged, max_segment_km: float = MAX_SEGMENT_KM) -> Ragged:
+    """Insert geodesic vertices on long edges, as :func:`~kurskgeo.area.densify_geodesic`.
+
+    An edge of geodesic length ``d`` km gets ``ceil(d / max_segment_km) - 1``
+    equally spaced intermediate points, computed with one vectorised
+    :meth:`pyproj.Geod.fwd` call for the whole array instead of one
+    :meth:`pyproj.Geod.npts` call per edge.
+    """
+    coords, (ring_off, part_off, feat_off) = ragged
+    n = len(coords)
+    if n < 2:
+        return ragged
+    valid = np.ones(n - 1, dtype=bool)
+    inner = ring_off[1:-1]
+    valid[inner[(inner > 0) & (inner < n)] - 1] = False
+    lon, lat = coords[:, 0], coords[:, 1]
+    dlon = np.abs(np.diff(lon))
+    dlon = np.minimum(dlon, 360 - dlon)
+    dlat = np.diff(lat)
+    coslat = np.cos(np.radians((lat[1:] + lat[:-1]) / 2))
+    approx_km = _KM_PER_DEG * np.hypot(dlon * coslat, dlat)
+    edges = np.flatnonzero(valid & (approx_km > 0.9 * max_segment_km))
+    if not len(edges):
+        return ragged
+    az, _, dist = WGS84.inv(lon[edges], lat[edges], lon[edges + 1], lat[edges + 1])
+    count = np.ceil(dist / 1000 / max_segment_km).astype(np.int64) - 1
+    long_edge = count > 0
+    edges, az, dist, count = edges[long_edge], az[long_edge], dist[long_edge], count[long_edge]
+    if not len(edges):
+        return ragged
+    owner = np.repeat(np.arange(len(edges)), count)
+    first = np.cumsum(count) - count
+    step = np.arange(len(owner)) - first[owner] + 1
+    spacing = dist / (count + 1)
+    mlon, mlat, _ = WGS84.fwd(
+        lon[edges][owner], lat[edges][owner], az[owner], spacing[owner] * step,
+        return_back_azimuth=False,
+    )
+    grow = np.ones(n, dtype=np.int64)
+    grow[edges] += count
+    position = np.cumsum(grow) - grow
+    out = np.empty((n + int(count.sum()), 2))
+    out[position] = coords
+    at = position[edges][owner] + step
+    out[at, 0] = mlon
+    out[at, 1] = mlat
+    new_ring_off = np.append(position[ring_off[:-1]], len(out))
+    return out, (new_ring_off, part_off, feat_off)
+
+
+def project(ragged: Ragged, transformer: Any) -> Ragged:
+    """Transform the coordinates with a pyproj Transformer (always_xy)."""
+    coords, offsets = ragged
+    if not len(coords):
+        return ragged
+    x, y = transformer.transform(coords[:, 0], coords[:, 1])
+    return np.column_stack([x, y]), offsets
