@@ -369,10 +369,17 @@ class HTTPDownloader:
         except requests.exceptions.HTTPError as exc:
             raise DatasetError(f"{url}: the server answered {exc}") from None
         except requests.exceptions.RequestException as exc:
+            host = urlsplit(url).hostname
+            if isinstance(exc, requests.exceptions.Timeout):
+                why = f"{host} did not answer within {self.timeout:g} s"
+            elif isinstance(exc, requests.exceptions.ConnectionError):
+                why = f"cannot reach {host}"
+            else:
+                why = f"{type(exc).__name__}: {str(exc)[:200]}"
             raise DatasetError(
-                f"cannot download {url} ({type(exc).__name__}: {exc}). Without "
-                f"internet access, set {ENV_MIRROR} to a local folder laid out like "
-                "the remote (host/path, see docs/sources.md)"
+                f"cannot download {url} ({why}). Without internet access, set "
+                f"{ENV_MIRROR} to a local folder laid out like the remote "
+                "(host/path, see docs/sources.md)"
             ) from None
 
 

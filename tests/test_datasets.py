@@ -528,3 +528,16 @@ def test_fetched_folder_reads_as_a_series(mirror, cache):
         dt.date(2025, 3, 5),
         dt.date(2025, 3, 19),
     ]
+
+
+def test_http_timeout_names_the_mirror_variable(monkeypatch):
+    import requests
+
+    def slow(url, **kwargs):
+        raise requests.exceptions.ReadTimeout("read timed out")
+
+    monkeypatch.setattr(requests, "get", slow)
+    with pytest.raises(
+        DatasetError, match=r"did not answer within 60 s.*KURSKGEO_MIRROR"
+    ):
+        fetch_occupied("2025-03-06")
