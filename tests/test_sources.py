@@ -318,6 +318,27 @@ def test_real_occupied_zone_equals_archive(shared_data, raw, day, runner):
 
 
 @pytest.mark.realdata
+def test_real_every_raw_export_matches_an_archive_day(shared_data):
+    """Any raw export (also ones added later) equals the archive file of its own
+    UTC day or of the next day, when either exists; the pairs above are the ones
+    the shared data holds."""
+    archive = shared_data / "deepstate-occupied"
+    checked = 0
+    for path in raw_files(shared_data):
+        moment = dt.datetime.fromtimestamp(int(path.stem), tz=dt.UTC)
+        days = [moment.date(), moment.date() + dt.timedelta(days=1)]
+        files = [archive / f"deepstatemap_data_{d:%Y%m%d}.geojson" for d in days]
+        files = [f for f in files if f.is_file()]
+        if not files:
+            continue
+        raw_km2 = measure(read_quiet(path), zone="occupied").area_km2
+        gaps = [abs(raw_km2 - measure(read_snapshot(f)).area_km2) for f in files]
+        assert min(gaps) < 0.05, (path.name, [f.name for f in files], gaps)
+        checked += 1
+    assert checked >= len(PAIRS)
+
+
+@pytest.mark.realdata
 def test_real_unpaired_days_differ(shared_data):
     """The pairing is not vacuous: the archive of the raw export's own day differs."""
     raw = read_quiet(shared_data / "deepstate-raw" / "1723059640.geojson")
