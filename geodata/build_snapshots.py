@@ -564,8 +564,9 @@ def build_countries() -> None:
         "Russia-Ukraine border accurate to a few km near Sudzha and ~10 km elsewhere, "
         "for orientation on maps of the embedded data only. Not an official boundary."
     )
+    credit = "Border: approximate, hand-drawn for kurskgeo, not an official boundary"
     feats = [
-        feature(rounded(geom.segmentize(0.05), 3), {"name": name, "source": note})
+        feature(rounded(geom.segmentize(0.05), 3), {"name": name, "source": credit})
         for name, geom in (("Russia", russia), ("Ukraine", ukraine))
     ]
     dump(

@@ -1,0 +1,279 @@
+"""The main job: ``kurskgeo report`` on the embedded data and on real exports."""
+
+from __future__ import annotations
+
+import re
+import socket
+import struct
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kurskgeo.cli import cli
+from kurskgeo.report import _chart_claims, geodata_dir, make_report
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a network connection fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("kurskgeo report tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    """`kurskgeo report` with no arguments, run once in an empty folder."""
+    from click.testing import CliRunner
+
+    cwd = tmp_path_factory.mktemp("fresh")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(cwd)
+    mp.setattr(socket.socket, "connect", _refuse)
+    try:
+        result = CliRunner().invoke(cli, ["report"])
+    finally:
+        mp.undo()
+    return cwd, result
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("kurskgeo report tried to use the network")
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE, path
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_geodata_dir_is_the_checkout_geodata():
+    assert geodata_dir() == ROOT / "geodata"
+    assert (geodata_dir() / "claims" / "kursk.yaml").is_file()
+
+
+def test_no_arguments_writes_report_md_html_and_figures(embedded):
+    cwd, result = embedded
+    assert result.exit_code == 0, result.output
+    out = cwd / "kurskgeo-report"
+    assert (out / "report.md").is_file()
+    assert (out / "report.html").is_file()
+    pngs = sorted((out / "figures").glob("*.png"))
+    assert len(pngs) >= 4
+    for png in pngs:
+        width, height = _png_size(png)
+        assert width >= 600
+        assert height >= 400
+    names = {p.name for p in pngs}
+    assert "timeline.png" in names
+    assert any(n.startswith("change_") for n in names)
+    assert sum(n.startswith("map_") for n in names) >= 2
+
+
+def test_progress_goes_to_stderr_and_the_html_path_to_stdout(embedded):
+    _, result = embedded
+    assert "reading snapshots" in result.stderr
+    assert "drawing the map of" in result.stderr
+    assert result.stdout.strip().endswith("report.html")
+
+
+def test_report_says_it_used_the_embedded_approximate_data(embedded):
+    cwd, _ = embedded
+    md = (cwd / "kurskgeo-report" / "report.md").read_text(encoding="utf-8")
+    head = md[:600]
+    assert "embedded, approximate data" in head
+    assert "not maps of the front line" in head
+
+
+def test_report_has_the_claims_table_with_verdicts_and_findings(embedded):
+    cwd, _ = embedded
+    md = (cwd / "kurskgeo-report" / "report.md").read_text(encoding="utf-8")
+    assert "| id | said on | source | kind | claimed km² |" in md
+    rows = re.findall(
+        r"^\| (mod-seized|deepstate-held|syrskyi-2024-08) \|.*$", md, re.M
+    )
+    assert len(rows) == 3
+    for row in re.findall(r"^\| [a-z0-9-]+ \| \d{4}-\d\d-\d\d \|.*$", md, re.M):
+        assert re.search(
+            r"\*\*(consistent|overstated|understated|unverifiable)\*\*", row
+        )
+    # the DeepState statement's unit error is found without any geometry
+    assert "**unit_mismatch** (deepstate-held)" in md
+
+
+def test_area_table_matches_the_published_figures_the_data_was_built_from(embedded):
+    """Independent reference: Syrskyi's 1,294 km² (2024-08-27) and 1,268 - 801 =
+    467 km² are the figures the embedded snapshots were built to."""
+    cwd, _ = embedded
+    md = (cwd / "kurskgeo-report" / "report.md").read_text(encoding="utf-8")
+    table = md[md.index("## Areas per snapshot") :]
+    assert re.search(r"^\| 2024-08-27 \|.*\| 1,294\.0 \|", table, re.M)
+    assert re.search(r"^\| 2025-01-17 \|.*\| 467\.0 \|", table, re.M)
+
+
+def test_html_is_self_contained(embedded):
+    cwd, _ = embedded
+    out = cwd / "kurskgeo-report"
+    text = (out / "report.html").read_text(encoding="utf-8")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    n_md = len(re.findall(r"!\[[^\]]*\]\(figures/[^)]+\.png\)", md))
+    assert n_md >= 4
+    assert text.count('src="data:image/png;base64,') == n_md
+    assert 'src="figures/' not in text
+    assert "<table>" in text
+    assert "embedded, approximate data" in text
+
+
+def test_figures_referenced_by_the_markdown_exist(embedded):
+    cwd, _ = embedded
+    out = cwd / "kurskgeo-report"
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for ref in re.findall(r"\]\((figures/[^)]+)\)", md):
+        assert (out / ref).is_file(), ref
+
+
+def test_refuses_to_overwrite_without_the_flag(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "report.md").write_text("mine\n")
+    result = runner.invoke(cli, ["report", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "exists" in result.output
+    assert "--overwrite" in result.output
+    assert (out / "report.md").read_text() == "mine\n"
+    assert not (out / "figures").exists()
+
+
+def test_overwrite_replaces_and_pngs_are_deterministic(tmp_path, no_network):
+    first = make_report(tmp_path / "a")
+    before = {p.name: p.read_bytes() for p in first.figures}
+    again = make_report(tmp_path / "a", overwrite=True)
+    assert {p.name: p.read_bytes() for p in again.figures} == before
+    assert again.embedded
+    assert again.verdicts is not None
+    assert len(again.verdicts) >= 8
+    assert not list((tmp_path / "a").glob(".*.part"))
+
+
+def test_user_snapshots_without_claims(tmp_path, no_network):
+    """Snapshots given, no claims: no claims table, and no embedded-data notice."""
+    snaps = sorted((geodata_dir() / "snapshots").glob("*.geojson"))[:3]
+    rep = make_report(
+        tmp_path / "r", snapshots=[str(p) for p in snaps], zone="liberated"
+    )
+    md = rep.markdown.read_text(encoding="utf-8")
+    assert not rep.embedded
+    assert rep.verdicts is None
+    assert "embedded, approximate data" not in md
+    assert "No claims file was given" in md
+    assert len(rep.areas) == 3
+
+
+def test_unknown_zone_is_an_error(tmp_path, runner):
+    snaps = str(geodata_dir() / "snapshots")
+    result = runner.invoke(
+        cli, ["report", "--snapshots", snaps, "--zone", "occupied", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "occupied" in result.output
+    assert "liberated" in result.output
+
+
+def test_chart_claims_keep_areas_and_move_peaks():
+    class C:
+        def __init__(self, cid, kind, measure="area"):
+            self.id, self.kind, self.measure = cid, kind, measure
+
+    verdicts = pd.DataFrame(
+        {
+            "id": ["a", "l", "p", "d", "s"],
+            "kind": ["area", "lost", "peak", "derived", "share"],
+            "date": pd.to_datetime(["2025-01-17"] * 5),
+            "since_date": [None, None, pd.Timestamp("2024-08-27"), None, None],
+            "claimed_km2": [420.0, 801.0, 1268.0, 467.0, float("nan")],
+        }
+    )
+    result = type("R", (), {"verdicts": verdicts})()
+    claims = [
+        C("a", "area"),
+        C("l", "lost"),
+        C("p", "peak"),
+        C("d", "derived"),
+        C("s", "share"),
+    ]
+    shown = _chart_claims(result, claims)
+    assert list(shown["id"]) == ["a", "p", "d"]
+    assert shown.set_index("id").loc["p", "date"] == pd.Timestamp("2024-08-27")
+    assert _chart_claims(None, claims) is None
+
+
+def test_markdown_and_html_escape_cells():
+    from kurskgeo import _report_html as doc
+
+    blocks = [doc.Table(["a|b", "n"], [["<x> & y", "1"]], numeric=[False, True])]
+    md = doc.to_markdown(blocks)
+    assert "a\\|b" in md
+    assert "---:" in md
+    html = doc.to_html(blocks, title="t<", folder=Path("."))
+    assert "&lt;x&gt; &amp; y" in html
+    assert "<title>t&lt;</title>" in html
+
+
+@pytest.mark.realdata
+def test_real_deepstate_series_shows_the_salient_and_the_claims(
+    shared_data, tmp_path, runner, monkeypatch, no_network
+):
+    """The issue's command on the real DeepStateMap exports. References: the areas
+    PROVENANCE.md gives for two of the exports (geodesic, clipped to the oblast),
+    and the verdicts the claims issue expects."""
+    monkeypatch.chdir(tmp_path)
+    oblast = shared_data / "boundaries" / "kursk_oblast.geojson"
+    args = [
+        "report",
+        "--snapshots",
+        str(shared_data / "deepstate-raw"),
+        "--zone",
+        "liberated",
+        "--zone",
+        "contested",
+        "--region",
+        str(oblast),
+        "--claims",
+        str(geodata_dir() / "claims" / "kursk.yaml"),
+        "-o",
+        "real",
+    ]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "real" / "report.md").read_text(encoding="utf-8")
+    assert "embedded" not in md[:400]
+
+    def row(day: str) -> list[float]:
+        line = re.search(rf"^\| {day} \|(.*)$", md, re.M).group(1)
+        cells = [c.strip().replace(",", "") for c in line.split("|")[:3]]
+        return [float(c) for c in cells]
+
+    lib, cont, both = row("2024-08-14")
+    assert lib == pytest.approx(469, abs=5)
+    assert cont == pytest.approx(507, abs=5)
+    assert both == pytest.approx(lib + cont, abs=1)
+    lib, cont, _ = row("2025-03-05")
+    assert lib == pytest.approx(362, abs=5)
+    assert cont == pytest.approx(179, abs=5)
+
+    def verdict(cid: str) -> str:
+        return re.search(rf"^\| {cid} \|.*\*\*(\w+)\*\* \|$", md, re.M).group(1)
+
+    assert verdict("deepstate-held") == "consistent"
+    assert verdict("mod-retaken") == "overstated"
+    figures = list((tmp_path / "real" / "figures").glob("*.png"))
+    assert len(figures) >= 4
