@@ -208,7 +208,6 @@ def add_scale_bar(
             zorder=21,
             gid=GID_SCALE_BAR,
         )
-        _halo(t)
         artists.append(t)
     return {
         "length_km": km,
@@ -289,7 +288,6 @@ def add_north_arrow(
         zorder=21,
         gid=GID_NORTH_ARROW,
     )
-    _halo(label)
     return {"angle_deg": angle, "artists": [arrow, label]}
 
 

@@ -353,11 +353,21 @@ def _zone_layers(
 
     out = []
     region_geom = region.geom if region is not None else None
+    if region_geom is not None and len(snap):
+        # polygons off the region's box add nothing to the clipped union
+        near = shapely.intersects(
+            np.asarray(snap.geometry.values, dtype=object), shapely.box(*region_geom.bounds)
+        )
+        if not near.all():
+            kept = snap[near]
+            snap = kept if len(kept) else snap.iloc[:0]
     for i, z in enumerate(zones):
-        if z is None:
+        if len(snap) == 0:
+            union: BaseGeometry = shapely.Polygon()
+        elif z is None:
             sub = snap[snap["zone"].isna()] if "zone" in snap.columns else snap
             if len(sub) == 0:
-                union: BaseGeometry = shapely.Polygon()
+                union = shapely.Polygon()
             else:
                 union, _ = zone_union(sub, region=region_geom, crs=frame.area_crs)
         else:
@@ -498,10 +508,10 @@ def _projection_note(frame: _Frame) -> str:
                 f"{_furniture.format_degrees(lat, 'lat')}"
             )
     if is_equal_area(crs):
-        return f"Projection: {note} (areas true; scale bar true at its position)."
+        return f"Projection: {note}: areas true, scale bar true where drawn."
     return (
-        f"Projection: {note} (not equal-area: areas are measured in "
-        "an equal-area CRS; scale bar true at its position)."
+        f"Projection: {note} (not equal-area; areas measured in an equal-area "
+        "CRS): scale bar true where drawn."
     )
 
 
@@ -583,7 +593,6 @@ def _draw_context(
                     zorder=1.8,
                     gid="kurskgeo-context-label",
                 )
-                _halo_text(t, "#F4F4F2", 3)
     if land_paths:
         land = PathCollection(
             land_paths,
@@ -1600,9 +1609,12 @@ def iter_frames(
     ctx = _contexts(context)
     pts = _places(places)
     frame = _frame(snaps, zones_arg, reg, crs)
-    first = _zone_layers(snaps[0], zones, reg, frame)
+    all_layers = [_zone_layers(s, zones, reg, frame) for s in snaps]
+    first = all_layers[0]
     with _rc_context():
         ax = _new_map_axes(figsize, dpi)
+        if not furniture:
+            ax.set_position((0, 0, 1, 1))
         if extent is None:
             # the shared extent: the focus box of all snapshots
             box = _project(shapely.box(*frame.focus).segmentize(0.05), LONLAT, frame.crs)[0]
@@ -1631,9 +1643,36 @@ def iter_frames(
             texts = leg.get_texts()[: len(first)]
         else:
             ax.set_axis_off()
-            ax.set_position((0, 0, 1, 1))
+        fig = ax.figure
+        canvas = fig.canvas
+        blit = fmt == "png"
+        attributions = [_attribution_text([s], reg, ctx, frame, attribution) for s in snaps]
+        if blit:
+            # Draw what never changes (land, graticule, tick labels: everything
+            # under the zones) once, then per frame restore it and draw only the
+            # zones and what lies above them, in z-order as a full draw would.
+            # The title, and the source line when it is the same for all
+            # frames, lie outside the frame and never change: keep them static.
+            static = {ax.title, ax._left_title, ax._right_title}
+            if furniture and len(set(attributions)) == 1:
+                assert attr is not None
+                attr.set_text(attributions[0])
+                static.add(attr)
+            static |= _clear_of_zones(ax, all_layers)
+            dynamic = sorted(
+                (
+                    a
+                    for a in ax.get_children()
+                    if a.get_zorder() >= 3 and a.get_visible() and a not in static
+                ),
+                key=lambda a: a.get_zorder(),
+            )
+            for a in dynamic:
+                a.set_animated(True)
+            canvas.draw()
+            background = canvas.copy_from_bbox(fig.bbox)
         for k, snap in enumerate(snaps):
-            layers = first if k == 0 else _zone_layers(snap, zones, reg, frame)
+            layers = all_layers[k]
             for coll, layer in zip(colls, layers, strict=True):
                 coll.set_paths([_geom_path(layer.geom)])
             if furniture:
@@ -1641,10 +1680,59 @@ def iter_frames(
                     t.set_text(f"{layer.label}: {_fmt_area(layer.area_km2)} km²")
                 assert sub is not None and attr is not None
                 sub.set_text(_snapshot_subtitle(snap, reg))
-                attr.set_text(_attribution_text([snap], reg, ctx, frame, attribution))
-            yield _snap_date(snap), figure_bytes(
-                ax.figure, fmt, dpi=dpi, compress_level=compress_level  # type: ignore[arg-type]
-            )
+                attr.set_text(attributions[k])
+            if blit:
+                canvas.restore_region(background)
+                for a in dynamic:
+                    ax.draw_artist(a)
+                yield _snap_date(snap), _png_bytes(
+                    np.asarray(canvas.buffer_rgba()), dpi, compress_level
+                )
+            else:
+                yield _snap_date(snap), figure_bytes(
+                    fig, fmt, dpi=dpi, compress_level=compress_level  # type: ignore[arg-type]
+                )
+        if blit:
+            for a in dynamic:
+                a.set_animated(False)
+
+
+def _clear_of_zones(ax: Axes, all_layers: Sequence[Sequence[_Layer]]) -> set[Any]:
+    """Scale bar and north arrow artists that no zone of any frame touches.
+
+    Those can stay in the static background: they are drawn above the zones,
+    but where no zone is, the result is the same pixels.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    to_data = ax.transData.inverted()
+    zones = [la.geom for layers in all_layers for la in layers if not la.geom.is_empty]
+    busy = shapely.union_all(shapely.envelope(np.asarray(zones, dtype=object))) if zones else None
+    out: set[Any] = set()
+    for a in ax.get_children():
+        if a.get_gid() not in (_furniture.GID_SCALE_BAR, _furniture.GID_NORTH_ARROW):
+            continue
+        ext = a.get_window_extent(renderer).expanded(1.1, 1.3)
+        (x0, y0), (x1, y1) = to_data.transform([[ext.x0, ext.y0], [ext.x1, ext.y1]])
+        if busy is None or not shapely.intersects(busy, shapely.box(x0, y0, x1, y1)):
+            out.add(a)
+    return out
+
+
+def _png_bytes(rgba: np.ndarray, dpi: float, compress_level: int) -> bytes:
+    """Encode a canvas buffer as :func:`figure_bytes` would (same metadata)."""
+    from matplotlib.image import imsave
+
+    buf = BytesIO()
+    imsave(
+        buf,
+        rgba,
+        format="png",
+        dpi=dpi,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": int(compress_level)},
+    )
+    return buf.getvalue()
 
 
 def save_frames(

@@ -1,0 +1,83 @@
+"""``kurskgeo chart``: area over time, with claims marked by verdict."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import click
+
+from kurskgeo.cli import options
+from kurskgeo.cli.map import check_output, dpi_option, refuse_existing
+
+
+@click.command(short_help="Chart measured area over time, with claims by verdict.")
+@options.paths_argument
+@click.option(
+    "--claims",
+    metavar="FILE",
+    help="Claims file; each claim is checked and marked at its date by verdict.",
+)
+@options.zone_option
+@options.region_option
+@click.option("--title", metavar="TEXT", help="Headline of the chart.")
+@click.option(
+    "--kind",
+    type=click.Choice(["step", "line"]),
+    default="step",
+    show_default=True,
+    help="Step (an area holds until the next snapshot) or straight lines.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    callback=check_output,
+    metavar="OUT.(png|svg|pdf)",
+    help="Image to write.",
+)
+@dpi_option
+@options.overwrite_option
+def chart(
+    paths: tuple[str, ...],
+    claims: str | None,
+    zone: tuple[str, ...],
+    region: str | None,
+    title: str | None,
+    kind: str,
+    output: str,
+    dpi: int,
+    overwrite: bool,
+) -> None:
+    """Chart the measured area of each zone over the snapshots' dates.
+
+    With --claims, every claim is checked against the snapshots and drawn at
+    its date, coloured and shaped by verdict, with an arrow for "more than"
+    and "less than".
+
+    \b
+    $ kurskgeo chart 'raw/17*.geojson' --zone liberated \\
+          --region kursk_oblast.geojson --claims claims.yaml -o timeline.png
+    """
+    from kurskgeo import plot
+    from kurskgeo.errors import KurskgeoError
+    from kurskgeo.io import read_snapshots
+
+    refuse_existing(output, overwrite)
+    snaps = read_snapshots(paths, require_date=True)
+    zones = options.zones_or_none(zone)
+    verdicts = None
+    if claims is not None:
+        if importlib.util.find_spec("kurskgeo.claims") is None:
+            raise KurskgeoError(
+                "--claims needs kurskgeo.claims, which this installation lacks; "
+                "update kurskgeo or leave out --claims"
+            )
+        from kurskgeo.claims import check_claims, read_claims
+
+        result = check_claims(read_claims(claims), snaps, region=region, zone=zones)
+        verdicts = result.verdicts
+    ax = plot.plot_timeline(
+        snaps, claims=verdicts, zone=zones, region=region, title=title, kind=kind
+    )
+    plot.save_figure(ax.figure, output, dpi=dpi, overwrite=overwrite)
+    click.echo(f"wrote {output}", err=True)
