@@ -499,16 +499,17 @@ def _row(
     region = (
         checker.region_override if checker.region_override is not None else c.region
     )
-    kind = (
-        c.kind
-        if m.kind is None or m.kind == c.kind or c.kind == "derived"
-        else f"{c.kind} as {m.kind}"
-    )
+    if m.kind is not None:
+        measured_as = m.kind
+    elif c.kind == "derived":
+        measured_as = "derived" if not geometric else c.measure
+    else:
+        measured_as = c.kind
     return {
         "id": c.id,
         "date": c.date,
         "as_of": c.moment,
-        "kind": kind,
+        "kind": c.kind,
         "zone": None
         if share or not geometric
         else _zone_text(m.zone or checker.zone_override or c.zone),
@@ -533,6 +534,7 @@ def _row(
         "claimed": claimed,
         "measured": measured,
         "since_date": since_date,
+        "measured_as": measured_as,
         "note": m.note,
         "line": c.line,
     }

@@ -135,6 +135,11 @@ FIELDS = (
     "notes",
 )
 
+_LEADING_QUALIFIER = re.compile(
+    r"^\s*(more than|over|above|at least|less than|under|below|at most|up to|about|"
+    r"around|approximately|roughly|nearly|almost|exactly|some)\s+(?=[\d.+-])",
+    re.IGNORECASE,
+)
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
 _NUMBER = re.compile(
     r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)\s*(?P<unit>.*?)\s*$"
@@ -506,8 +511,15 @@ def record_to_fields(
             where, cid, "kind", f"unknown kind {kind!r}; use one of {', '.join(KINDS)}"
         )
 
+    raw_value = record.get("value")
+    written = None  # "more than 420 km²": the qualifier written with the value
+    if isinstance(raw_value, str):
+        m = _LEADING_QUALIFIER.match(raw_value)
+        if m:
+            written = m.group(1)
+            raw_value = raw_value[m.end() :]
     try:
-        qualifier = normalise_qualifier(record.get("qualifier") or "about")
+        qualifier = normalise_qualifier(record.get("qualifier") or written or "about")
     except ValueError as exc:
         raise _fail(where, cid, "qualifier", str(exc)) from None
 
@@ -518,7 +530,7 @@ def record_to_fields(
         value, unit = math.nan, "km2"  # computed from the expression
     else:
         try:
-            value, parsed_unit = parse_quantity(record["value"], record.get("unit"))
+            value, parsed_unit = parse_quantity(raw_value, record.get("unit"))
         except ValueError as exc:
             key = "unit" if "unit" in str(exc) and "unit" in record else "value"
             raise _fail(where, cid, key, str(exc)) from None

@@ -101,6 +101,7 @@ COLUMNS = (
     "claimed",
     "measured",
     "since_date",
+    "measured_as",
     "note",
     "line",
 )
@@ -446,7 +447,9 @@ def check_claims(
         ``relative_difference`` is (claimed − measured) / measured, so both
         are positive when a claim says more than was measured.
         ``snapshot_date`` is the snapshot at ``as_of``; ``since_date`` the
-        one compared with (or the peak). ``findings``: see
+        one compared with (or the peak). ``measured_as`` is the kind measured:
+        the claim's own, or that of the ``alternatives`` entry used.
+        ``findings``: see
         :func:`claim_findings`.
 
     Raises

@@ -473,13 +473,13 @@ def test_zone_override_and_alternatives(boxes):
         alternatives=((("grey",), "area"),),
     )
     v = check_claims([c], boxes, zone="grey").verdicts
-    assert v.loc[0, "kind"] == "lost as area"
+    assert v.loc[0, "measured_as"] == "area"
     assert v.loc[0, "measured_km2"] == pytest.approx(
         geodesic_area_km2(box(35.1, 51, 35.2, 51.2)), rel=1e-6
     )
     only_grey = [s[s["zone"] == "grey"] for s in boxes]
     v = check_claims([c], only_grey).verdicts
-    assert v.loc[0, "kind"] == "lost as area"
+    assert v.loc[0, "measured_as"] == "area"
 
 
 def test_unknown_zone_is_an_error(boxes):
@@ -596,7 +596,9 @@ def test_real_deepstate_supports_420_and_not_801(shared_data, deepstate_raw):
 
 def test_real_isw_advances_against_801(shared_data):
     # null geometries are skipped and one self-intersecting polygon is repaired
-    snaps = read_expecting(shared_data / "isw-kursk", {SkippedFeatureWarning, RepairWarning})
+    snaps = read_expecting(
+        shared_data / "isw-kursk", {SkippedFeatureWarning, RepairWarning}
+    )
     result = check_claims(read_claims(BUNDLED), snaps)
     row = result.verdicts.set_index("id").loc["mod-retaken"]
     assert row["snapshot_date"] == dt.date(2025, 1, 10)
@@ -605,4 +607,36 @@ def test_real_isw_advances_against_801(shared_data):
     assert row["measured_km2"] == pytest.approx(expect, rel=1e-4)
     assert row["measured_km2"] == pytest.approx(622.5, abs=1.5)
     assert row["verdict"] == "overstated"
-    assert row["kind"] == "lost as area"
+    assert row["measured_as"] == "area"
+
+
+def test_qualifier_written_with_value(tmp_path):
+    p = write(
+        tmp_path,
+        '- {id: a, date: 2025-01-17, value: "more than 1,268 square kilometres"}\n'
+        "- {id: b, date: 2025-01-17, value: nearly 5 sq mi, qualifier: exact}\n"
+        "- {id: c, date: 2025-01-17, value: over 420 km2}\n",
+    )
+    a, b, c = read_claims(p)
+    assert (a.value, a.unit, a.qualifier) == (1268, "km2", "more_than")
+    assert (b.value, b.qualifier) == (5, "exact")  # the explicit field wins
+    assert c.qualifier == "more_than"
+
+
+def test_derived_with_zone_is_measured_directly(boxes):
+    seized = claim("seized", 300, zone=("held",), kind="peak")
+    lost = claim("lost", 100, zone=("held",), kind="lost", since="peak")
+    held = claim(
+        "held",
+        math.nan,
+        kind="derived",
+        zone=("held",),
+        expression=((1, "seized"), (-1, "lost")),
+    )
+    v = check_claims([seized, lost, held], boxes).verdicts.set_index("id")
+    assert v.loc["held", "claimed_km2"] == 200
+    assert v.loc["held", "measured_km2"] == pytest.approx(
+        geodesic_area_km2(BOX_HELD_0110), rel=1e-6
+    )
+    assert v.loc["held", "measured_as"] == "area"
+    assert v.loc["held", "verdict"] == "overstated"  # 200 km² said, 156 km² measured
