@@ -493,12 +493,15 @@ def _retrieve(
         raise
     except ValueError as exc:
         actual = re.search(r"got ([0-9a-fA-F]{64})", str(exc))
+        if sha256 is not None:
+            fix = "the registry pins this hash, so report a changed upstream file"
+        else:
+            fix = f"to accept a changed upstream file, delete {target} and {record}"
         raise DatasetError(
             f"{url}: the download does not match the expected sha256 (expected "
             f"{known}, got {actual.group(1) if actual else 'another hash'}). The "
-            "file may be corrupted in transit or in the mirror, or changed upstream; "
-            f"check {ENV_MIRROR} if set, or delete {target} and its .sha256 record "
-            "to accept the new file"
+            "file may be corrupted in transit or in the mirror, or changed "
+            f"upstream; check {ENV_MIRROR} if set; {fix}"
         ) from None
     except OSError as exc:
         raise DatasetError(f"{url}: cannot write the cache {root} ({exc})") from None
