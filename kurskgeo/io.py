@@ -342,6 +342,9 @@ def read_snapshot(
         When an invalid polygon is repaired or an unclosed ring closed.
     SkippedFeatureWarning
         When features with null geometry, points or lines are ignored.
+    KurskgeoWarning
+        When a DeepStateMap export has Ukrainian-only layer names (2022), so
+        zones come from those names and, where no rule matches, fill colours.
 
     Notes
     -----
