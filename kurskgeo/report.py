@@ -216,53 +216,11 @@ def _area_table(
 def _series(
     snapshots: Sequence[gpd.GeoDataFrame], zones: list[str] | None, region: Any
 ) -> pd.DataFrame:
-    try:
-        from kurskgeo.timeline import timeline
-    except ImportError:  # TEMPORARY until kurskgeo.timeline lands
-        return _series_fallback(snapshots, zones, region)
-    return timeline(list(snapshots), zone=zones, region=region)
+    from kurskgeo.timeline import timeline
 
-
-def _series_fallback(
-    snapshots: Sequence[gpd.GeoDataFrame], zones: list[str] | None, region: Any
-) -> pd.DataFrame:
-    import shapely
-
-    from kurskgeo.area import zone_union
-    from kurskgeo.crs import equal_area_crs
-
-    crs = equal_area_crs(pd.concat([s.geometry for s in snapshots]).values)
-    rows = []
-    prev = None
-    prev_day = None
-    for snap in snapshots:
-        union, _ = zone_union(snap, zone=zones, region=region, crs=crs, strict=False)
-        day = _date_of(snap)
-        row = {
-            "date": day,
-            "path": snap.attrs.get("path"),
-            "area_km2": union.area / 1e6,
-        }
-        if prev is None:
-            row.update(
-                gained_km2=math.nan,
-                lost_km2=math.nan,
-                net_km2=math.nan,
-                km2_per_day=math.nan,
-            )
-        else:
-            g = shapely.difference(union, prev).area / 1e6
-            lo = shapely.difference(prev, union).area / 1e6
-            days = (day - prev_day).days if day and prev_day else 0
-            row.update(
-                gained_km2=g,
-                lost_km2=lo,
-                net_km2=g - lo,
-                km2_per_day=(g - lo) / days if days else math.nan,
-            )
-        rows.append(row)
-        prev, prev_day = union, day
-    return pd.DataFrame(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", KurskgeoWarning)  # already in the notes
+        return timeline(list(snapshots), zone=zones, region=region)
 
 
 def _key_indices(
@@ -480,9 +438,23 @@ def _claims_rows(verdicts: pd.DataFrame) -> list[list[str]]:
     return rows
 
 
+def _sliver_note(series: pd.DataFrame) -> str:
+    """Say what the timeline's sliver rule removed, if anything."""
+    totals = series.attrs.get("totals") or {}
+    filtered = totals.get("filtered_km2")
+    if not filtered or filtered < 0.005:
+        return ""
+    return (
+        f"; change parts under {series.attrs.get('min_area_km2', 0):g} km² are "
+        f"treated as redrawing slivers ({filtered:,.2f} km² in all, removed from "
+        "both gained and lost)"
+    )
+
+
 def _document(
     *,
     embedded: bool,
+    series: pd.DataFrame,
     snapshots: Sequence[gpd.GeoDataFrame],
     areas: pd.DataFrame,
     zones: list[str] | None,
@@ -627,7 +599,7 @@ def _document(
                 f"Area of {what} in km² on each snapshot"
                 + (" (clipped to the region)" if region is not None else "")
                 + "; gained, lost and net against the previous snapshot (geometric: "
-                "area in one and not in the other)."
+                "area in one and not in the other)" + _sliver_note(series) + "."
             ),
         ),
     ]
@@ -861,6 +833,7 @@ def make_report(
     )
     title, blocks = _document(
         embedded=embedded,
+        series=series,
         snapshots=snaps,
         areas=areas,
         zones=zones,
