@@ -1,4 +1,4 @@
-"""Gained and lost parts between two polygonal geometries, overlaid only where they differ.
+"""Gained and lost parts between two geometries, overlaid only where they differ.
 
 Two consecutive snapshots of a front line share almost all of their edges:
 the day's changes are local. An edge that both geometries have, with the

@@ -73,7 +73,7 @@ class Plain:
 
 
 def digest(raw: bytes) -> bytes:
-    """A content hash of the raw bytes, to recognise byte-identical files."""
+    """Hash bytes, to recognise byte-identical files and geometry text."""
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
@@ -196,7 +196,11 @@ def read_plain(path: str | Path, raw: bytes) -> Plain | None:
             return None  # per-feature dates: the reference reader splits them
         kind = geom.get("type")
         index = geom.get("coordinates")
-        if kind not in _geojson.POLYGONAL or not isinstance(index, int) or index != used:
+        if (
+            kind not in _geojson.POLYGONAL
+            or not isinstance(index, int)
+            or index != used
+        ):
             return None
         used += 1
         parsed = _rings(texts[index], 4 if kind == "MultiPolygon" else 3)
@@ -253,10 +257,12 @@ def _name_date(path: Path) -> dt.date | None:
 
 
 def with_path(plain: Plain, path: str | Path) -> Plain:
-    """The same content read from another file (its date may differ)."""
+    """Return `plain` as read from another file with the same bytes (and its date)."""
     path = Path(path)
     date = plain.doc_date or _name_date(path)
-    return Plain(str(path), date, plain.doc_date, plain.key, plain.fmt, plain.zones, plain.ragged)
+    return Plain(
+        str(path), date, plain.doc_date, plain.key, plain.fmt, plain.zones, plain.ragged
+    )
 
 
 def build(ragged: Ragged) -> np.ndarray:
@@ -266,8 +272,7 @@ def build(ragged: Ragged) -> np.ndarray:
 
 
 def subset(ragged: Ragged, keep: np.ndarray) -> Ragged:
-    """The features of `ragged` where `keep` is True."""
-    coords, (ring_off, part_off, feat_off) = ragged
+    """Return the features of `ragged` where `keep` is True."""
     if keep.all():
         return ragged
     geoms = build(ragged)[keep]
@@ -284,13 +289,76 @@ def snap(ragged: Ragged, grid: float) -> Ragged:
     return np.round(coords / grid) * grid, offsets
 
 
-def densify(ragged: Ragged, max_segment_km: float = MAX_SEGMENT_KM) -> Ragged:
-    """Insert geodesic vertices on long edges, as :func:`~kurskgeo.area.densify_geodesic`.
+class DensifyCache:
+    """The geodesic points of the long edges of the last geometry densified.
+
+    Consecutive snapshots share most of their edges; :func:`densify` looks
+    each long edge up here (by its exact end points) before asking pyproj.
+    """
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.uint64)  # sorted
+        self.ends = np.empty((0, 4))  # end points, in the order of keys
+        self.count = np.empty(0, dtype=np.int64)
+        self.first = np.empty(0, dtype=np.int64)
+        self.points = np.empty((0, 2))
+
+    def lookup(
+        self, keys: np.ndarray, ends: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return (hit mask, index into the cache) for edges given by keys and ends."""
+        if not len(self.keys):
+            return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        hit = (self.keys[pos] == keys) & (self.ends[pos] == ends).all(axis=1)
+        return hit, pos
+
+    def store(
+        self, keys: np.ndarray, ends: np.ndarray, count: np.ndarray, points: np.ndarray
+    ) -> None:
+        """Remember the edges of one geometry (replacing the previous one)."""
+        order = np.argsort(keys, kind="stable")
+        first = np.cumsum(count) - count
+        self.keys, self.ends, self.count = keys[order], ends[order], count[order]
+        self.first = first[order]
+        self.points = points
+
+
+_K1 = np.uint64(0x9E3779B97F4A7C15)
+_K2 = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def _edge_keys(ends: np.ndarray) -> np.ndarray:
+    bits = np.ascontiguousarray(ends).view(np.uint64)
+    with np.errstate(over="ignore"):
+        key = bits[:, 0] * _K1
+        for k in range(1, 4):
+            key = (key ^ (key >> np.uint64(29))) * _K2 + bits[:, k]
+    return key
+
+
+def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(first[i], first[i] + count[i])``."""
+    total = int(count.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(count)), count)
+    starts = np.cumsum(count) - count
+    return first[owner] + (np.arange(total) - starts[owner])
+
+
+def densify(
+    ragged: Ragged,
+    max_segment_km: float = MAX_SEGMENT_KM,
+    cache: DensifyCache | None = None,
+) -> Ragged:
+    """Insert geodesic vertices on long edges, like :func:`.area.densify_geodesic`.
 
     An edge of geodesic length ``d`` km gets ``ceil(d / max_segment_km) - 1``
     equally spaced intermediate points, computed with one vectorised
     :meth:`pyproj.Geod.fwd` call for the whole array instead of one
-    :meth:`pyproj.Geod.npts` call per edge.
+    :meth:`pyproj.Geod.npts` call per edge, and taken from `cache` for edges
+    the previous geometry densified.
     """
     coords, (ring_off, part_off, feat_off) = ragged
     n = len(coords)
@@ -308,28 +376,55 @@ def densify(ragged: Ragged, max_segment_km: float = MAX_SEGMENT_KM) -> Ragged:
     edges = np.flatnonzero(valid & (approx_km > 0.9 * max_segment_km))
     if not len(edges):
         return ragged
-    az, _, dist = WGS84.inv(lon[edges], lat[edges], lon[edges + 1], lat[edges + 1])
-    count = np.ceil(dist / 1000 / max_segment_km).astype(np.int64) - 1
-    long_edge = count > 0
-    edges, az, dist, count = edges[long_edge], az[long_edge], dist[long_edge], count[long_edge]
-    if not len(edges):
-        return ragged
-    owner = np.repeat(np.arange(len(edges)), count)
+    ends = np.column_stack([lon[edges], lat[edges], lon[edges + 1], lat[edges + 1]])
+    count = np.zeros(len(edges), dtype=np.int64)
+    if cache is not None:
+        keys = _edge_keys(ends)
+        hit, pos = cache.lookup(keys, ends)
+    else:
+        hit, pos = (
+            np.zeros(len(edges), dtype=bool),
+            np.zeros(len(edges), dtype=np.int64),
+        )
+    miss = np.flatnonzero(~hit)
+    new_points = np.empty((0, 2))
+    if len(miss):
+        e = ends[miss]
+        az, _, dist = WGS84.inv(e[:, 0], e[:, 1], e[:, 2], e[:, 3])
+        m_count = np.maximum(
+            np.ceil(dist / 1000 / max_segment_km).astype(np.int64) - 1, 0
+        )
+        count[miss] = m_count
+        owner = np.repeat(np.arange(len(miss)), m_count)
+        step = np.arange(len(owner)) - (np.cumsum(m_count) - m_count)[owner] + 1
+        spacing = dist / (m_count + 1)
+        mlon, mlat, _ = WGS84.fwd(
+            e[owner, 0],
+            e[owner, 1],
+            az[owner],
+            spacing[owner] * step,
+            return_back_azimuth=False,
+        )
+        new_points = np.column_stack([mlon, mlat]).reshape(-1, 2)
+    if hit.any():
+        count[hit] = cache.count[pos[hit]]  # type: ignore[union-attr]
     first = np.cumsum(count) - count
-    step = np.arange(len(owner)) - first[owner] + 1
-    spacing = dist / (count + 1)
-    mlon, mlat, _ = WGS84.fwd(
-        lon[edges][owner], lat[edges][owner], az[owner], spacing[owner] * step,
-        return_back_azimuth=False,
-    )
+    points = np.empty((int(count.sum()), 2))
+    if len(miss):
+        points[_ranges(first[miss], count[miss])] = new_points
+    if hit.any():
+        src = _ranges(cache.first[pos[hit]], count[hit])  # type: ignore[union-attr]
+        points[_ranges(first[hit], count[hit])] = cache.points[src]  # type: ignore[union-attr]
+    if cache is not None:
+        cache.store(keys, ends, count, points)
+    if not len(points):
+        return ragged
     grow = np.ones(n, dtype=np.int64)
     grow[edges] += count
     position = np.cumsum(grow) - grow
-    out = np.empty((n + int(count.sum()), 2))
+    out = np.empty((n + len(points), 2))
     out[position] = coords
-    at = position[edges][owner] + step
-    out[at, 0] = mlon
-    out[at, 1] = mlat
+    out[_ranges(position[edges] + 1, count)] = points
     new_ring_off = np.append(position[ring_off[:-1]], len(out))
     return out, (new_ring_off, part_off, feat_off)
 

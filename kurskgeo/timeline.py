@@ -142,7 +142,9 @@ def _split(frame: gpd.GeoDataFrame, path: str, key: bytes) -> list[_Item]:
     for day in days:
         part = frame[frame["date"] == day].copy()
         part.attrs = {**frame.attrs, "label": f"{path}@{day}"}
-        out.append(_Item(day, f"{path}@{day}", key + day.isoformat().encode(), frame=part))
+        out.append(
+            _Item(day, f"{path}@{day}", key + day.isoformat().encode(), frame=part)
+        )
     return out
 
 
@@ -167,30 +169,114 @@ def _read_items(source: Any, progress: bool | None) -> list[_Item]:
             entries.append(x)
         else:
             entries.extend(io.resolve_paths(x))
-    by_raw: dict[bytes, Any] = {}
+    if all(isinstance(e, Path) for e in entries):
+        # plain files are parsed on both cores; the rest is read here, in order
+        parsed = _fork_map(
+            lambda lo, hi, bar: _read_plain_range(entries[lo:hi], bar),
+            len(entries),
+            progress,
+            "reading snapshots",
+        )
+    else:
+        parsed = [None] * len(entries)
     items: list[_Item] = []
-    for entry in progress_bar(entries, progress, "reading snapshots"):
-        if not isinstance(entry, Path):
+    frames: dict[bytes, gpd.GeoDataFrame] = {}
+    for entry, plain in zip(entries, parsed, strict=True):
+        if plain is not None:
+            items.append(_Item(plain.date, plain.path, plain.key, plain=plain))
+        elif not isinstance(entry, Path):
             frame = io.as_snapshot(entry, stacklevel=4)
             label = str(frame.attrs.get("path", f"table {len(items)}"))
             items.extend(_split(frame, label, _frame_key(frame)))
-            continue
-        raw = _geojson.read_bytes(entry)
-        raw_key = _fastread.digest(raw)
-        known = by_raw.get(raw_key)
-        if isinstance(known, _fastread.Plain):
-            plain = _fastread.with_path(known, entry)
-            items.append(_Item(plain.date, plain.path, plain.key, plain=plain))
-            continue
-        plain = _fastread.read_plain(entry, raw) if known is None else None
-        if plain is not None:
-            by_raw[raw_key] = plain
-            items.append(_Item(plain.date, plain.path, plain.key, plain=plain))
-            continue
-        frame = known if known is not None else io.read_snapshot(entry)
-        by_raw[raw_key] = frame
-        items.extend(_split(frame, str(entry), raw_key))
+        else:
+            raw_key = _fastread.digest(_geojson.read_bytes(entry))
+            frame = frames.get(raw_key)
+            if frame is None:
+                frame = frames[raw_key] = io.read_snapshot(entry)
+            items.extend(_split(frame, str(entry), raw_key))
     return items
+
+
+def _read_plain_range(
+    paths: list[Path], bar: bool | None
+) -> list[_fastread.Plain | None]:
+    """Parse the plain files among `paths` (None for the others)."""
+    out: list[_fastread.Plain | None] = []
+    seen: dict[bytes, _fastread.Plain] = {}
+    for path in progress_bar(paths, bar, "reading snapshots"):
+        raw = _geojson.read_bytes(path)
+        raw_key = _fastread.digest(raw)
+        known = seen.get(raw_key)
+        if known is not None:
+            out.append(_fastread.with_path(known, path))
+            continue
+        plain = _fastread.read_plain(path, raw)
+        if plain is not None:
+            seen[raw_key] = plain
+        out.append(plain)
+    return out
+
+
+# ---------------------------------------------------------------- two cores
+
+#: Series shorter than this are processed on one core (forking costs ~30 ms).
+PARALLEL_MIN = 40
+_IN_CHILD = False
+
+
+class _ChildCannot(Exception):
+    """Work the forked child leaves to the parent (it may warn or touch proj.db)."""
+
+
+def _fork_map(fn: Any, n: int, progress: bool | None, desc: str) -> list[Any]:
+    """``fn(0, n, bar)``, with the second half run in a forked child when it pays.
+
+    `fn(lo, hi, bar)` returns one result per index. The child runs with
+    warnings as errors; if it fails for any reason, the parent computes its
+    half itself, so errors and warnings always surface in the caller.
+    """
+    import pickle
+
+    global _IN_CHILD
+    cpus = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
+    if _IN_CHILD or n < PARALLEL_MIN or (cpus or 1) < 2 or not hasattr(os, "fork"):
+        return list(fn(0, n, progress))
+    half = n // 2
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read_fd)
+        try:
+            _IN_CHILD = True
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                payload = pickle.dumps(("ok", list(fn(half, n, False))), protocol=5)
+        except BaseException as exc:  # reported to the parent
+            payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
+        with os.fdopen(write_fd, "wb") as fh:
+            fh.write(payload)
+        os._exit(0)
+    os.close(write_fd)
+    try:
+        first = list(fn(0, half, progress))
+    finally:
+        with os.fdopen(read_fd, "rb") as fh:
+            data = fh.read()
+        os.waitpid(pid, 0)
+    try:
+        status, second = pickle.loads(data)
+    except Exception:  # the child died: do its half here
+        status, second = "error", "no result"
+    if status != "ok":
+        log.debug("%s: the second core failed (%s); finishing on one", desc, second)
+        second = list(fn(half, n, progress))
+    return first + second
 
 
 def _order(items: list[_Item], on_duplicate: str) -> list[_Item]:
@@ -250,7 +336,7 @@ def _check_zones(items: list[_Item], zones: list[str] | None) -> None:
     if not seen.intersection(zones):
         raise SnapshotError(
             f"no snapshot of the series has a polygon of zone {', '.join(zones)}; "
-            f"zones in the series: {', '.join(sorted(seen)) or 'none (the files name no zones)'}"
+            f"zones in the series: {', '.join(sorted(seen)) or 'none (no zone names)'}"
         )
 
 
@@ -299,10 +385,17 @@ class _Context:
     zones: list[str] | None
     grid_size: float | None
     cache: dict[bytes, _Measured] = field(default_factory=dict)
+    exact_edges: _fastread.DensifyCache = field(default_factory=_fastread.DensifyCache)
+    snapped_edges: _fastread.DensifyCache = field(
+        default_factory=_fastread.DensifyCache
+    )
 
 
-def _project(ragged: Ragged, ctx: _Context) -> np.ndarray:
-    return _fastread.build(_fastread.project(_fastread.densify(ragged), ctx.transformer))
+def _project(
+    ragged: Ragged, ctx: _Context, cache: _fastread.DensifyCache
+) -> np.ndarray:
+    densified = _fastread.densify(ragged, cache=cache)
+    return _fastread.build(_fastread.project(densified, ctx.transformer))
 
 
 def _measure(item: _Item, ctx: _Context) -> _Measured:
@@ -310,10 +403,12 @@ def _measure(item: _Item, ctx: _Context) -> _Measured:
     ragged, n = _selected(item, ctx.zones)
     if n == 0:
         return _Measured(0.0, shapely.Polygon())
-    projected = _project(ragged, ctx)
+    projected = _project(ragged, ctx, ctx.exact_edges)
     if n == 1 and shapely.is_valid(projected[0]):
         union = projected[0]
-    elif item.plain is not None and (n == 1 or not shapely.is_valid(_fastread.build(ragged)).all()):
+    elif item.plain is not None and (
+        n == 1 or not shapely.is_valid(_fastread.build(ragged)).all()
+    ):
         # read_snapshot would repair this file: measure what it reads
         return _measure(_reread(item), ctx)
     else:
@@ -326,18 +421,20 @@ def _measure(item: _Item, ctx: _Context) -> _Measured:
 def _reread(item: _Item) -> _Item:
     from kurskgeo import io
 
+    if _IN_CHILD:
+        raise _ChildCannot(item.path)
     frame = io.read_snapshot(item.path)
     return _Item(item.date, item.path, item.key, frame=frame)
 
 
 def _snapped_edges(item: _Item, measured: _Measured, ctx: _Context) -> _change.Edges:
-    """The geometry compared between dates: snapped to the grid, then projected."""
+    """Return the geometry compared between dates: snapped, then projected."""
     if not ctx.grid_size:
         return _change.edges(measured.exact)
     ragged, n = _selected(item, ctx.zones)
     if n == 0:
         return _change.edges(shapely.Polygon())
-    projected = _project(_fastread.snap(ragged, ctx.grid_size), ctx)
+    projected = _project(_fastread.snap(ragged, ctx.grid_size), ctx, ctx.snapped_edges)
     try:
         geom = projected[0] if n == 1 else shapely.union_all(projected)
         if ctx.region is not None:
@@ -388,7 +485,9 @@ def _context(
         region_proj = to_equal_area([read_region(region)], crs=target)[0][0]
         shapely.prepare(region_proj)
     if grid_size is not None and not (grid_size >= 0 and math.isfinite(grid_size)):
-        raise ValueError(f"grid_size must be a non-negative number of degrees, not {grid_size!r}")
+        raise ValueError(
+            f"grid_size must be a non-negative number of degrees, not {grid_size!r}"
+        )
     return _Context(target, transformer, region_proj, zones, grid_size or None)
 
 
@@ -425,7 +524,10 @@ def _pair(a: _Measured, b: _Measured, min_area_km2: float, *, same: bool) -> _Pa
     gained, lost = _change.merge_parts(gained_f), _change.merge_parts(lost_f)
     g_area, l_area = shapely.area(gained) / 1e6, shapely.area(lost) / 1e6
     if abs(g_area.sum() - l_area.sum() - net) > _tolerance(a, b):
-        log.debug("local overlay off by %.4f km²; full overlay", g_area.sum() - l_area.sum() - net)
+        log.debug(
+            "local overlay off by %.4f km²; full overlay",
+            g_area.sum() - l_area.sum() - net,
+        )
         method = "overlay"
         gained, lost = _change.exact_parts(a.exact, b.exact)
         g_area, l_area = shapely.area(gained) / 1e6, shapely.area(lost) / 1e6
@@ -528,14 +630,28 @@ def area_series(
     [386.91, 773.82]
     """
     items, ctx = _series(
-        paths_or_snapshots, zone=zone, region=region, crs=crs,
-        on_duplicate=on_duplicate, grid_size=None, progress=progress,
+        paths_or_snapshots,
+        zone=zone,
+        region=region,
+        crs=crs,
+        on_duplicate=on_duplicate,
+        grid_size=None,
+        progress=progress,
     )
-    rows = []
-    for it in progress_bar(items, progress, "measuring", unit="snapshot"):
-        rows.append({"date": it.date, "path": it.path, "area_km2": _get(it, ctx, False).area_km2})
+
+    def areas(lo: int, hi: int, bar: bool | None) -> list[dict[str, Any]]:
+        return [
+            {
+                "date": it.date,
+                "path": it.path,
+                "area_km2": _get(it, ctx, False).area_km2,
+            }
+            for it in progress_bar(items[lo:hi], bar, "measuring", unit="snapshot")
+        ]
+
+    rows = _fork_map(areas, len(items), progress, "measuring")
     out = pd.DataFrame(rows, columns=["date", "path", "area_km2"])
-    out.attrs.update({"crs": ctx.crs.to_string(), "zone": ctx.zones})
+    out.attrs.update({"crs": ctx.crs.srs, "zone": ctx.zones})
     return out
 
 
@@ -612,28 +728,76 @@ def timeline(
     >>> import geopandas as gpd, datetime as dt
     >>> from shapely import box
     >>> snaps = [
-    ...     gpd.GeoDataFrame({"date": [dt.date(2024, 8, d)]},
-    ...                      geometry=[box(35 + x, 51, 35.2 + x, 51.5)], crs="OGC:CRS84")
+    ...     gpd.GeoDataFrame({"date": [dt.date(2024, 8, d)]}, crs="OGC:CRS84",
+    ...                      geometry=[box(35 + x, 51, 35.2 + x, 51.5)])
     ...     for d, x in [(6, 0.0), (8, 0.1)]
     ... ]
     >>> df = timeline(snaps)
-    >>> df[["gained_km2", "lost_km2", "net_km2", "km2_per_day"]].round(2).iloc[1].tolist()
-    [386.91, 386.91, 0.0, 0.0]
+    >>> df.loc[1, ["gained_km2", "lost_km2", "net_km2"]].round(2).tolist()
+    [386.91, 386.91, 0.0]
     """
     if not (min_area_km2 >= 0 and math.isfinite(min_area_km2)):
-        raise ValueError(f"min_area_km2 must be a non-negative number, not {min_area_km2!r}")
+        raise ValueError(
+            f"min_area_km2 must be a non-negative number, not {min_area_km2!r}"
+        )
     items, ctx = _series(
-        paths_or_snapshots, zone=zone, region=region, crs=crs,
-        on_duplicate=on_duplicate, grid_size=grid_size, progress=progress,
+        paths_or_snapshots,
+        zone=zone,
+        region=region,
+        crs=crs,
+        on_duplicate=on_duplicate,
+        grid_size=grid_size,
+        progress=progress,
     )
+    rows = _fork_map(
+        lambda lo, hi, bar: _rows(items, ctx, lo, hi, min_area_km2, bar),
+        len(items),
+        progress,
+        "measuring",
+    )
+    out = pd.DataFrame(rows, columns=list(COLUMNS))
+    out.attrs.update(
+        {
+            "crs": ctx.crs.srs,
+            "zone": ctx.zones,
+            "region": None
+            if region is None
+            else str(region)
+            if not isinstance(region, BaseGeometry)
+            else "geometry",
+            "min_area_km2": min_area_km2,
+            "grid_size": ctx.grid_size,
+            "totals": _totals(out),
+        }
+    )
+    return out
+
+
+def _rows(
+    items: list[_Item],
+    ctx: _Context,
+    lo: int,
+    hi: int,
+    min_area_km2: float,
+    bar: bool | None,
+) -> list[dict[str, Any]]:
+    """Compute the rows of ``items[lo:hi]``, each against the item before it."""
     rows: list[dict[str, Any]] = []
     prev: tuple[_Item, _Measured] | None = None
-    for it in progress_bar(items, progress, "measuring", unit="snapshot"):
+    if lo > 0:
+        prev = (items[lo - 1], _get(items[lo - 1], ctx, True))
+    for it in progress_bar(items[lo:hi], bar, "measuring", unit="snapshot"):
         measured = _get(it, ctx, True)
-        row: dict[str, Any] = {"date": it.date, "path": it.path, "area_km2": measured.area_km2}
+        row: dict[str, Any] = {
+            "date": it.date,
+            "path": it.path,
+            "area_km2": measured.area_km2,
+        }
         if prev is None:
             row.update({c: math.nan for c in COLUMNS[3:12]})
-            row.update({"n_gained": 0, "n_lost": 0, "identical": False, "method": "first"})
+            row.update(
+                {"n_gained": 0, "n_lost": 0, "identical": False, "method": "first"}
+            )
         else:
             same = prev[0].key == it.key
             pair = _pair(prev[1], measured, min_area_km2, same=same)
@@ -659,18 +823,7 @@ def timeline(
             )
         rows.append(row)
         prev = (it, measured)
-    out = pd.DataFrame(rows, columns=list(COLUMNS))
-    out.attrs.update(
-        {
-            "crs": ctx.crs.to_string(),
-            "zone": ctx.zones,
-            "region": None if region is None else str(region) if not isinstance(region, BaseGeometry) else "geometry",
-            "min_area_km2": min_area_km2,
-            "grid_size": ctx.grid_size,
-            "totals": _totals(out),
-        }
-    )
-    return out
+    return rows
 
 
 def _totals(df: pd.DataFrame) -> dict[str, Any]:
@@ -713,7 +866,7 @@ def diff(
     min_area_km2: float = DEFAULT_MIN_AREA_KM2,
     grid_size: float | None = DEFAULT_GRID_SIZE,
 ) -> gpd.GeoDataFrame:
-    """The parts gained and lost between two snapshots, as geometry to map.
+    """Return the parts gained and lost between two snapshots, to map them.
 
     Parameters
     ----------
@@ -762,7 +915,9 @@ def diff(
     pair = _pair(ma, mb, min_area_km2, same=same)
     parts = [("gained", g) for g in pair.gained] + [("lost", g) for g in pair.lost]
     if keep:
-        kept = _change._polygons(shapely.get_parts(shapely.intersection(ma.exact, mb.exact)))
+        kept = _change._polygons(
+            shapely.get_parts(shapely.intersection(ma.exact, mb.exact))
+        )
         parts += [("kept", g) for g in kept]
     geoms = np.array([g for _, g in parts], dtype=object)
     area = shapely.area(geoms) / 1e6 if len(geoms) else np.empty(0)
@@ -775,7 +930,9 @@ def diff(
         crs=LONLAT,
     )
     order = {"gained": 0, "lost": 1, "kept": 2}
-    out = out.iloc[np.lexsort((-out["area_km2"].to_numpy(), out["change"].map(order).to_numpy()))]
+    out = out.iloc[
+        np.lexsort((-out["area_km2"].to_numpy(), out["change"].map(order).to_numpy()))
+    ]
     out = out.reset_index(drop=True)
     out.attrs.update(
         {
@@ -792,11 +949,12 @@ def diff(
             "lost_raw_km2": pair.lost_raw_km2,
             "filtered_km2": pair.filtered_km2,
             "sliver_net_km2": pair.sliver_net_km2,
-            "kept_km2": float(shapely.area(shapely.intersection(ma.exact, mb.exact))) / 1e6
+            "kept_km2": float(shapely.area(shapely.intersection(ma.exact, mb.exact)))
+            / 1e6
             if keep
             else None,
             "method": pair.method,
-            "crs": ctx.crs.to_string(),
+            "crs": ctx.crs.srs,
         }
     )
     return out
