@@ -280,6 +280,7 @@ def _figures(
     region: Any,
     places: Any,
     context: Any,
+    embedded: bool,
     claims_result: Any,
     claims: Sequence[Any],
     series: pd.DataFrame,
@@ -313,6 +314,12 @@ def _figures(
     plot.plot_timeline(chart_series, claims=chart_claims, ax=ax, zone=zones, kind=kind)
     path = _save(fig, folder / "timeline.png", overwrite=overwrite)
     n_shown = 0 if chart_claims is None else len(chart_claims)
+    title = (
+        "Ground held or contested by Ukraine in Kursk region (approximate "
+        "reconstruction)"
+        if embedded
+        else None
+    )
     out.append(
         doc.Figure(
             f"figures/{path.name}",
@@ -382,14 +389,21 @@ def _figures(
             )
         )
 
-    if len(keys) >= 2 and hasattr(plot, "plot_small_multiples"):
+    if len(keys) >= 2:
         say("drawing the small multiples")
+        # small panels: label towns only, villages would collide
+        towns = places
+        if places is not None and "kind" in places.columns:
+            towns = places[places["kind"].isin(["city", "town"])]
+        n = len(keys)
         fig = plot.plot_small_multiples(
             [snapshots[i] for i in keys],
             zone=zones,
             region=region,
-            places=places,
+            places=towns,
             context=context,
+            title=title,
+            ncols=3 if n in (5, 6, 9) else min(n, 4),
         )
         path = _save(fig, folder / "small_multiples.png", overwrite=overwrite)
         out.insert(
@@ -824,6 +838,7 @@ def make_report(
         region=region,
         places=place_points,
         context=context,
+        embedded=embedded,
         claims_result=claims_result,
         claims=claim_list,
         series=series,
