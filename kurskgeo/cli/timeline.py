@@ -1,0 +1,116 @@
+"""``kurskgeo timeline``: area, gains and losses of a series of snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from kurskgeo.cli import options
+
+#: Columns of the table format (CSV and JSON carry every column).
+TABLE_COLUMNS = (
+    "date",
+    "area_km2",
+    "gained_km2",
+    "lost_km2",
+    "net_km2",
+    "days",
+    "km2_per_day",
+    "filtered_km2",
+)
+
+# Defaults repeated from kurskgeo.timeline, which is imported only when the
+# command runs (so that ``kurskgeo --help`` stays fast).
+MIN_AREA_KM2 = 0.01
+GRID_SIZE = 1e-6
+
+
+def sliver_options(fn: Any) -> Any:
+    """Add ``--min-area`` and ``--grid-size`` (shared with ``diff``)."""
+    fn = click.option(
+        "--grid-size",
+        type=click.FloatRange(min=0),
+        default=GRID_SIZE,
+        show_default=True,
+        metavar="DEGREES",
+        help="Snap coordinates to this grid before comparing dates; 0 compares "
+        "them as written.",
+    )(fn)
+    return click.option(
+        "--min-area",
+        "min_area_km2",
+        type=click.FloatRange(min=0),
+        default=MIN_AREA_KM2,
+        show_default=True,
+        metavar="KM2",
+        help="Change parts smaller than this are slivers from redrawn borders.",
+    )(fn)
+
+
+@click.command(short_help="Area, gains and losses of a series of snapshots.")
+@options.paths_argument
+@options.zone_option
+@options.region_option
+@options.crs_option
+@options.on_duplicate_option
+@sliver_options
+@options.format_option()
+@options.output_option
+@options.overwrite_option
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: for series of more than 50 files).",
+)
+def timeline(
+    paths: tuple[str, ...],
+    zone: tuple[str, ...],
+    region: str | None,
+    crs: Any,
+    on_duplicate: str,
+    min_area_km2: float,
+    grid_size: float,
+    fmt: str,
+    output: str | None,
+    overwrite: bool,
+    progress: bool | None,
+) -> None:
+    """Follow the area of a series: one row per date with gains, losses and rate.
+
+    PATH may be files, folders or globs, or one multi-date file. Every
+    snapshot is measured in one equal-area CRS. gained_km2 - lost_km2 equals
+    net_km2, the change of area_km2 since the previous row; slivers of redrawn
+    borders (--min-area, --grid-size) are left out of gained and lost, and
+    filtered_km2 says how much. CSV and JSON carry every column.
+
+    \b
+    $ kurskgeo timeline shared/data/deepstate-occupied/
+    $ kurskgeo timeline raw/*.geojson --zone liberated \\
+          --region boundaries/kursk_oblast.geojson --format json -o kursk.json
+    """  # noqa: D301 - \b keeps click from rewrapping the example
+    from kurskgeo.timeline import COLUMNS
+    from kurskgeo.timeline import timeline as run
+
+    df = run(
+        list(paths),
+        zone=options.zones_or_none(zone),
+        region=region,
+        crs=crs,
+        min_area_km2=min_area_km2,
+        grid_size=grid_size or None,
+        on_duplicate=on_duplicate,
+        progress=progress,
+    )
+    rows = df.to_dict("records")
+    columns = COLUMNS if fmt == "csv" else TABLE_COLUMNS
+    text = options.render(rows, columns, fmt)
+    if fmt == "table":
+        t = df.attrs["totals"]
+        text += (
+            f"\n\n{t['n_snapshots']} snapshots, {t['first_date']} to {t['last_date']}: "
+            f"area {t['change_km2']:+,.2f} km² (gained {t['gained_km2']:,.2f}, "
+            f"lost {t['lost_km2']:,.2f}); slivers left out {t['filtered_km2']:,.2f} km²"
+            f"\nCRS: {df.attrs['crs']}"
+        )
+    options.emit(text, output, overwrite=overwrite)
