@@ -102,10 +102,16 @@ def shared_view(clipped, crs):
 
 
 def geopandas_loop(clipped, crs, view):
+    import matplotlib
     import matplotlib.pyplot as plt
 
-    from kurskgeo._style import ZONE_STYLES
+    from kurskgeo._style import ZONE_STYLES, rc
 
+    with matplotlib.rc_context(rc()):  # same hatch width and fonts as kurskgeo
+        return _geopandas_loop(plt, ZONE_STYLES, clipped, crs, view)
+
+
+def _geopandas_loop(plt, ZONE_STYLES, clipped, crs, view):
     out = []
     for part in clipped:
         proj = part.to_crs(crs)
@@ -234,18 +240,45 @@ def main(argv=None):
         )
     )
     lonlat, view = shared_view(clipped, crs)
-    print(f"{n} DeepState snapshots from {data}, {FIGSIZE[0] * DPI:.0f} x "
-          f"{FIGSIZE[1] * DPI:.0f} px at {DPI} dpi; zones {', '.join(ZONES)}")
+    print(
+        f"{n} DeepState snapshots from {data}, {FIGSIZE[0] * DPI:.0f} x "
+        f"{FIGSIZE[1] * DPI:.0f} px at {DPI} dpi; zones {', '.join(ZONES)}"
+    )
     # warm up imports and font caches outside the clock
     geopandas_loop(clipped[:1], crs, view)
     kurskgeo_bare(clipped[:1], crs, lonlat, 1)
     kurskgeo_report(raw[:1], region, context)
 
-    t_gpd, gpd_png = timed("geopandas plot+savefig loop", lambda: geopandas_loop(clipped, crs, view), n, args.repeat)
-    t_b6, bare6 = timed("kurskgeo bare, zlib 6", lambda: kurskgeo_bare(clipped, crs, lonlat, 6), n, args.repeat)
-    t_b1, bare1 = timed("kurskgeo bare, zlib 1", lambda: kurskgeo_bare(clipped, crs, lonlat, 1), n, args.repeat)
-    t_rep, _ = timed("kurskgeo report map (reused fig)", lambda: kurskgeo_report(raw, region, context), n, args.repeat)
-    t_scr, _ = timed("kurskgeo report map (from scratch)", lambda: kurskgeo_scratch(raw, region, context), n, 1)
+    t_gpd, gpd_png = timed(
+        "geopandas plot+savefig loop",
+        lambda: geopandas_loop(clipped, crs, view),
+        n,
+        args.repeat,
+    )
+    t_b6, bare6 = timed(
+        "kurskgeo bare, zlib 6",
+        lambda: kurskgeo_bare(clipped, crs, lonlat, 6),
+        n,
+        args.repeat,
+    )
+    t_b1, bare1 = timed(
+        "kurskgeo bare, zlib 1",
+        lambda: kurskgeo_bare(clipped, crs, lonlat, 1),
+        n,
+        args.repeat,
+    )
+    t_rep, _ = timed(
+        "kurskgeo report map (reused fig)",
+        lambda: kurskgeo_report(raw, region, context),
+        n,
+        args.repeat,
+    )
+    t_scr, _ = timed(
+        "kurskgeo report map (from scratch)",
+        lambda: kurskgeo_scratch(raw, region, context),
+        n,
+        1,
+    )
 
     diffs = []
     for a, b in zip(gpd_png, bare6, strict=True):
@@ -253,7 +286,9 @@ def main(argv=None):
         if pa.shape != pb.shape:
             sys.exit(f"size mismatch {pa.shape} vs {pb.shape}")
         diffs.append(float(np.any(pa != pb, axis=-1).mean()))
-    same1 = all(np.array_equal(pixels(a), pixels(b)) for a, b in zip(bare6, bare1, strict=True))
+    same1 = all(
+        np.array_equal(pixels(a), pixels(b)) for a, b in zip(bare6, bare1, strict=True)
+    )
     print()
     print(f"speed-up bare (zlib 6) vs geopandas:   {t_gpd / t_b6:5.2f}x")
     print(f"speed-up bare (zlib 1) vs geopandas:   {t_gpd / t_b1:5.2f}x")

@@ -33,10 +33,10 @@ __all__ = [
     "add_graticule",
     "add_north_arrow",
     "add_scale_bar",
+    "format_degrees",
     "ground_metres_per_unit",
     "lonlat_bounds",
     "north_angle_deg",
-    "format_degrees",
 ]
 
 GID_SCALE_BAR = "kurskgeo-scalebar"
@@ -100,7 +100,7 @@ def lonlat_bounds(
 
 
 def nice_length(target: float) -> float:
-    """The largest 1, 2, 2.5 or 5 × 10ⁿ not above `target` (> 0).
+    """Round `target` (> 0) down to 1, 2, 2.5 or 5 × 10ⁿ.
 
     Examples
     --------
@@ -250,7 +250,7 @@ def add_north_arrow(
     # axes coordinates are not square in general: work in display-proportional
     # units by scaling with the axes' aspect
     bbox = ax.get_position()
-    fig = ax.figure
+    fig: Any = ax.get_figure(root=True)
     fw, fh = fig.get_size_inches() if fig is not None else (1.0, 1.0)
     aspect = (bbox.height * fh) / (bbox.width * fw) if bbox.width else 1.0
     rad = math.radians(angle)

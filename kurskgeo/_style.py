@@ -101,7 +101,7 @@ SERIES_COLORS = ("#004488", "#DDAA33", "#BB5566", "#228833", "#66CCEE", "#AA3377
 
 
 def zone_label(zone: str | None) -> str:
-    """The reader's name of a zone.
+    """Name a zone as a reader would.
 
     Examples
     --------

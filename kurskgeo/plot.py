@@ -172,7 +172,7 @@ class _Context:
 
 
 @lru_cache(maxsize=16)
-def _read_context_file(path: str, mtime: float) -> _Context:
+def _read_context_file(path: str, mtime: float) -> list[_Context]:
     import warnings
 
     from kurskgeo.errors import KurskgeoWarning
@@ -184,16 +184,24 @@ def _read_context_file(path: str, mtime: float) -> _Context:
     return _context_from_frame(frame)
 
 
-def _context_from_frame(frame: pd.DataFrame) -> _Context:
-    geom = shapely.union_all(np.asarray(frame.geometry.values))
-    name = _first_text(frame, _NAME_KEYS)
+def _context_from_frame(frame: pd.DataFrame) -> list[_Context]:
+    credit = _context_credit(frame)
+    key = next((k for k in _NAME_KEYS if k in frame.columns), None)
+    out = []
+    for i, geom in enumerate(frame.geometry.values):
+        name = frame[key].iloc[i] if key is not None else None
+        out.append(_Context(geom, name if isinstance(name, str) else None, credit))
+    return out
+
+
+def _context_credit(frame: pd.DataFrame) -> str | None:
     if "featurecla" in frame.columns or "ADM0_A3" in frame.columns:
         credit = "Borders: Natural Earth"
     elif "ADM1_PCODE" in frame.columns:
         credit = "Borders: OCHA COD-AB (CC BY-IGO)"
     else:
-        credit = _first_text(frame, ("license", "licence", "source"))
-    return _Context(geom, name, credit)
+        return _first_text(frame, ("license", "licence", "source"))
+    return credit
 
 
 def _contexts(context: Any) -> list[_Context]:
@@ -212,13 +220,13 @@ def _contexts(context: Any) -> list[_Context]:
             p = Path(item)
             if not p.is_file():
                 raise SnapshotError(f"{p}: context layer not found")
-            out.append(_read_context_file(str(p.resolve()), p.stat().st_mtime))
+            out.extend(_read_context_file(str(p.resolve()), p.stat().st_mtime))
         elif isinstance(item, BaseGeometry):
             out.append(_Context(item, None, None))
         else:
             from kurskgeo.io import as_snapshot
 
-            out.append(_context_from_frame(as_snapshot(item, stacklevel=4)))
+            out.extend(_context_from_frame(as_snapshot(item, stacklevel=4)))
     return out
 
 
@@ -250,7 +258,9 @@ def _places(places: Any) -> list[tuple[str, float, float]]:
         props = (feat or {}).get("properties") or {}
         if geom.get("type") != "Point":
             continue
-        name = next((props[k] for k in _NAME_KEYS if isinstance(props.get(k), str)), None)
+        name = next(
+            (props[k] for k in _NAME_KEYS if isinstance(props.get(k), str)), None
+        )
         coords = geom.get("coordinates") or []
         if name is None or len(coords) < 2:
             log.debug("%s: place %d has no name or coordinates; skipped", path, i)
@@ -270,7 +280,9 @@ def _places(places: Any) -> list[tuple[str, float, float]]:
 def _project(geom: Any, src: CRS, dst: CRS) -> Any:
     from kurskgeo.area import _project as project
 
-    return project(np.asarray(geom if isinstance(geom, np.ndarray) else [geom]), src, dst)
+    return project(
+        np.asarray(geom if isinstance(geom, np.ndarray) else [geom]), src, dst
+    )
 
 
 def _focus_bounds(
@@ -356,7 +368,8 @@ def _zone_layers(
     if region_geom is not None and len(snap):
         # polygons off the region's box add nothing to the clipped union
         near = shapely.intersects(
-            np.asarray(snap.geometry.values, dtype=object), shapely.box(*region_geom.bounds)
+            np.asarray(snap.geometry.values, dtype=object),
+            shapely.box(*region_geom.bounds),
         )
         if not near.all():
             kept = snap[near]
@@ -375,7 +388,9 @@ def _zone_layers(
                 snap, zone=z, region=region_geom, crs=frame.area_crs, strict=False
             )
         area = float(shapely.area(union)) / 1e6
-        out.append(_Layer(z, _style.zone_label(z), union, area, _style.zone_style(z, i)))
+        out.append(
+            _Layer(z, _style.zone_label(z), union, area, _style.zone_style(z, i))
+        )
     return [_to_map_crs(layer, frame) for layer in out]
 
 
@@ -408,12 +423,14 @@ def _geom_path(geom: BaseGeometry | None) -> Any:
 
 
 def _line_path(geom: BaseGeometry | None) -> Any:
-    """A Path of the boundary lines of `geom` (no fill)."""
+    """Return a Path of the boundary lines of `geom` (no fill)."""
     from matplotlib.path import Path as MplPath
 
     if geom is None or geom.is_empty:
         return MplPath(np.zeros((0, 2)))
-    lines = shapely.get_parts(shapely.boundary(geom) if geom.geom_type.endswith("Polygon") else geom)
+    lines = shapely.get_parts(
+        shapely.boundary(geom) if geom.geom_type.endswith("Polygon") else geom
+    )
     coords, idx = shapely.get_coordinates(lines, return_index=True)
     if len(coords) == 0:
         return MplPath(np.zeros((0, 2)))
@@ -428,7 +445,7 @@ def _line_path(geom: BaseGeometry | None) -> Any:
 def _rc_context() -> Any:
     import matplotlib
 
-    return matplotlib.rc_context(_style.rc())
+    return matplotlib.rc_context(_style.rc())  # type: ignore[arg-type]
 
 
 def _new_map_axes(figsize: tuple[float, float] | None, dpi: float) -> Axes:
@@ -442,7 +459,7 @@ def _new_map_axes(figsize: tuple[float, float] | None, dpi: float) -> Axes:
 
 def _box_aspect(ax: Axes) -> float:
     pos = ax.get_position()
-    fig = ax.get_figure()
+    fig: Any = ax.get_figure(root=True)
     fw, fh = fig.get_size_inches() if fig is not None else (1.0, 1.0)
     return float((pos.height * fh) / (pos.width * fw)) if pos.width else 1.0
 
@@ -457,7 +474,9 @@ def _extent(
     """Projected view box: what to show, padded, shaped like the axes box."""
     if extent is not None and not isinstance(extent, str):
         lon0, lat0, lon1, lat1 = (float(v) for v in extent)
-        proj = _project(shapely.box(lon0, lat0, lon1, lat1).segmentize(0.05), LONLAT, frame.crs)
+        proj = _project(
+            shapely.box(lon0, lat0, lon1, lat1).segmentize(0.05), LONLAT, frame.crs
+        )
         x0, y0, x1, y1 = shapely.total_bounds(proj)
         pad = 0.0
     else:
@@ -492,7 +511,9 @@ def _fmt_date(day: dt.date | None) -> str:
 
 def _projection_note(frame: _Frame) -> str:
     crs = frame.crs
-    method = crs.coordinate_operation.method_name if crs.coordinate_operation else crs.name
+    method = (
+        crs.coordinate_operation.method_name if crs.coordinate_operation else crs.name
+    )
     note = method
     if "Lambert Azimuthal Equal Area" in str(method):
         lon = lat = None
@@ -504,8 +525,8 @@ def _projection_note(frame: _Frame) -> str:
         note = "Lambert azimuthal equal-area"
         if lon is not None and lat is not None:
             note += (
-                f" centred {_furniture.format_degrees(lon, 'lon')} "
-                f"{_furniture.format_degrees(lat, 'lat')}"
+                f" centred {_furniture.format_degrees(float(lon), 'lon')} "
+                f"{_furniture.format_degrees(float(lat), 'lat')}"
             )
     if is_equal_area(crs):
         return f"Projection: {note}: areas true, scale bar true where drawn."
@@ -531,12 +552,14 @@ def _attribution_text(
     contexts: Sequence[_Context],
     frame: _Frame | None,
     attribution: str | None,
-    width: int = 118,
+    width: int = 108,
 ) -> str:
     lines: list[str] = []
     if attribution is None:
         srcs = _sources(snaps)
-        bits = [f"Source: {'; '.join(srcs) if srcs else 'unknown (no source in the data)'}"]
+        bits = [
+            f"Source: {'; '.join(srcs) if srcs else 'unknown (no source in the data)'}"
+        ]
         if region is not None and region.credit:
             bits.append(region.credit)
         for c in contexts:
@@ -569,7 +592,12 @@ def _draw_context(
     handles: dict[str, Any] = {}
     lon0, lat0, lon1, lat1 = _furniture.lonlat_bounds(frame.crs, view[0::2], view[1::2])
     margin = max(lon1 - lon0, lat1 - lat0) * 0.2 + 0.1
-    clip = (lon0 - margin, max(lat0 - margin, -89.9), lon1 + margin, min(lat1 + margin, 89.9))
+    clip = (
+        lon0 - margin,
+        max(lat0 - margin, -89.9),
+        lon1 + margin,
+        min(lat1 + margin, 89.9),
+    )
     land_paths = []
     for c in contexts:
         # clip in lon/lat first: Russia crosses the antimeridian
@@ -665,12 +693,18 @@ def _label_spot(
     view: tuple[float, float, float, float],
     avoid: Sequence[BaseGeometry],
 ) -> tuple[float, float] | None:
-    """A point well inside `country` and away from the data and the furniture."""
+    """Find a point well inside `country`, away from the data and the furniture."""
     x0, y0, x1, y1 = view
+    u: Any
+    v: Any
     u, v = np.meshgrid(np.linspace(0.22, 0.78, 9), np.linspace(0.1, 0.9, 9))
     u, v = u.ravel(), v.ravel()
     # leave the corners to the legend, north arrow and scale bar
-    free = ~((u < 0.55) & (v > 0.62)) & ~((u > 0.8) & (v > 0.75)) & ~((u < 0.45) & (v < 0.2))
+    free = (
+        ~((u < 0.55) & (v > 0.62))
+        & ~((u > 0.8) & (v > 0.75))
+        & ~((u < 0.45) & (v < 0.2))
+    )
     xs, ys = x0 + u[free] * (x1 - x0), y0 + v[free] * (y1 - y0)
     inside = shapely.contains_xy(country, xs, ys)
     if not inside.any():
@@ -693,7 +727,9 @@ def _halo_text(text: Any, color: str = "white", width: float = 2.5) -> None:
     text.set_path_effects([patheffects.withStroke(linewidth=width, foreground=color)])
 
 
-def _zone_collection(ax: Axes, layer: _Layer, zorder: float, style_kwds: Mapping[str, Any]) -> Any:
+def _zone_collection(
+    ax: Axes, layer: _Layer, zorder: float, style_kwds: Mapping[str, Any]
+) -> Any:
     from matplotlib.collections import PathCollection
 
     st = layer.style
@@ -722,7 +758,9 @@ def _zone_collection(ax: Axes, layer: _Layer, zorder: float, style_kwds: Mapping
     return coll
 
 
-def _legend_patch(style: _style.FillStyle, label: str, style_kwds: Mapping[str, Any]) -> Any:
+def _legend_patch(
+    style: _style.FillStyle, label: str, style_kwds: Mapping[str, Any]
+) -> Any:
     from matplotlib.patches import Patch
 
     face = style_kwds.get("facecolor", style_kwds.get("color", style.facecolor))
@@ -753,7 +791,13 @@ def _context_handles(handles: Mapping[str, Any], region: _Region | None) -> list
         )
     if "context" in handles:
         out.append(
-            Line2D([], [], color=_style.CONTEXT["border"], linewidth=1.6, label="International border")
+            Line2D(
+                [],
+                [],
+                color=_style.CONTEXT["border"],
+                linewidth=1.6,
+                label="International border",
+            )
         )
     if "places" in handles:
         out.append(
@@ -794,8 +838,12 @@ def _setup_map_axes(ax: Axes, view: tuple[float, float, float, float]) -> None:
     ax.set_ylabel("")
 
 
-def _furnish(ax: Axes, frame: _Frame, *, labels: tuple[bool, bool] = (True, True)) -> None:
-    _furniture.add_graticule(ax, frame.crs, label_bottom=labels[0], label_left=labels[1])
+def _furnish(
+    ax: Axes, frame: _Frame, *, labels: tuple[bool, bool] = (True, True)
+) -> None:
+    _furniture.add_graticule(
+        ax, frame.crs, label_bottom=labels[0], label_left=labels[1]
+    )
     _furniture.add_scale_bar(ax, frame.crs)
     _furniture.add_north_arrow(ax, frame.crs)
 
@@ -912,7 +960,7 @@ def plot_snapshot(
     ...     crs="OGC:CRS84")
     >>> ax = plot_snapshot(snap)
     >>> ax.get_legend().get_texts()[0].get_text()
-    'Ukrainian-held (liberated): 155 km²'
+    'Ukrainian-held (liberated): 156 km²'
     """
     snap = _snapshot(snapshot)
     zones_arg = _zones_arg(zone)
@@ -927,7 +975,9 @@ def plot_snapshot(
         layers = _zone_layers(snap, zones, reg, frame)
         view = _extent(layers, frame, reg, extent, _box_aspect(ax))
         _setup_map_axes(ax, view)
-        handles = _draw_context(ax, frame, view, ctx, reg, pts, [la.geom for la in layers])
+        handles = _draw_context(
+            ax, frame, view, ctx, reg, pts, [la.geom for la in layers]
+        )
         patches = []
         for i, layer in enumerate(layers):
             _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
@@ -943,7 +993,7 @@ def plot_snapshot(
         )
         lk = {"loc": "upper left", "borderaxespad": 0.6, "handlelength": 1.6}
         lk.update(legend_kwds or {})
-        leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)
+        leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)  # type: ignore[call-overload]
         leg.set_zorder(30)
     return ax
 
@@ -1026,7 +1076,9 @@ def plot_change(
             ax = _new_map_axes(figsize, 100)
         view = _extent(layers, frame, reg, extent, _box_aspect(ax))
         _setup_map_axes(ax, view)
-        handles = _draw_context(ax, frame, view, ctx, reg, pts, [la.geom for la in layers])
+        handles = _draw_context(
+            ax, frame, view, ctx, reg, pts, [la.geom for la in layers]
+        )
         patches = []
         for i, layer in enumerate(layers):
             _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
@@ -1048,7 +1100,7 @@ def plot_change(
         )
         lk = {"loc": "upper left", "borderaxespad": 0.6, "handlelength": 1.6}
         lk.update(legend_kwds or {})
-        leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)
+        leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)  # type: ignore[call-overload]
         leg.set_zorder(30)
     return ax
 
@@ -1135,22 +1187,45 @@ def plot_small_multiples(
         union_layers = [la for layers in all_layers for la in layers]
         view = _extent(union_layers, frame, reg, extent, _box_aspect(axes[0]))
         handles: dict[str, Any] = {}
-        for k, (ax, snap, layers) in enumerate(zip(axes, snaps, all_layers, strict=True)):
+        for k, (ax, snap, layers) in enumerate(
+            zip(axes, snaps, all_layers, strict=True)
+        ):
             r, c = divmod(k, ncols)
             _setup_map_axes(ax, view)
-            handles = _draw_context(ax, frame, view, ctx, reg, pts, [la.geom for la in layers])
+            handles = _draw_context(
+                ax, frame, view, ctx, reg, pts, [la.geom for la in layers]
+            )
             for i, layer in enumerate(layers):
                 _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
             last_row = r == nrows - 1 or k + ncols >= n
-            _furniture.add_graticule(ax, frame.crs, label_bottom=last_row, label_left=c == 0)
-            _furniture.add_scale_bar(ax, frame.crs, fraction=0.3, fontsize=6, mid_label=False)
-            _furniture.add_north_arrow(ax, frame.crs, size=0.1)
-            ax.set_title(_fmt_date(_snap_date(snap)), loc="left", fontsize=10, fontweight="bold", pad=13)
-            areas = " · ".join(
-                f"{la.label.split(' (')[0]} {_fmt_area(la.area_km2)} km²" for la in layers
+            _furniture.add_graticule(
+                ax, frame.crs, label_bottom=last_row, label_left=c == 0
             )
-            ax.text(0, 1.01, areas, transform=ax.transAxes, fontsize=6.5, va="bottom",
-                    color=_style.CONTEXT["text"], gid="kurskgeo-date")
+            _furniture.add_scale_bar(
+                ax, frame.crs, fraction=0.3, fontsize=6, mid_label=False
+            )
+            _furniture.add_north_arrow(ax, frame.crs, size=0.1)
+            ax.set_title(
+                _fmt_date(_snap_date(snap)),
+                loc="left",
+                fontsize=10,
+                fontweight="bold",
+                pad=13,
+            )
+            areas = " · ".join(
+                f"{la.label.split(' (')[0]} {_fmt_area(la.area_km2)} km²"
+                for la in layers
+            )
+            ax.text(
+                0,
+                1.01,
+                areas,
+                transform=ax.transAxes,
+                fontsize=6.5,
+                va="bottom",
+                color=_style.CONTEXT["text"],
+                gid="kurskgeo-date",
+            )
         dates = [_snap_date(s) for s in snaps]
         fig.text(
             left_in / fig_w,
@@ -1161,12 +1236,23 @@ def plot_small_multiples(
             va="top",
             gid="kurskgeo-title",
         )
-        span = f"{_fmt_date(dates[0])} to {_fmt_date(dates[-1])}" if n > 1 else _fmt_date(dates[0])
+        span = (
+            f"{_fmt_date(dates[0])} to {_fmt_date(dates[-1])}"
+            if n > 1
+            else _fmt_date(dates[0])
+        )
         sub = f"Snapshots of {span}"
         if reg is not None:
             sub += f"; areas within {reg.name or 'the region'}"
-        fig.text(left_in / fig_w, 1 - 0.52 / fig_h, sub, fontsize=8.5, va="top",
-                 color=_style.CONTEXT["text"], gid="kurskgeo-date")
+        fig.text(
+            left_in / fig_w,
+            1 - 0.52 / fig_h,
+            sub,
+            fontsize=8.5,
+            va="top",
+            color=_style.CONTEXT["text"],
+            gid="kurskgeo-date",
+        )
         patches = [
             _legend_patch(la.style, la.label, style_kwds) for la in all_layers[0]
         ] + _context_handles(handles, reg)
@@ -1231,19 +1317,35 @@ def _series_frame(
                 "with date and area_km2 (e.g. from kurskgeo.timeline.timeline) or "
                 "a list of snapshots"
             )
-        frame = pd.DataFrame({"date": pd.to_datetime(series["date"]), "area_km2": series["area_km2"].astype(float)})
-        if "label" in series.columns and series["label"].nunique() > 1 and "zone" not in series.columns:
+        frame = pd.DataFrame(
+            {
+                "date": pd.to_datetime(series["date"]),
+                "area_km2": series["area_km2"].astype(float),
+            }
+        )
+        if (
+            "label" in series.columns
+            and series["label"].nunique() > 1
+            and "zone" not in series.columns
+        ):
             frame["group"] = series["label"].astype(str).to_numpy()
         elif "zone" in series.columns:
             frame["group"] = [_style.zone_label(z) for z in series["zone"]]
         else:
-            default = label or (" + ".join(_style.zone_label(z) for z in zones) if zones else "Measured area")
+            default = label or (
+                " + ".join(_style.zone_label(z) for z in zones)
+                if zones
+                else "Measured area"
+            )
             frame["group"] = default
         srcs = _sources([series]) if "source" in series.columns else []
         return frame, srcs
     from kurskgeo.area import area_km2
 
-    snaps = [_snapshot(s) for s in (series if isinstance(series, (list, tuple)) else list(series))]
+    snaps = [
+        _snapshot(s)
+        for s in (series if isinstance(series, (list, tuple)) else list(series))
+    ]
     if not snaps:
         raise SnapshotError("plot_timeline needs a table or at least one snapshot")
     rows = []
@@ -1251,17 +1353,28 @@ def _series_frame(
     rg = reg.geom if reg is not None else None
     for snap in snaps:
         day = _snap_date(snap)
-        for z in zones or [None]:
-            value = area_km2(snap, zone=z, region=rg, crs=crs) if z is None else _area_or_zero(snap, z, rg, crs)
-            rows.append({"date": pd.Timestamp(day) if day else pd.NaT, "area_km2": value,
-                         "group": label or _style.zone_label(z) if z else (label or "Measured area")})
+        for z in zones or [None]:  # type: ignore[list-item]
+            value = (
+                area_km2(snap, zone=z, region=rg, crs=crs)
+                if z is None
+                else _area_or_zero(snap, z, rg, crs)
+            )
+            rows.append(
+                {
+                    "date": pd.Timestamp(day) if day else pd.NaT,
+                    "area_km2": value,
+                    "group": label or _style.zone_label(z)
+                    if z
+                    else (label or "Measured area"),
+                }
+            )
     return pd.DataFrame(rows), _sources(snaps)
 
 
 def _area_or_zero(snap: pd.DataFrame, zone: str, region: Any, crs: Any) -> float:
     from kurskgeo.area import zone_union
 
-    union, _ = zone_union(snap, zone=zone, region=region, crs=crs, strict=False)  # type: ignore[arg-type]
+    union, _ = zone_union(snap, zone=zone, region=region, crs=crs, strict=False)
     return float(shapely.area(union)) / 1e6
 
 
@@ -1328,7 +1441,9 @@ def plot_timeline(
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"date": ["2024-08-14", "2024-09-04"], "area_km2": [469.0, 907.5]})
+    >>> s = pd.DataFrame(
+    ...     {"date": ["2024-08-14", "2024-09-04"], "area_km2": [469.0, 907.5]}
+    ... )
     >>> c = pd.DataFrame({"date": ["2024-08-20"], "claimed_km2": [1263.0],
     ...                   "qualifier": ["more_than"], "verdict": ["overstated"]})
     >>> ax = plot_timeline(s, claims=c, label="Ukrainian-held")
@@ -1352,18 +1467,36 @@ def plot_timeline(
         handles: list[Any] = []
         for i, (group, part) in enumerate(frame.groupby("group", sort=False)):
             part = part.sort_values("date")
-            kw = {"color": _style.SERIES_COLORS[i % len(_style.SERIES_COLORS)], "linewidth": 1.8}
+            kw: dict[str, Any] = {
+                "color": _style.SERIES_COLORS[i % len(_style.SERIES_COLORS)],
+                "linewidth": 1.8,
+            }
             kw.update(style_kwds)
             if kind == "step":
-                (line,) = ax.step(part["date"], part["area_km2"], where="post", label=str(group), **kw)
+                (line,) = ax.step(
+                    part["date"], part["area_km2"], where="post", label=str(group), **kw
+                )
             else:
-                (line,) = ax.plot(part["date"], part["area_km2"], label=str(group), **kw)
-            ax.plot(part["date"], part["area_km2"], linestyle="none", marker="o", markersize=2.8,
-                    color=line.get_color(), zorder=line.get_zorder())
+                (line,) = ax.plot(
+                    part["date"], part["area_km2"], label=str(group), **kw
+                )
+            ax.plot(
+                part["date"],
+                part["area_km2"],
+                linestyle="none",
+                marker="o",
+                markersize=2.8,
+                color=line.get_color(),
+                zorder=line.get_zorder(),
+            )
             handles.append(line)
         ymax = float(frame["area_km2"].max()) if len(frame) else 0.0
         if claims is not None:
-            cl = claims if isinstance(claims, pd.DataFrame) else pd.DataFrame(list(claims))
+            cl = (
+                claims
+                if isinstance(claims, pd.DataFrame)
+                else pd.DataFrame(list(claims))
+            )
             missing = [c for c in ("date", "claimed_km2") if c not in cl.columns]
             if missing:
                 raise SnapshotError(
@@ -1376,43 +1509,112 @@ def plot_timeline(
             values = cl["claimed_km2"].astype(float)
             ymax = max(ymax, float(values.max()) if len(values) else 0.0)
             arrow_len = 0.08 * (ymax or 1.0)
-            verdicts = cl["verdict"] if "verdict" in cl.columns else pd.Series(["unverifiable"] * len(cl), index=cl.index)
+            verdicts = (
+                cl["verdict"]
+                if "verdict" in cl.columns
+                else pd.Series(["unverifiable"] * len(cl), index=cl.index)
+            )
             shown: list[str] = []
-            for v in list(_style.VERDICT_STYLES) + sorted(set(map(str, verdicts)) - set(_style.VERDICT_STYLES)):
+            for v in list(_style.VERDICT_STYLES) + sorted(
+                set(map(str, verdicts)) - set(_style.VERDICT_STYLES)
+            ):
                 mask = verdicts.astype(str) == v
                 if not mask.any():
                     continue
-                st = _style.VERDICT_STYLES.get(v, _style.VerdictStyle(v.capitalize(), "#555555", "D"))
-                ax.scatter(cl.loc[mask, "date"], values[mask], s=42, marker=st.marker, c=st.color,
-                           edgecolors="#222222", linewidths=0.6, zorder=10, gid=f"kurskgeo-claim-{v}")
-                handles.append(Line2D([], [], linestyle="none", marker=st.marker, markersize=7,
-                                      markerfacecolor=st.color, markeredgecolor="#222222",
-                                      markeredgewidth=0.6, label=f"Claim: {st.label.lower()}"))
+                st = _style.VERDICT_STYLES.get(
+                    v, _style.VerdictStyle(v.capitalize(), "#555555", "D")
+                )
+                ax.scatter(
+                    cl.loc[mask, "date"],
+                    values[mask],
+                    s=42,
+                    marker=st.marker,
+                    c=st.color,
+                    edgecolors="#222222",
+                    linewidths=0.6,
+                    zorder=10,
+                    gid=f"kurskgeo-claim-{v}",
+                )
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=st.marker,
+                        markersize=7,
+                        markerfacecolor=st.color,
+                        markeredgecolor="#222222",
+                        markeredgewidth=0.6,
+                        label=f"Claim: {st.label.lower()}",
+                    )
+                )
                 shown.append(v)
             dirs = {0: False, 1: False, -1: False}
-            for idx, row in cl.iterrows():
+            for _, row in cl.iterrows():
                 d = _qualifier_direction(row.get("qualifier"))
                 y = float(row["claimed_km2"])
                 if d:
                     dirs[d] = True
-                    ax.annotate("", xy=(row["date"], y + d * arrow_len), xytext=(row["date"], y),
-                                arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.0,
-                                            "shrinkA": 4, "shrinkB": 0, "mutation_scale": 8},
-                                zorder=9, gid="kurskgeo-qualifier")
+                    ax.annotate(
+                        "",
+                        xy=(row["date"], y + d * arrow_len),
+                        xytext=(row["date"], y),
+                        arrowprops={
+                            "arrowstyle": "-|>",
+                            "color": "#222222",
+                            "lw": 1.0,
+                            "shrinkA": 4,
+                            "shrinkB": 0,
+                            "mutation_scale": 8,
+                        },
+                        zorder=9,
+                        gid="kurskgeo-qualifier",
+                    )
                 measured = row.get("measured_km2")
                 if measured is not None and pd.notna(measured):
-                    ax.plot([row["date"], row["date"]], [y, float(measured)], color="#777777",
-                            linewidth=0.8, linestyle=":", zorder=8)
+                    ax.plot(
+                        [row["date"], row["date"]],
+                        [y, float(measured)],
+                        color="#777777",
+                        linewidth=0.8,
+                        linestyle=":",
+                        zorder=8,
+                    )
                 if "id" in cl.columns and isinstance(row.get("id"), str):
-                    t = ax.annotate(row["id"], (row["date"], y), xytext=(5, 3 if d >= 0 else -9),
-                                    textcoords="offset points", fontsize=6.5, color="#444444", zorder=11)
+                    t = ax.annotate(
+                        row["id"],
+                        (row["date"], y),
+                        xytext=(5, 3 if d >= 0 else -9),
+                        textcoords="offset points",
+                        fontsize=6.5,
+                        color="#444444",
+                        zorder=11,
+                    )
                     _halo_text(t)
             if dirs[1]:
-                handles.append(Line2D([], [], linestyle="none", marker=r"$\uparrow$", markersize=8,
-                                      color="#222222", label="Claim says “more than”"))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=r"$\uparrow$",
+                        markersize=8,
+                        color="#222222",
+                        label="Claim says “more than”",
+                    )
+                )
             if dirs[-1]:
-                handles.append(Line2D([], [], linestyle="none", marker=r"$\downarrow$", markersize=8,
-                                      color="#222222", label="Claim says “less than”"))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker=r"$\downarrow$",
+                        markersize=8,
+                        color="#222222",
+                        label="Claim says “less than”",
+                    )
+                )
             ymax = ymax + arrow_len * 1.3
         ax.set_ylim(0, ymax * 1.18 if ymax > 0 else 1)
         ax.set_ylabel("Area (km²)")
@@ -1424,12 +1626,24 @@ def plot_timeline(
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.set_title(title or "Measured area over time", loc="left", fontweight="bold", pad=17)
+        ax.set_title(
+            title or "Measured area over time", loc="left", fontweight="bold", pad=17
+        )
         dates = frame["date"].dropna()
-        span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "no dates"
+        span = (
+            f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+            if len(dates)
+            else "no dates"
+        )
         _subtitle(ax, f"Snapshots of {span}; claims marked at the date they were made")
-        text = attribution or (f"Source: {'; '.join(srcs)}." if srcs else "Source: as given in the series.")
-        _furniture.add_attribution(ax, text + " Areas measured in an equal-area projection. Chart: kurskgeo.", y=-0.14)
+        text = attribution or (
+            f"Source: {'; '.join(srcs)}." if srcs else "Source: as given in the series."
+        )
+        _furniture.add_attribution(
+            ax,
+            text + " Areas measured in an equal-area projection. Chart: kurskgeo.",
+            y=-0.14,
+        )
         lk: dict[str, Any] = {"loc": "best", "fontsize": 7.5}
         lk.update(legend_kwds or {})
         ax.legend(handles=handles, **lk)
@@ -1452,7 +1666,8 @@ def _format_of(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise OutputError(
-            f"{path}: cannot tell the image format from {('.' + fmt) if fmt else 'no suffix'}; "
+            f"{path}: cannot tell the image format from "
+            f"{('.' + fmt) if fmt else 'no suffix'}; "
             f"use one of {', '.join('.' + f for f in FORMATS)}"
         )
     return fmt
@@ -1491,7 +1706,12 @@ def figure_bytes(
     elif fmt == "svg":
         kw["metadata"] = {"Date": None, "Creator": "kurskgeo"}
     elif fmt == "pdf":
-        kw["metadata"] = {"CreationDate": None, "ModDate": None, "Creator": "kurskgeo", "Producer": None}
+        kw["metadata"] = {
+            "CreationDate": None,
+            "ModDate": None,
+            "Creator": "kurskgeo",
+            "Producer": None,
+        }
     buf = BytesIO()
     with _rc_context():
         fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, facecolor="white", **kw)
@@ -1503,9 +1723,11 @@ def _figure_of(obj: Any) -> Figure:
 
     if isinstance(obj, Figure):
         return obj
-    fig = obj.get_figure()
-    while fig is not None and not isinstance(fig, Figure):  # subfigures
-        fig = fig.get_figure()
+    fig = obj.get_figure(root=True)
+    if not isinstance(fig, Figure):
+        raise TypeError(
+            f"expected a Figure or an Axes on one, got {type(obj).__name__}"
+        )
     return fig
 
 
@@ -1617,19 +1839,31 @@ def iter_frames(
             ax.set_position((0, 0, 1, 1))
         if extent is None:
             # the shared extent: the focus box of all snapshots
-            box = _project(shapely.box(*frame.focus).segmentize(0.05), LONLAT, frame.crs)[0]
+            box = _project(
+                shapely.box(*frame.focus).segmentize(0.05), LONLAT, frame.crs
+            )[0]
             fake = _Layer(None, "", box, 0.0, first[0].style)
             view = _extent([fake], frame, reg, None, _box_aspect(ax))
         else:
             view = _extent(first, frame, reg, extent, _box_aspect(ax))
         _setup_map_axes(ax, view)
-        handles = _draw_context(ax, frame, view, ctx, reg, pts, [la.geom for la in first])
-        colls = [_zone_collection(ax, la, 3 + i * 0.01, style_kwds) for i, la in enumerate(first)]
+        handles = _draw_context(
+            ax, frame, view, ctx, reg, pts, [la.geom for la in first]
+        )
+        colls = [
+            _zone_collection(ax, la, 3 + i * 0.01, style_kwds)
+            for i, la in enumerate(first)
+        ]
         texts: list[Any] = []
         sub = attr = None
         if furniture:
             _furnish(ax, frame)
-            ax.set_title(title or _default_title(zones, reg), loc="left", fontweight="bold", pad=17)
+            ax.set_title(
+                title or _default_title(zones, reg),
+                loc="left",
+                fontweight="bold",
+                pad=17,
+            )
             sub = _subtitle(ax, "")
             attr = _furniture.add_attribution(ax, "")
             patches = [_legend_patch(la.style, la.label, style_kwds) for la in first]
@@ -1643,17 +1877,19 @@ def iter_frames(
             texts = leg.get_texts()[: len(first)]
         else:
             ax.set_axis_off()
-        fig = ax.figure
-        canvas = fig.canvas
+        fig = _figure_of(ax)
+        canvas: Any = fig.canvas
         blit = fmt == "png"
-        attributions = [_attribution_text([s], reg, ctx, frame, attribution) for s in snaps]
+        attributions = [
+            _attribution_text([s], reg, ctx, frame, attribution) for s in snaps
+        ]
         if blit:
             # Draw what never changes (land, graticule, tick labels: everything
             # under the zones) once, then per frame restore it and draw only the
             # zones and what lies above them, in z-order as a full draw would.
             # The title, and the source line when it is the same for all
             # frames, lie outside the frame and never change: keep them static.
-            static = {ax.title, ax._left_title, ax._right_title}
+            static: set[Any] = {ax.title, ax._left_title, ax._right_title}  # type: ignore[attr-defined]
             if furniture and len(set(attributions)) == 1:
                 assert attr is not None
                 attr.set_text(attributions[0])
@@ -1685,12 +1921,19 @@ def iter_frames(
                 canvas.restore_region(background)
                 for a in dynamic:
                     ax.draw_artist(a)
-                yield _snap_date(snap), _png_bytes(
-                    np.asarray(canvas.buffer_rgba()), dpi, compress_level
+                yield (
+                    _snap_date(snap),
+                    _png_bytes(np.asarray(canvas.buffer_rgba()), dpi, compress_level),
                 )
             else:
-                yield _snap_date(snap), figure_bytes(
-                    fig, fmt, dpi=dpi, compress_level=compress_level  # type: ignore[arg-type]
+                yield (
+                    _snap_date(snap),
+                    figure_bytes(
+                        fig,
+                        fmt,
+                        dpi=dpi,
+                        compress_level=compress_level,
+                    ),
                 )
         if blit:
             for a in dynamic:
@@ -1707,7 +1950,11 @@ def _clear_of_zones(ax: Axes, all_layers: Sequence[Sequence[_Layer]]) -> set[Any
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     to_data = ax.transData.inverted()
     zones = [la.geom for layers in all_layers for la in layers if not la.geom.is_empty]
-    busy = shapely.union_all(shapely.envelope(np.asarray(zones, dtype=object))) if zones else None
+    busy = (
+        shapely.union_all(shapely.envelope(np.asarray(zones, dtype=object)))
+        if zones
+        else None
+    )
     out: set[Any] = set()
     for a in ax.get_children():
         if a.get_gid() not in (_furniture.GID_SCALE_BAR, _furniture.GID_NORTH_ARROW):
@@ -1729,7 +1976,7 @@ def _png_bytes(rgba: np.ndarray, dpi: float, compress_level: int) -> bytes:
         rgba,
         format="png",
         dpi=dpi,
-        metadata={"Software": None},
+        metadata={"Software": None},  # type: ignore[dict-item]
         pil_kwargs={"compress_level": int(compress_level)},
     )
     return buf.getvalue()
@@ -1771,18 +2018,27 @@ def save_frames(
 
     text = os.fspath(pattern)
     if "{date}" not in text:
-        raise OutputError(f"{text}: the output pattern needs a {{date}} field, e.g. frames/{{date}}.png")
+        raise OutputError(
+            f"{text}: the output pattern needs a {{date}} field, "
+            "e.g. frames/{date}.png"
+        )
     fmt = _format_of(text)
     snaps = [_snapshot(s) for s in snapshots]
     targets = [Path(text.format(date=_fmt_date(_snap_date(s)))) for s in snaps]
     if len(set(targets)) != len(targets):
-        raise OutputError(f"{text}: two snapshots share a date, so their frames would share a file")
+        raise OutputError(
+            f"{text}: two snapshots share a date, so their frames would share a file"
+        )
     if not overwrite:
         for t in targets:
             if t.exists():
-                raise OutputExistsError(f"{t} exists; pass overwrite=True (CLI: --overwrite) to replace it")
+                raise OutputExistsError(
+                    f"{t} exists; pass overwrite=True (CLI: --overwrite) to replace it"
+                )
     out = []
-    for target, (_, data) in zip(targets, iter_frames(snaps, fmt=fmt, **kwargs), strict=True):
+    for target, (_, data) in zip(
+        targets, iter_frames(snaps, fmt=fmt, **kwargs), strict=True
+    ):
         with atomic_write(target, "wb", overwrite=overwrite) as fh:
             fh.write(data)
         out.append(target)

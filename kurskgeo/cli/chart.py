@@ -48,7 +48,7 @@ def chart(
     dpi: int,
     overwrite: bool,
 ) -> None:
-    """Chart the measured area of each zone over the snapshots' dates.
+    r"""Chart the measured area of each zone over the snapshots' dates.
 
     With --claims, every claim is checked against the snapshots and drawn at
     its date, coloured and shaped by verdict, with an arrow for "more than"

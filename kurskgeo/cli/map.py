@@ -51,7 +51,9 @@ def refuse_existing(path: str, overwrite: bool) -> None:
 )
 @options.zone_option
 @options.region_option
-@click.option("--places", metavar="FILE", help="Points with a 'name' property to label.")
+@click.option(
+    "--places", metavar="FILE", help="Points with a 'name' property to label."
+)
 @click.option(
     "--context",
     "context",
@@ -59,13 +61,15 @@ def refuse_existing(path: str, overwrite: bool) -> None:
     metavar="FILE",
     help="Polygon layer drawn underneath, e.g. country borders (repeatable).",
 )
-@click.option("--title", metavar="TEXT", help="Headline (default: names the zones and region).")
+@click.option(
+    "--title", metavar="TEXT", help="Headline (default: names the zones and region)."
+)
 @click.option(
     "--crs",
     default="auto",
     show_default=True,
     metavar="auto|CRS",
-    help="Projection of the map: 'auto' (equal-area LAEA on the data) or any projected CRS.",
+    help="Projection: 'auto' (equal-area LAEA on the data) or any projected CRS.",
 )
 @click.option(
     "--extent",
@@ -84,7 +88,7 @@ def refuse_existing(path: str, overwrite: bool) -> None:
 )
 @dpi_option
 @options.overwrite_option
-def map(  # noqa: A001 - the subcommand is called map
+def map(
     paths: tuple[str, ...],
     compare: str | None,
     zone: tuple[str, ...],
@@ -98,7 +102,7 @@ def map(  # noqa: A001 - the subcommand is called map
     dpi: int,
     overwrite: bool,
 ) -> None:
-    """Draw a map with legend areas, scale bar, north arrow, date and source.
+    r"""Draw a map with legend areas, scale bar, north arrow, date and source.
 
     One snapshot gives a map of its zones; --compare gives the change between
     two snapshots (in date order); several snapshots give small multiples, or
@@ -132,7 +136,9 @@ def map(  # noqa: A001 - the subcommand is called map
         "extent": "region" if extent == "region" else None,
     }
     if frames:
-        written = plot.save_frames(snaps, output, overwrite=overwrite, dpi=dpi, **common)
+        written = plot.save_frames(
+            snaps, output, overwrite=overwrite, dpi=dpi, **common
+        )
         for p in written:
             click.echo(f"wrote {p}", err=True)
         return
