@@ -343,6 +343,8 @@ def add_graticule(
     lats = np.arange(math.floor(lat0 / step) * step, lat1 + step, step)
     lats = lats[(lats > -90) & (lats < 90)]
     fwd = _forward(crs)
+    width = xlim[1] - xlim[0]
+    height = ylim[1] - ylim[0]
     segments = []
     xticks: list[tuple[float, str]] = []
     yticks: list[tuple[float, str]] = []
@@ -352,13 +354,13 @@ def add_graticule(
         x, y = fwd.transform(np.full_like(dense_lat, lon), dense_lat)
         segments.append(np.column_stack([x, y]))
         for cx in _crossings(np.asarray(x), np.asarray(y), ylim[0], np.asarray(x)):
-            if xlim[0] <= cx <= xlim[1]:
+            if xlim[0] + 0.03 * width <= cx <= xlim[1] - 0.03 * width:
                 xticks.append((cx, format_degrees(round(lon, 6), "lon")))
     for lat in lats:
         x, y = fwd.transform(dense_lon, np.full_like(dense_lon, lat))
         segments.append(np.column_stack([x, y]))
         for cy in _crossings(np.asarray(y), np.asarray(x), xlim[0], np.asarray(y)):
-            if ylim[0] <= cy <= ylim[1]:
+            if ylim[0] + 0.02 * height <= cy <= ylim[1] - 0.02 * height:
                 yticks.append((cy, format_degrees(round(lat, 6), "lat")))
     lines = LineCollection(
         segments,
@@ -378,7 +380,19 @@ def add_graticule(
         ax.set_yticks(
             [t[0] for t in yticks], [t[1] for t in yticks] if label_left else []
         )
-        ax.tick_params(which="both", direction="out", pad=2)
+        # explicit, so that axes made outside kurskgeo's rc settings match
+        ax.tick_params(
+            which="both",
+            direction="out",
+            pad=2,
+            labelsize=7,
+            colors="#555555",
+            length=2.5,
+            width=0.6,
+        )
+        for spine in ax.spines.values():
+            spine.set_edgecolor("#999999")
+            spine.set_linewidth(0.6)
     else:
         ax.set_xticks([])
         ax.set_yticks([])

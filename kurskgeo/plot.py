@@ -1043,8 +1043,6 @@ def plot_change(
     SnapshotError, CRSError
         As :func:`plot_snapshot`.
     """
-    from kurskgeo.area import zone_union
-
     sa, sb = _snapshot(a), _snapshot(b)
     zones_arg = _zones_arg(zone)
     reg = _region(region)
@@ -1052,19 +1050,12 @@ def plot_change(
     pts = _places(places)
     frame = _frame([sa, sb], zones_arg, reg, crs)
     rg = reg.geom if reg is not None else None
-    ua, _ = zone_union(sa, zone=zones_arg, region=rg, crs=frame.area_crs, strict=False)
-    ub, _ = zone_union(sb, zone=zones_arg, region=rg, crs=frame.area_crs, strict=False)
-    pieces = {
-        "gained": shapely.difference(ub, ua),
-        "lost": shapely.difference(ua, ub),
-        "unchanged": shapely.intersection(ua, ub),
-    }
+    pieces = _change_pieces(sa, sb, zones_arg, rg, frame)
     da, db = _snap_date(sa), _snap_date(sb)
     layers = []
-    for key, geom in pieces.items():
+    for key, (geom, area) in pieces.items():
         st = _style.CHANGE_STYLES[key]
-        layer = _Layer(key, st.label, geom, float(shapely.area(geom)) / 1e6, st)
-        layers.append(_to_map_crs(layer, frame))
+        layers.append(_to_map_crs(_Layer(key, st.label, geom, area, st), frame))
     net = layers[0].area_km2 - layers[1].area_km2
     zname = (
         " + ".join(_style.zone_label(z).split(" (")[0] for z in zones_arg)
@@ -1103,6 +1094,55 @@ def plot_change(
         leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)  # type: ignore[call-overload]
         leg.set_zorder(30)
     return ax
+
+
+def _change_pieces(
+    sa: gpd.GeoDataFrame,
+    sb: gpd.GeoDataFrame,
+    zones: list[str] | None,
+    region: BaseGeometry | None,
+    frame: _Frame,
+) -> dict[str, tuple[BaseGeometry, float]]:
+    """Gained, lost and unchanged geometry (in ``frame.area_crs``) and km².
+
+    Uses :func:`kurskgeo.timeline.diff` when it is installed, so that the map
+    agrees with ``kurskgeo diff`` and ``kurskgeo timeline`` (same sliver
+    filter); otherwise plain shapely set operations on the two unions.
+    """
+    try:
+        from kurskgeo.timeline import diff
+    except ImportError:  # pragma: no cover - timeline ships with kurskgeo
+        diff = None
+    if diff is not None:
+        d = diff(sa, sb, zone=zones, region=region, crs=frame.area_crs, keep=True)
+        out = {}
+        for key, change in (
+            ("gained", "gained"),
+            ("lost", "lost"),
+            ("unchanged", "kept"),
+        ):
+            part = d[d["change"] == change]
+            geoms = np.asarray(part.geometry.values, dtype=object)
+            geom = (
+                shapely.union_all(_project(geoms, LONLAT, frame.area_crs))
+                if len(geoms)
+                else shapely.Polygon()
+            )
+            area = float(part["area_km2"].sum())
+            if change != "kept" and f"{change}_km2" in d.attrs:
+                area = float(d.attrs[f"{change}_km2"])
+            out[key] = (geom, area)
+        return out
+    from kurskgeo.area import zone_union
+
+    ua, _ = zone_union(sa, zone=zones, region=region, crs=frame.area_crs, strict=False)
+    ub, _ = zone_union(sb, zone=zones, region=region, crs=frame.area_crs, strict=False)
+    geoms = {
+        "gained": shapely.difference(ub, ua),
+        "lost": shapely.difference(ua, ub),
+        "unchanged": shapely.intersection(ua, ub),
+    }
+    return {k: (g, float(shapely.area(g)) / 1e6) for k, g in geoms.items()}
 
 
 def plot_small_multiples(
