@@ -754,7 +754,7 @@ def timeline(
     >>> df = timeline(snaps)
     >>> df.loc[1, ["gained_km2", "lost_km2"]].round(2).tolist()
     [388.39, 388.39]
-    >>> abs(df.loc[1, "net_km2"]) < 1e-6
+    >>> bool(abs(df.loc[1, "net_km2"]) < 1e-6)
     True
     """
     if not (min_area_km2 >= 0 and math.isfinite(min_area_km2)):
