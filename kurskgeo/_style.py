@@ -167,7 +167,7 @@ def rc() -> dict[str, Any]:
         "ytick.major.width": 0.6,
         "legend.fontsize": 8,
         "legend.frameon": True,
-        "legend.framealpha": 0.92,
+        "legend.framealpha": 1.0,
         "legend.edgecolor": "#CCCCCC",
         "legend.fancybox": False,
         "hatch.linewidth": 0.6,

@@ -500,6 +500,8 @@ def _extent(
 def _fmt_area(value: float) -> str:
     if value == 0:
         return "0"
+    if 0 < value < 0.05:
+        return "<0.1"
     if abs(value) < 10:
         return f"{value:,.1f}"
     return f"{value:,.0f}"
@@ -640,7 +642,7 @@ def _draw_context(
             edgecolors=_style.CONTEXT["region"],
             linewidths=0.9,
             linestyles=(0, (5, 2, 1, 2)),
-            zorder=6,
+            zorder=2.9,  # under the zones, which are clipped to it anyway
             gid="kurskgeo-region",
         )
         ax.add_collection(outline, autolim=False)
@@ -655,29 +657,42 @@ def _draw_context(
         x, y = np.asarray(x), np.asarray(y)
         inside = (x > view[0]) & (x < view[2]) & (y > view[1]) & (y < view[3])
         if inside.any():
-            handles["places"] = ax.scatter(
+            # dots near the zones and the others in separate collections, so
+            # that a batch of frames redraws only the former
+            busy = [g for g in avoid if g is not None and not g.is_empty]
+            near = np.zeros(int(inside.sum()), dtype=bool)
+            if busy:
+                near = shapely.dwithin(
+                    shapely.union_all(busy),
+                    shapely.points(x[inside], y[inside]),
+                    0.02 * (view[2] - view[0]),
+                )
+            for mask in (~near, near):
+                if mask.any():
+                    dots = ax.scatter(
+                        x[inside][mask],
+                        y[inside][mask],
+                        s=9,
+                        c=_style.CONTEXT["place"],
+                        edgecolors="white",
+                        linewidths=0.6,
+                        zorder=8,
+                        gid="kurskgeo-places",
+                    )
+                    handles.setdefault("places", dots)
+            for name, xi, yi, ha in _place_labels(
+                ax,
+                [p[0] for p, ok in zip(places, inside, strict=True) if ok],
                 x[inside],
                 y[inside],
-                s=9,
-                c=_style.CONTEXT["place"],
-                edgecolors="white",
-                linewidths=0.6,
-                zorder=8,
-                gid="kurskgeo-places",
-            )
-            dx = 0.008 * (view[2] - view[0])
-            for (name, _, _), xi, yi in zip(
-                [p for p, ok in zip(places, inside, strict=True) if ok],
-                x[inside],
-                y[inside],
-                strict=True,
+                fontsize=7,
             ):
                 t = ax.text(
-                    xi + dx,
+                    xi,
                     yi,
                     name,
                     fontsize=7,
-                    ha="left",
+                    ha=ha,
                     va="center",
                     color=_style.CONTEXT["text"],
                     zorder=9,
@@ -686,6 +701,42 @@ def _draw_context(
                 )
                 _halo_text(t)
     return handles
+
+
+def _place_labels(
+    ax: Axes, names: Sequence[str], xs: np.ndarray, ys: np.ndarray, fontsize: float
+) -> list[tuple[str, float, float, str]]:
+    """Place labels right of their dot, else left, else leave them out.
+
+    Label sizes are estimated from the font size (DejaVu Sans averages about
+    0.6 em per character), in display units of the axes as they are now.
+    """
+    fig: Any = ax.get_figure(root=True)
+    px_per_pt = fig.dpi / 72
+    to_px = ax.transData
+    placed: list[tuple[float, float, float, float]] = []
+    dots = to_px.transform(np.column_stack([xs, ys])) if len(xs) else np.empty((0, 2))
+    out = []
+    gap = 3 * px_per_pt
+    h = 1.25 * fontsize * px_per_pt
+    for name, (px, py), x, y in zip(names, dots, xs, ys, strict=True):
+        w = 0.6 * fontsize * px_per_pt * len(name)
+        for ha, x0 in (("left", px + gap), ("right", px - gap - w)):
+            box = (x0, py - h / 2, x0 + w, py + h / 2)
+            if not any(
+                box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                for b in placed
+            ):
+                placed.append(box)
+                lx = to_px.inverted().transform(
+                    (px + (gap if ha == "left" else -gap), py)
+                )
+                out.append((name, float(lx[0]), float(y), ha))
+                break
+        else:
+            log.debug("label %r left out: no room beside its dot", name)
+        del x
+    return out
 
 
 def _label_spot(
@@ -1888,7 +1939,7 @@ def iter_frames(
             view = _extent(first, frame, reg, extent, _box_aspect(ax))
         _setup_map_axes(ax, view)
         handles = _draw_context(
-            ax, frame, view, ctx, reg, pts, [la.geom for la in first]
+            ax, frame, view, ctx, reg, pts, [la.geom for ls in all_layers for la in ls]
         )
         colls = [
             _zone_collection(ax, la, 3 + i * 0.01, style_kwds)
@@ -1934,26 +1985,49 @@ def iter_frames(
                 assert attr is not None
                 attr.set_text(attributions[0])
                 static.add(attr)
-            static |= _clear_of_zones(ax, all_layers)
-            dynamic = sorted(
-                (
-                    a
-                    for a in ax.get_children()
-                    if a.get_zorder() >= 3 and a.get_visible() and a not in static
-                ),
-                key=lambda a: a.get_zorder(),
-            )
+            changing = {sub, *colls} - {None}
+            if attr is not None and attr not in static:
+                changing.add(attr)
+            clear = _clear_of_zones(ax, all_layers, exclude=static | changing)
+            static |= clear
+            dynamic = [
+                a
+                for a in ax.get_children()
+                if a.get_zorder() >= 3 and a.get_visible() and a not in static
+            ]
+            legend = ax.get_legend()
+            slots: list[Any] = []
+            if (
+                furniture
+                and legend is not None
+                and legend in clear
+                and not _overlaps(ax, legend, [a for a in dynamic if a not in colls])
+            ):
+                # The legend lies clear of every zone: keep its frame, keys
+                # and fixed entries static and redraw only the area labels,
+                # laid out for the longest label of all frames.
+                slots = list(texts)
+                for i, t in enumerate(slots):
+                    t.set_text(max((_zone_label(ls[i]) for ls in all_layers), key=len))
+                    t.set_visible(False)
             for a in dynamic:
                 a.set_animated(True)
             canvas.draw()
             background = canvas.copy_from_bbox(fig.bbox)
+            for t in slots:
+                t.set_visible(True)
+            top = max((a.get_zorder() for a in dynamic), default=3) + 1
+            dynamic = sorted(
+                [*dynamic, *slots],
+                key=lambda a: top if a in slots else a.get_zorder(),
+            )
         for k, snap in enumerate(snaps):
             layers = all_layers[k]
             for coll, layer in zip(colls, layers, strict=True):
                 coll.set_paths([_geom_path(layer.geom)])
             if furniture:
                 for t, layer in zip(texts, layers, strict=True):
-                    t.set_text(f"{layer.label}: {_fmt_area(layer.area_km2)} km²")
+                    t.set_text(_zone_label(layer))
                 assert sub is not None and attr is not None
                 sub.set_text(_snapshot_subtitle(snap, reg))
                 attr.set_text(attributions[k])
@@ -1980,26 +2054,62 @@ def iter_frames(
                 a.set_animated(False)
 
 
-def _clear_of_zones(ax: Axes, all_layers: Sequence[Sequence[_Layer]]) -> set[Any]:
-    """Scale bar and north arrow artists that no zone of any frame touches.
+def _overlaps(ax: Axes, artist: Any, others: Sequence[Any]) -> bool:
+    """Whether the display extent of `artist` meets that of any of `others`."""
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = artist.get_window_extent(renderer).padded(4)
+    for other in others:
+        ext = other.get_window_extent(renderer)
+        if np.isfinite([ext.x0, ext.y0, ext.x1, ext.y1]).all() and box.overlaps(ext):
+            return True
+    return False
+
+
+def _zone_label(layer: _Layer) -> str:
+    return f"{layer.label}: {_fmt_area(layer.area_km2)} km²"
+
+
+def _clear_of_zones(
+    ax: Axes, all_layers: Sequence[Sequence[_Layer]], *, exclude: set[Any]
+) -> set[Any]:
+    """Artists above the zones that no zone of any frame touches.
 
     Those can stay in the static background: they are drawn above the zones,
     but where no zone is, the result is the same pixels.
     """
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig: Any = ax.figure
+    renderer = fig.canvas.get_renderer()
     to_data = ax.transData.inverted()
     zones = [la.geom for layers in all_layers for la in layers if not la.geom.is_empty]
-    busy = (
-        shapely.union_all(shapely.envelope(np.asarray(zones, dtype=object)))
-        if zones
-        else None
-    )
+    busy = shapely.union_all(np.asarray(zones, dtype=object)) if zones else None
+    if busy is not None:
+        shapely.prepare(busy)
     out: set[Any] = set()
     for a in ax.get_children():
-        if a.get_gid() not in (_furniture.GID_SCALE_BAR, _furniture.GID_NORTH_ARROW):
+        if a in exclude or a.get_zorder() < 3 or not a.get_visible():
             continue
-        ext = a.get_window_extent(renderer).expanded(1.1, 1.3)
+        offsets = a.get_offsets() if hasattr(a, "get_offsets") else None
+        if (
+            offsets is not None
+            and len(offsets)
+            and a.get_offset_transform() is ax.transData
+        ):
+            # markers: test each dot, not the box around all of them
+            pad = (
+                8 * fig.dpi / 72 * (ax.get_xlim()[1] - ax.get_xlim()[0]) / ax.bbox.width
+            )
+            pts = shapely.points(np.asarray(offsets, dtype=float))
+            if busy is None or not shapely.dwithin(busy, pts, pad).any():
+                out.add(a)
+            continue
+        try:
+            ext = a.get_window_extent(renderer)
+        except Exception:  # pragma: no cover - an artist without extent stays dynamic
+            continue
+        if not np.isfinite([ext.x0, ext.y0, ext.x1, ext.y1]).all():
+            continue
+        # a few pixels more for line widths and antialiasing
+        ext = ext.padded(4)
         (x0, y0), (x1, y1) = to_data.transform([[ext.x0, ext.y0], [ext.x1, ext.y1]])
         if busy is None or not shapely.intersects(busy, shapely.box(x0, y0, x1, y1)):
             out.add(a)
