@@ -76,6 +76,8 @@ CHART_FIGSIZE = (8.0, 4.5)
 MAP_BOX = (0.085, 0.14, 0.895, 0.765)
 
 OSM_CREDIT = "Boundaries © OpenStreetMap contributors (ODbL)"
+#: Frames redraw only what changes (tests turn this off to compare).
+_BLIT = True
 _PAD_FRACTION = 0.12
 _MIN_SPAN_M = 20_000.0
 
@@ -1970,7 +1972,7 @@ def iter_frames(
             ax.set_axis_off()
         fig = _figure_of(ax)
         canvas: Any = fig.canvas
-        blit = fmt == "png"
+        blit = fmt == "png" and _BLIT
         attributions = [
             _attribution_text([s], reg, ctx, frame, attribution) for s in snaps
         ]
@@ -2117,19 +2119,34 @@ def _clear_of_zones(
 
 
 def _png_bytes(rgba: np.ndarray, dpi: float, compress_level: int) -> bytes:
-    """Encode a canvas buffer as :func:`figure_bytes` would (same metadata)."""
-    from matplotlib.image import imsave
+    """Encode an RGBA canvas buffer as PNG: no row filter, zlib at `compress_level`.
 
-    buf = BytesIO()
-    imsave(
-        buf,
-        rgba,
-        format="png",
-        dpi=dpi,
-        metadata={"Software": None},  # type: ignore[dict-item]
-        pil_kwargs={"compress_level": int(compress_level)},
+    Flat map colours compress well without PNG's per-row filters, and
+    skipping them makes encoding about twice as fast as Pillow's; the pixels
+    are those of the canvas, and nothing variable (time, versions) is written.
+    """
+    import struct
+    import zlib
+
+    height, width = rgba.shape[:2]
+    rows = np.empty((height, width * 4 + 1), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type None
+    rows[:, 1:] = rgba.reshape(height, width * 4)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    ppm = round(dpi / 0.0254)
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)),
+            chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)),
+            chunk(b"IDAT", zlib.compress(rows.tobytes(), int(compress_level))),
+            chunk(b"IEND", b""),
+        ]
     )
-    return buf.getvalue()
 
 
 def save_frames(

@@ -592,3 +592,27 @@ def test_real_deepstate_map_legend_matches_published_areas(shared_data, kursk_ob
     assert max(abs(v) for v in ax.get_xlim()) < 500_000
     data = kplot.figure_bytes(ax.figure, "png", dpi=40)
     assert data.startswith(PNG_SIGNATURE)
+
+
+def test_frame_png_pixels_equal_savefig_pixels():
+    # the frame encoder writes the canvas pixels unchanged, with the dpi
+    from PIL import Image
+
+    from kurskgeo.plot import _png_bytes
+
+    rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    data = _png_bytes(rgba, 200, 1)
+    img = Image.open(io.BytesIO(data))
+    assert np.array_equal(np.asarray(img), rgba)
+    assert img.info["dpi"] == pytest.approx((200, 200), abs=0.01)
+
+
+@pytest.mark.parametrize("places", [None, PLACES])
+def test_blitted_frames_equal_full_redraws(monkeypatch, places):
+    kw = {"region": REGION, "context": COUNTRIES, "places": places, "dpi": 50}
+    blitted = [png_pixels(b) for _, b in kplot.iter_frames([A, B], **kw)]
+    monkeypatch.setattr(kplot, "_BLIT", False)
+    full = [png_pixels(b) for _, b in kplot.iter_frames([A, B], **kw)]
+    for fast, slow in zip(blitted, full, strict=True):
+        assert fast.shape == slow.shape
+        assert np.any(fast != slow, axis=-1).mean() == 0
