@@ -15,6 +15,7 @@ orientation. The report then says so at the top.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import logging
 import math
@@ -32,6 +33,7 @@ from kurskgeo import _report_html as doc
 from kurskgeo.errors import (
     KurskgeoError,
     KurskgeoWarning,
+    OutputError,
     OutputExistsError,
     SnapshotError,
 )
@@ -95,7 +97,11 @@ def geodata_dir() -> Path:
 
 @dataclass(frozen=True, eq=False)
 class Report:
-    """What :func:`make_report` wrote, and the tables it wrote them from."""
+    """What :func:`make_report` wrote, and the tables it wrote them from.
+
+    `notes` are what was skipped or repaired while reading the snapshots;
+    `not_drawn` the figures that failed, with the error (also in the report).
+    """
 
     outdir: Path
     markdown: Path
@@ -106,6 +112,7 @@ class Report:
     verdicts: pd.DataFrame | None = None
     findings: tuple[Any, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    not_drawn: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- helpers
@@ -253,22 +260,18 @@ def _key_indices(
 
 
 def _chart_claims(claims_result: Any, claims: Sequence[Any]) -> pd.DataFrame | None:
-    """Select the claims that are an area at a date, placed where a chart shows them.
+    """Select the claims that state the area held on the day they were made.
 
-    Claims of ground lost or gained are not areas held and would mislead on an
-    area axis; shares have no km². A ``peak`` claim is drawn at the date of the
-    peak it was measured against.
+    The chart marks claims at the date they were made. Claims of ground lost or
+    gained are not areas held and would mislead on an area axis; a ``peak``
+    refers to another date; shares have no km². All of them are in the table.
     """
     if claims_result is None:
         return None
     v = claims_result.verdicts
     measure = {c.id: (c.kind if c.kind != "derived" else c.measure) for c in claims}
-    keep = v["id"].map(lambda cid: measure.get(cid) in ("area", "peak"))
-    out = v[keep & v["claimed_km2"].notna()].copy()
-    if "since_date" in out.columns:
-        peak = out["kind"].eq("peak") & out["since_date"].notna()
-        out.loc[peak, "date"] = out.loc[peak, "since_date"]
-    return out
+    keep = v["id"].map(lambda cid: measure.get(cid) == "area")
+    return v[keep & v["claimed_km2"].notna()].copy()
 
 
 def _figures(
@@ -287,110 +290,67 @@ def _figures(
     folder: Path,
     overwrite: bool,
     say: Callable[[str], None],
-) -> list[doc.Figure]:
+) -> tuple[list[doc.Figure], list[str]]:
+    """Draw every figure; return them, and what could not be drawn and why."""
     from matplotlib.figure import Figure
 
     from kurskgeo import plot
 
-    out: list[doc.Figure] = []
     folder.mkdir(exist_ok=True)
     what = " + ".join(zones) if zones else "all polygons"
+    # figures of the embedded data say what they are even when cut out of the report
+    approx = " (approximate reconstruction)" if embedded else ""
+    title = f"Ground held or contested by Ukraine in Kursk region{approx}"
+    title_or_none = title if embedded else None
 
-    say("drawing the area-over-time chart")
-    fig = Figure(figsize=(10, 5.6), layout="constrained")
-    ax = fig.add_subplot()
-    chart_claims = _chart_claims(claims_result, claims)
-    dates = [d for d in (_date_of(s) for s in snapshots) if d is not None]
-    gaps = sorted((b - a).days for a, b in itertools.pairwise(dates))
-    # a step says "unchanged until the next snapshot": honest for daily series,
-    # not for a handful of dates months apart
-    kind = "step" if gaps and gaps[len(gaps) // 2] <= 3 else "line"
-    chart_series = series.assign(source=[_first_text(s, "source") for s in snapshots])
-    # snapshots with nothing in the zone long before it appears (a 2022 export
-    # in a 2024 series) would squeeze the chart: keep only the last of them
-    first = next((i for i, a in enumerate(series["area_km2"]) if a > 0.05), 0)
-    dropped = max(first - 1, 0)
-    chart_series = chart_series.iloc[dropped:]
-    plot.plot_timeline(chart_series, claims=chart_claims, ax=ax, zone=zones, kind=kind)
-    path = _save(fig, folder / "timeline.png", overwrite=overwrite)
-    n_shown = 0 if chart_claims is None else len(chart_claims)
-    title = (
-        "Ground held or contested by Ukraine in Kursk region (approximate "
-        "reconstruction)"
-        if embedded
-        else None
-    )
-    out.append(
-        doc.Figure(
-            f"figures/{path.name}",
+    def timeline_chart() -> doc.Figure:
+        fig = Figure(figsize=(10, 5.6), layout="constrained")
+        ax = fig.add_subplot()
+        chart_claims = _chart_claims(claims_result, claims)
+        dates = [d for d in (_date_of(s) for s in snapshots) if d is not None]
+        gaps = sorted((b - a).days for a, b in itertools.pairwise(dates))
+        # a step says "unchanged until the next snapshot": honest for daily
+        # series, not for a handful of dates months apart
+        kind = "step" if gaps and gaps[len(gaps) // 2] <= 3 else "line"
+        sources = [_first_text(s, "source") for s in snapshots]
+        # snapshots with nothing in the zone long before it appears (a 2022
+        # export in a 2024 series) would squeeze the chart: keep the last of them
+        first = next((i for i, a in enumerate(series["area_km2"]) if a > 0.05), 0)
+        dropped = max(first - 1, 0)
+        plot.plot_timeline(
+            series.assign(source=sources).iloc[dropped:],
+            claims=chart_claims,
+            ax=ax,
+            zone=zones,
+            kind=kind,
+            title=(
+                f"Area held or contested by Ukraine, and what was claimed{approx}"
+                if embedded
+                else None
+            ),
+        )
+        path = _save(fig, folder / "timeline.png", overwrite=overwrite)
+        n_shown = 0 if chart_claims is None else len(chart_claims)
+        caption = (
             f"Area ({what}) measured on each snapshot"
             + (
                 " (lines join the snapshots; the area between them is not known)"
                 if kind == "line"
                 else ""
             )
-            + f", with the {n_shown} claims about the area held at a date, "
-            "coloured by verdict; a dotted line joins a claim to what was measured. "
-            "Claims about ground lost or gained, and shares, are in the claims table."
+            + f", with the {n_shown} claims of the area held on the day they were "
+            "made, coloured by verdict; a dotted line joins a claim to what was "
+            "measured. Claims about ground lost or gained, the largest extent, and "
+            "shares are in the claims table."
             + (
                 f" {dropped} earlier snapshot(s) with no area are left out."
                 if dropped
                 else ""
-            ),
-            "Area over time with claims",
-        )
-    )
-
-    nonzero = [i for i in range(len(snapshots)) if areas["area_km2"].iloc[i] > 0.05]
-    pairs = []
-    if len(nonzero) >= 2:
-        pairs.append((nonzero[0], nonzero[-1], "the first and last snapshot"))
-        peak = int(areas["area_km2"].idxmax())
-        if peak not in (nonzero[0], nonzero[-1]):
-            pairs.append(
-                (peak, nonzero[-1], "the largest extent and the last snapshot")
-            )
-    for ia, ib, between in pairs:
-        a, b = snapshots[ia], snapshots[ib]
-        da, db = _day(_date_of(a)), _day(_date_of(b))
-        say(f"drawing the change map {da} → {db}")
-        fig = Figure(figsize=(9, 8), layout="constrained")
-        ax = fig.add_subplot()
-        plot.plot_change(
-            a, b, zone=zones, region=region, places=places, context=context, ax=ax
-        )
-        path = _save(fig, folder / f"change_{da}_{db}.png", overwrite=overwrite)
-        out.append(
-            doc.Figure(
-                f"figures/{path.name}",
-                f"What changed between {between} ({da} and {db}): ground gained, "
-                "lost and unchanged, with the areas in the legend.",
-                f"Change map {da} to {db}",
             )
         )
+        return doc.Figure(f"figures/{path.name}", caption, "Area over time with claims")
 
-    for i in keys:
-        snap = snapshots[i]
-        day = _day(_date_of(snap))
-        say(f"drawing the map of {day}")
-        fig = Figure(figsize=(9, 8), layout="constrained")
-        ax = fig.add_subplot()
-        plot.plot_snapshot(
-            snap, zone=zones, region=region, places=places, context=context, ax=ax
-        )
-        path = _save(fig, folder / f"map_{day}.png", overwrite=overwrite)
-        source = _first_text(snap, "source")
-        out.append(
-            doc.Figure(
-                f"figures/{path.name}",
-                f"Control zones on {day} ({source or 'source unknown'}): "
-                f"{_km2(areas['area_km2'].iloc[i])} km² ({what}).",
-                f"Map of {day}",
-            )
-        )
-
-    if len(keys) >= 2:
-        say("drawing the small multiples")
+    def small_multiples() -> doc.Figure:
         # small panels: label towns only, villages would collide
         towns = places
         if places is not None and "kind" in places.columns:
@@ -402,19 +362,98 @@ def _figures(
             region=region,
             places=towns,
             context=context,
-            title=title,
+            title=title_or_none,
             ncols=3 if n in (5, 6, 9) else min(n, 4),
         )
         path = _save(fig, folder / "small_multiples.png", overwrite=overwrite)
-        out.insert(
-            1,
-            doc.Figure(
-                f"figures/{path.name}",
-                "The key dates side by side, on the same extent and scale.",
-                "Small multiples of the key dates",
-            ),
+        return doc.Figure(
+            f"figures/{path.name}",
+            "The key dates side by side, on the same extent and scale.",
+            "Small multiples of the key dates",
         )
-    return out
+
+    def change_map(ia: int, ib: int, between: str) -> doc.Figure:
+        a, b = snapshots[ia], snapshots[ib]
+        da, db = _day(_date_of(a)), _day(_date_of(b))
+        fig = Figure(figsize=(9, 8), layout="constrained")
+        ax = fig.add_subplot()
+        plot.plot_change(
+            a,
+            b,
+            zone=zones,
+            region=region,
+            places=places,
+            context=context,
+            ax=ax,
+            title=f"Ground gained and lost{approx}" if embedded else None,
+        )
+        path = _save(fig, folder / f"change_{da}_{db}.png", overwrite=overwrite)
+        return doc.Figure(
+            f"figures/{path.name}",
+            f"What changed between {between} ({da} and {db}): ground gained, "
+            "lost and unchanged, with the areas in the legend.",
+            f"Change map {da} to {db}",
+        )
+
+    def snapshot_map(i: int) -> doc.Figure:
+        snap = snapshots[i]
+        day = _day(_date_of(snap))
+        fig = Figure(figsize=(9, 8), layout="constrained")
+        ax = fig.add_subplot()
+        plot.plot_snapshot(
+            snap,
+            zone=zones,
+            region=region,
+            places=places,
+            context=context,
+            ax=ax,
+            title=title_or_none,
+        )
+        path = _save(fig, folder / f"map_{day}.png", overwrite=overwrite)
+        source = _first_text(snap, "source")
+        return doc.Figure(
+            f"figures/{path.name}",
+            f"Control zones on {day} ({source or 'source unknown'}): "
+            f"{_km2(areas['area_km2'].iloc[i])} km² ({what}).",
+            f"Map of {day}",
+        )
+
+    jobs: list[tuple[str, Callable[[], doc.Figure]]] = [
+        ("the area-over-time chart", timeline_chart)
+    ]
+    if len(keys) >= 2:
+        jobs.append(("the small multiples", small_multiples))
+    nonzero = [i for i in range(len(snapshots)) if areas["area_km2"].iloc[i] > 0.05]
+    if len(nonzero) >= 2:
+        pairs = [(nonzero[0], nonzero[-1], "the first and last snapshot")]
+        peak = int(areas["area_km2"].idxmax())
+        if peak not in (nonzero[0], nonzero[-1]):
+            pairs.append(
+                (peak, nonzero[-1], "the largest extent and the last snapshot")
+            )
+        for ia, ib, between in pairs:
+            label = (
+                f"the change map {_day(_date_of(snapshots[ia]))} → "
+                f"{_day(_date_of(snapshots[ib]))}"
+            )
+            jobs.append((label, functools.partial(change_map, ia, ib, between)))
+    for i in keys:
+        label = f"the map of {_day(_date_of(snapshots[i]))}"
+        jobs.append((label, functools.partial(snapshot_map, i)))
+
+    out: list[doc.Figure] = []
+    failed: list[str] = []
+    for label, draw in jobs:
+        say(f"drawing {label}")
+        try:
+            out.append(draw())
+        except OutputError:
+            raise
+        except Exception as exc:  # one failed figure must not lose the report
+            log.warning("could not draw %s", label, exc_info=True)
+            say(f"could not draw {label}: {type(exc).__name__}: {exc}")
+            failed.append(f"{label}: {type(exc).__name__}: {exc}")
+    return out, failed
 
 
 # ---------------------------------------------------------------- the document
@@ -476,6 +515,7 @@ def _document(
     claims_path: Path | None,
     claims_result: Any,
     figures: list[doc.Figure],
+    failed: Sequence[str],
     crs: str,
     skipped_claims_note: str | None,
 ) -> tuple[str, list[doc.Block]]:
@@ -512,14 +552,36 @@ def _document(
         summary.append(
             f"**{len(claims_result.verdicts)} claims** checked: "
             + ", ".join(f"{n} {v}" for v, n in counts.items())
-            + f"; {len(claims_result.problems)} problem finding(s) between claims."
+            + "."
         )
+        v = claims_result.verdicts
+        off = v[v["verdict"] != "consistent"]
+        if len(off):
+            summary.append(
+                "Not consistent with the maps: "
+                + ", ".join(f"{r['id']} ({r['verdict']})" for _, r in off.iterrows())
+                + "."
+            )
+        if claims_result.problems:
+            summary.append(
+                "Found between the statements themselves, without any map: "
+                + "; ".join(
+                    f"{f.kind.replace('_', ' ')} ({', '.join(f.claims)})"
+                    for f in claims_result.problems
+                )
+                + "."
+            )
     blocks += [doc.Heading("Summary"), doc.Items(summary)]
 
     # figures first: that is what a reader looks at
-    if figures:
+    if figures or failed:
         blocks.append(doc.Heading("Figures"))
         blocks.extend(figures)
+    if failed:
+        blocks += [
+            doc.Paragraph("**Not drawn** (an error in kurskgeo; please report it):"),
+            doc.Items([f"{f}" for f in failed]),
+        ]
 
     if claims_result is not None:
         v = claims_result.verdicts
@@ -830,7 +892,7 @@ def make_report(
 
     keys = _key_indices(snaps, areas, claims_result.verdicts if claims_result else None)
     out.mkdir(parents=True, exist_ok=True)
-    figures = _figures(
+    figures, failed = _figures(
         snaps,
         areas,
         keys,
@@ -856,6 +918,7 @@ def make_report(
         claims_path=claims_path,
         claims_result=claims_result,
         figures=figures,
+        failed=failed,
         crs=crs,
         skipped_claims_note=skipped,
     )
@@ -875,4 +938,5 @@ def make_report(
         verdicts=claims_result.verdicts if claims_result is not None else None,
         findings=tuple(claims_result.findings) if claims_result is not None else (),
         notes=tuple(n for s in snaps for n in (s.attrs.get("notes") or [])),
+        not_drawn=tuple(failed),
     )

@@ -164,6 +164,22 @@ def test_overwrite_replaces_and_pngs_are_deterministic(tmp_path, no_network):
     assert not list((tmp_path / "a").glob(".*.part"))
 
 
+def test_a_figure_that_fails_is_reported_not_fatal(tmp_path, monkeypatch):
+    from kurskgeo import plot
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("side location conflict")
+
+    monkeypatch.setattr(plot, "plot_change", broken)
+    rep = make_report(tmp_path / "r")
+    md = rep.markdown.read_text(encoding="utf-8")
+    assert "**Not drawn**" in md
+    assert "RuntimeError: side location conflict" in md
+    assert len(rep.not_drawn) == 2
+    assert all(not p.name.startswith("change_") for p in rep.figures)
+    assert len(rep.figures) >= 4
+
+
 def test_user_snapshots_without_claims(tmp_path, no_network):
     """Snapshots given, no claims: no claims table, and no embedded-data notice."""
     snaps = sorted((geodata_dir() / "snapshots").glob("*.geojson"))[:3]
@@ -188,18 +204,17 @@ def test_unknown_zone_is_an_error(tmp_path, runner):
     assert "liberated" in result.output
 
 
-def test_chart_claims_keep_areas_and_move_peaks():
+def test_chart_claims_keep_only_areas_held_at_their_date():
     class C:
         def __init__(self, cid, kind, measure="area"):
             self.id, self.kind, self.measure = cid, kind, measure
 
     verdicts = pd.DataFrame(
         {
-            "id": ["a", "l", "p", "d", "s"],
-            "kind": ["area", "lost", "peak", "derived", "share"],
-            "date": pd.to_datetime(["2025-01-17"] * 5),
-            "since_date": [None, None, pd.Timestamp("2024-08-27"), None, None],
-            "claimed_km2": [420.0, 801.0, 1268.0, 467.0, float("nan")],
+            "id": ["a", "l", "p", "d", "s", "dl"],
+            "kind": ["area", "lost", "peak", "derived", "share", "derived"],
+            "date": pd.to_datetime(["2025-01-17"] * 6),
+            "claimed_km2": [420.0, 801.0, 1268.0, 467.0, float("nan"), 100.0],
         }
     )
     result = type("R", (), {"verdicts": verdicts})()
@@ -209,10 +224,9 @@ def test_chart_claims_keep_areas_and_move_peaks():
         C("p", "peak"),
         C("d", "derived"),
         C("s", "share"),
+        C("dl", "derived", measure="lost"),
     ]
-    shown = _chart_claims(result, claims)
-    assert list(shown["id"]) == ["a", "p", "d"]
-    assert shown.set_index("id").loc["p", "date"] == pd.Timestamp("2024-08-27")
+    assert list(_chart_claims(result, claims)["id"]) == ["a", "d"]
     assert _chart_claims(None, claims) is None
 
 
