@@ -723,7 +723,10 @@ def _place_labels(
     h = 1.25 * fontsize * px_per_pt
     for name, (px, py), x, y in zip(names, dots, xs, ys, strict=True):
         w = 0.6 * fontsize * px_per_pt * len(name)
-        for ha, x0 in (("left", px + gap), ("right", px - gap - w)):
+        sides = [("left", px + gap), ("right", px - gap - w)]
+        if px + gap + w > ax.bbox.x1:  # would run off the frame: try the left first
+            sides.reverse()
+        for ha, x0 in sides:
             box = (x0, py - h / 2, x0 + w, py + h / 2)
             if not any(
                 box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
@@ -1162,13 +1165,14 @@ def _change_pieces(
     agrees with ``kurskgeo diff`` and ``kurskgeo timeline`` (same sliver
     filter); otherwise plain shapely set operations on the two unions.
     """
+    diff: Any
     try:
         from kurskgeo.timeline import diff
     except ImportError:  # pragma: no cover - timeline ships with kurskgeo
         diff = None
     if diff is not None:
         d = diff(sa, sb, zone=zones, region=region, crs=frame.area_crs, keep=True)
-        out = {}
+        out: dict[str, tuple[BaseGeometry, float]] = {}
         for key, change in (
             ("gained", "gained"),
             ("lost", "lost"),
@@ -1190,12 +1194,12 @@ def _change_pieces(
 
     ua, _ = zone_union(sa, zone=zones, region=region, crs=frame.area_crs, strict=False)
     ub, _ = zone_union(sb, zone=zones, region=region, crs=frame.area_crs, strict=False)
-    geoms = {
+    pieces = {
         "gained": shapely.difference(ub, ua),
         "lost": shapely.difference(ua, ub),
         "unchanged": shapely.intersection(ua, ub),
     }
-    return {k: (g, float(shapely.area(g)) / 1e6) for k, g in geoms.items()}
+    return {k: (g, float(shapely.area(g)) / 1e6) for k, g in pieces.items()}
 
 
 def plot_small_multiples(
@@ -2087,6 +2091,7 @@ def _clear_of_zones(
     if busy is not None:
         shapely.prepare(busy)
     out: set[Any] = set()
+    a: Any
     for a in ax.get_children():
         if a in exclude or a.get_zorder() < 3 or not a.get_visible():
             continue
