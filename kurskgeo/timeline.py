@@ -47,6 +47,8 @@ import datetime as dt
 import logging
 import math
 import os
+import threading
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,7 +223,30 @@ def _read_plain_range(
 
 #: Series shorter than this are processed on one core (forking costs ~30 ms).
 PARALLEL_MIN = 40
+#: Cores to use: None decides (two for a long series when the process has no
+#: other thread and a CPU is idle), 1 never forks, 2 forks whenever it can.
+WORKERS: int | None = None
 _IN_CHILD = False
+
+
+def _use_two_cores(n: int) -> bool:
+    """Decide whether forking a second worker pays for `n` items."""
+    if _IN_CHILD or not hasattr(os, "fork") or n < 2:
+        return False
+    if WORKERS is not None:
+        return WORKERS >= 2
+    if n < PARALLEL_MIN:
+        return False
+    getaff = getattr(os, "sched_getaffinity", None)
+    cpus = len(getaff(0)) if getaff is not None else (os.cpu_count() or 1)
+    if cpus < 2 or threading.active_count() > 1:
+        return False  # forking a threaded process can deadlock the child
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - not on this platform
+        load = 0.0
+    # On a machine busy with other work a second process only adds switching.
+    return cpus - load >= 1.0
 
 
 class _ChildCannot(Exception):
@@ -238,22 +263,17 @@ def _fork_map(fn: Any, n: int, progress: bool | None, desc: str) -> list[Any]:
     import pickle
 
     global _IN_CHILD
-    cpus = (
-        len(os.sched_getaffinity(0))
-        if hasattr(os, "sched_getaffinity")
-        else os.cpu_count()
-    )
-    if _IN_CHILD or n < PARALLEL_MIN or (cpus or 1) < 2 or not hasattr(os, "fork"):
+    if not _use_two_cores(n):
         return list(fn(0, n, progress))
     half = n // 2
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
         os.close(read_fd)
         try:
             _IN_CHILD = True
-            import warnings
-
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 payload = pickle.dumps(("ok", list(fn(half, n, False))), protocol=5)

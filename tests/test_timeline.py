@@ -461,9 +461,9 @@ def test_two_cores_give_the_same_rows(monkeypatch, tmp_path):
             ],
         }
         (tmp_path / f"s_2024-08-{10 + i}.geojson").write_text(json.dumps(doc))
-    monkeypatch.setattr(tl, "PARALLEL_MIN", 10**9)
+    monkeypatch.setattr(tl, "WORKERS", 1)
     one = tl.timeline(tmp_path)
-    monkeypatch.setattr(tl, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(tl, "WORKERS", 2)
     two = tl.timeline(tmp_path)
     pd.testing.assert_frame_equal(one, two)
     pd.testing.assert_frame_equal(

@@ -1,0 +1,203 @@
+"""Benchmark: plain geopandas side by side with kurskgeo on a DeepState series.
+
+Run from the repository::
+
+    python benchmarks/timeline.py [--data PATH] [--repeat N]
+
+PATH defaults to ``$KURSKGEO_TEST_DATA/deepstate-occupied`` or
+``../shared/data/deepstate-occupied`` beside the checkout. Every measurement
+is the best of N runs (default 3), in one process, on the same files:
+
+- plain geopandas area: ``gpd.read_file`` + ``to_crs(equal-area)`` + ``.area``;
+- plain gained/lost: the same, then three shapely overlays per consecutive
+  pair (``b - a``, ``a - b``, ``a & b``) of the projected unions;
+- the straightforward kurskgeo result: ``read_snapshot`` + ``area_km2``;
+- ``kurskgeo.timeline.area_series`` and ``kurskgeo.timeline.timeline`` on one
+  core and on two;
+- the CLI end to end (``kurskgeo timeline <folder>`` in a subprocess, start-up
+  included), and ``kurskgeo --version`` for the start-up alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+import kurskgeo.timeline as tl
+from kurskgeo.area import area_km2
+from kurskgeo.io import read_snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_data() -> Path:
+    env = os.environ.get("KURSKGEO_TEST_DATA")
+    base = Path(env) if env else ROOT.parent / "shared" / "data"
+    return base / "deepstate-occupied"
+
+
+def best(fn, repeat):
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def plain_area(files, crs):
+    out = []
+    for f in files:
+        gdf = gpd.read_file(f).to_crs(crs)
+        out.append(gdf.area.sum() / 1e6)
+    return np.array(out)
+
+
+def plain_gains(files, crs):
+    """What users write today: read, project, then three overlays per pair."""
+    gained, lost, prev = [], [], None
+    for f in files:
+        geom = shapely.union_all(gpd.read_file(f).to_crs(crs).geometry.values)
+        if prev is not None:
+            gained.append(shapely.area(shapely.difference(geom, prev)) / 1e6)
+            lost.append(shapely.area(shapely.difference(prev, geom)) / 1e6)
+            shapely.intersection(prev, geom)
+        prev = geom
+    return np.array(gained), np.array(lost)
+
+
+def straightforward(files, crs):
+    return np.array([area_km2(read_snapshot(f), crs=crs) for f in files])
+
+
+def with_cores(n, fn):
+    saved = tl.WORKERS
+    tl.WORKERS = n
+    try:
+        return fn()
+    finally:
+        tl.WORKERS = saved
+
+
+def cli_seconds(args, repeat):
+    exe = shutil.which("kurskgeo") or str(Path(sys.executable).with_name("kurskgeo"))
+    cmd = [exe] if Path(exe).exists() else [sys.executable, "-m", "kurskgeo"]
+
+    def run():
+        subprocess.run([*cmd, *args], check=True, capture_output=True)
+
+    return best(run, repeat)[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=default_data())
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    files = sorted(args.data.glob("*.geojson"))
+    if not files:
+        sys.exit(f"no .geojson files in {args.data}")
+    n, r = len(files), args.repeat
+    warnings.simplefilter("ignore")  # the benchmark measures, it does not judge
+    series = tl.area_series(files, progress=False)  # also warms caches and imports
+    crs = series.attrs["crs"]
+    cpus = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
+    print(f"{n} files in {args.data}, {cpus} CPUs, best of {r}")
+    print(f"equal-area CRS of the series: {crs}\n")
+
+    t_gpd_area, gpd_km2 = best(lambda: plain_area(files, crs), r)
+    t_gpd_gain, (gpd_g, gpd_l) = best(lambda: plain_gains(files, crs), r)
+    t_ref, ref_km2 = best(lambda: straightforward(files, crs), r)
+    t_as1, s1 = best(
+        lambda: with_cores(1, lambda: tl.area_series(files, progress=False)), r
+    )
+    t_as2, s2 = best(
+        lambda: with_cores(2, lambda: tl.area_series(files, progress=False)), r
+    )
+    t_tl1, _ = best(
+        lambda: with_cores(1, lambda: tl.timeline(files, progress=False)), r
+    )
+    t_tl2, d2 = best(
+        lambda: with_cores(2, lambda: tl.timeline(files, progress=False)), r
+    )
+    pairs = n - 1
+
+    def ms(t, k=n):
+        return f"{t / k * 1e3:7.2f} ms"
+
+    print("per file (area) / per pair (gains)        time     speed-up")
+    print(f"  geopandas read+to_crs+area         {ms(t_gpd_area)}")
+    print(f"  kurskgeo read_snapshot+area_km2    {ms(t_ref)}")
+    print(
+        f"  kurskgeo area_series, 1 core       {ms(t_as1)}   {t_gpd_area / t_as1:5.1f}x"
+    )
+    print(
+        f"  kurskgeo area_series, 2 cores      {ms(t_as2)}   {t_gpd_area / t_as2:5.1f}x"
+    )
+    print(f"  geopandas + 3 overlays per pair    {ms(t_gpd_gain, pairs)}")
+    for cores, t in ((1, t_tl1), (2, t_tl2)):
+        label = f"kurskgeo timeline, {cores} core{'s' if cores > 1 else ''}"
+        print(f"  {label:<35}{ms(t, pairs)}   {t_gpd_gain / t:5.1f}x")
+    gain_only = (t_tl1 - t_as1) / pairs
+    print(f"  of which gained/lost, 1 core       {gain_only * 1e3:7.2f} ms")
+
+    km2 = s2["area_km2"].to_numpy()
+    assert np.array_equal(km2, s1["area_km2"].to_numpy())
+    print("\nagreement")
+    print(
+        f"  max rel. diff area_series vs read_snapshot+area_km2: "
+        f"{np.max(np.abs(km2 - ref_km2) / ref_km2):.1e}"
+    )
+    print(
+        f"  max rel. diff area_series vs plain geopandas .area:  "
+        f"{np.max(np.abs(km2 - gpd_km2) / gpd_km2):.1e}  (no densification there)"
+    )
+    g, lo = d2["gained_km2"].to_numpy()[1:], d2["lost_km2"].to_numpy()[1:]
+    print(
+        f"  max |gained - plain gained|: {np.max(np.abs(g - gpd_g)):.3f} km², "
+        f"|lost - plain lost|: {np.max(np.abs(lo - gpd_l)):.3f} km² (slivers filtered)"
+    )
+    inv = d2["gained_km2"] - d2["lost_km2"] - d2["net_km2"]
+    print(f"  max |gained - lost - net|: {np.nanmax(np.abs(inv.to_numpy())):.1e} km²")
+    print(
+        f"  identical consecutive geometries: {int(d2['identical'].sum())} of {pairs}; "
+        f"full overlays needed: {int((d2['method'] == 'overlay').sum())}"
+    )
+
+    t_start = cli_seconds(["--version"], r)
+    t_cli = cli_seconds(
+        ["timeline", str(args.data), "--format", "csv", "--no-progress"], r
+    )
+    t_cli_area = cli_seconds(
+        ["area", str(args.data), "--format", "csv", "--no-progress"], r
+    )
+    print("\nCLI end to end (subprocess, start-up included)")
+    print(f"  kurskgeo --version                 {t_start:6.2f} s")
+    print(
+        f"  kurskgeo timeline <folder>         {t_cli:6.2f} s   "
+        f"marginal {ms(t_cli - t_start)} per file"
+    )
+    print(
+        f"  kurskgeo area <folder>             {t_cli_area:6.2f} s   "
+        f"marginal {ms(t_cli_area - t_start)} per file"
+    )
+    year = t_start + 365 * (t_cli - t_start) / n
+    print(f"  a year of daily snapshots (365 files), extrapolated: {year:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
