@@ -280,7 +280,7 @@ def subset(ragged: Ragged, keep: np.ndarray) -> Ragged:
         empty = np.zeros(1, dtype=np.int64)
         return np.empty((0, 2)), (empty, empty, empty)
     _, c, offs = shapely.to_ragged_array(geoms)
-    return c, offs  # type: ignore[return-value]
+    return c, offs
 
 
 def snap(ragged: Ragged, grid: float) -> Ragged:

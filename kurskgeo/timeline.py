@@ -368,7 +368,7 @@ def _to_ragged(geoms: np.ndarray) -> Ragged:
         ring_off, poly_off = offsets
         feats = np.arange(len(poly_off), dtype=np.int64)
         return coords, (ring_off, poly_off, feats)
-    return coords, offsets  # type: ignore[return-value]
+    return coords, offsets
 
 
 def _selected(item: _Item, zones: list[str] | None) -> tuple[Ragged, int]:
