@@ -491,6 +491,16 @@ def _claims_rows(verdicts: pd.DataFrame) -> list[list[str]]:
     return rows
 
 
+def _cite(claim: Any) -> str:
+    """`` Reported by: <reference> <url>`` for a claim that names its source."""
+    if claim is None:
+        return ""
+    ref = getattr(claim, "reference", None)
+    url = getattr(claim, "url", None)
+    parts = [p for p in (ref, f"<{url}>" if url else None) if p]
+    return f" Reported by: {', '.join(parts)}." if parts else ""
+
+
 def _sliver_note(series: pd.DataFrame) -> str:
     """Say what the timeline's sliver rule removed, if anything."""
     totals = series.attrs.get("totals") or {}
@@ -514,6 +524,7 @@ def _document(
     region: Any,
     claims_path: Path | None,
     claims_result: Any,
+    claims: Sequence[Any],
     figures: list[doc.Figure],
     failed: Sequence[str],
     crs: str,
@@ -585,13 +596,14 @@ def _document(
 
     if claims_result is not None:
         v = claims_result.verdicts
+        cited = {c.id: c for c in claims}
         blocks += [
             doc.Heading("Claims and verdicts"),
             doc.Paragraph(
                 "Each claim's figure (converted to km²) is compared with the same "
                 "quantity measured on the latest snapshot at or before the date the "
-                "claim refers to. *Difference* is claimed − measured, relative to "
-                "the measured value; within the tolerance a claim is *consistent*."
+                "claim refers to. **Difference** is claimed − measured, relative to "
+                "the measured value; within the tolerance a claim is consistent."
             ),
             doc.Table(
                 [
@@ -615,10 +627,11 @@ def _document(
                     f"**{r['id']}** ({r.get('source')}, {_day(r.get('date'))}): "
                     f"“{r.get('statement')}”"
                     + (
-                        f" — {r['note']}"
+                        f" — {r['note']}."
                         if isinstance(r.get("note"), str) and r.get("note")
                         else ""
                     )
+                    + _cite(cited.get(str(r["id"])))
                     for r in v.to_dict(orient="records")
                 ]
             ),
@@ -917,6 +930,7 @@ def make_report(
         region=region,
         claims_path=claims_path,
         claims_result=claims_result,
+        claims=claim_list,
         figures=figures,
         failed=failed,
         crs=crs,
