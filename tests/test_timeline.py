@@ -579,3 +579,51 @@ def test_kursk_diff_between_two_raw_exports(shared_data, kursk_oblast):
         at["area_b_km2"], abs=0.05
     )
     assert set(d["change"]) == {"gained", "lost", "kept"}
+
+
+def _all_fixture_files():
+    root = Path(__file__).parent / "data"
+    return sorted(
+        p for p in root.rglob("*") if p.suffix in (".geojson", ".json", ".gz")
+    )
+
+
+@pytest.mark.parametrize("path", _all_fixture_files(), ids=lambda p: p.name)
+def test_fast_reader_is_plain_only_when_read_snapshot_changes_nothing(path):
+    """Whatever the fast reader accepts, read_snapshot reads silently and alike."""
+    from kurskgeo import _geojson
+
+    try:
+        raw = _geojson.read_bytes(path)
+    except SnapshotError:
+        return
+    plain = _fastread.read_plain(path, raw)
+    if plain is None:
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        snap = read_snapshot(path)
+    ours = _fastread.build(plain.ragged)
+    if caught:
+        # validity is the one thing the fast reader leaves to its caller
+        assert {w.category for w in caught} == {RepairWarning}
+        assert not shapely.is_valid(ours).all()
+        return
+    assert len(ours) == len(snap)
+    assert list(plain.zones) == [None if pd.isna(z) else z for z in snap["zone"]]
+    assert plain.date == (snap["date"].iloc[0] if snap["date"].notna().all() else None)
+    np.testing.assert_allclose(
+        shapely.area(ours), shapely.area(np.asarray(snap.geometry.values)), rtol=1e-12
+    )
+
+
+def test_invalid_plain_file_is_measured_as_read_snapshot_repairs_it(tmp_path):
+    bowtie = tmp_path / "bowtie_2024-08-01.geojson"
+    bowtie.write_bytes(
+        (Path(__file__).parent / "data" / "bad" / "bowtie.geojson").read_bytes()
+    )
+    with pytest.warns(RepairWarning, match="bowtie"):
+        series = tl.area_series(bowtie)
+    with pytest.warns(RepairWarning, match="bowtie"):
+        ref = area_km2(read_snapshot(bowtie), crs=series.attrs["crs"])
+    assert series["area_km2"].iloc[0] == pytest.approx(ref, rel=1e-12)
