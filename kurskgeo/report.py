@@ -550,8 +550,12 @@ def _document(
     what = " + ".join(zones) if zones else "all polygons"
     peak_i = int(areas["area_km2"].idxmax())
     summary = [
-        f"**{len(snapshots)} snapshots** from {_day(first)} to {_day(last)}; "
-        f"zone measured: **{what}**"
+        (
+            f"**1 snapshot** of {_day(first)}; "
+            if len(snapshots) == 1
+            else f"**{len(snapshots)} snapshots** from {_day(first)} to {_day(last)}; "
+        )
+        + f"zone measured: **{what}**"
         + (f", clipped to `{_rel(region)}`" if region is not None else "")
         + ".",
         f"Largest area: **{_km2(areas['area_km2'].iloc[peak_i])} km²** on "
@@ -566,11 +570,18 @@ def _document(
             + "."
         )
         v = claims_result.verdicts
-        off = v[v["verdict"] != "consistent"]
+        off = v[v["verdict"].isin(["overstated", "understated"])]
         if len(off):
             summary.append(
                 "Not consistent with the maps: "
                 + ", ".join(f"{r['id']} ({r['verdict']})" for _, r in off.iterrows())
+                + "."
+            )
+        blind = v[v["verdict"] == "unverifiable"]
+        if len(blind):
+            summary.append(
+                "Unverifiable (no matching snapshot): "
+                + ", ".join(str(i) for i in blind["id"])
                 + "."
             )
         if claims_result.problems:

@@ -291,3 +291,18 @@ def test_real_deepstate_series_shows_the_salient_and_the_claims(
     assert verdict("mod-retaken") == "overstated"
     figures = list((tmp_path / "real" / "figures").glob("*.png"))
     assert len(figures) >= 4
+
+
+def test_python_m_kurskgeo_report_help():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kurskgeo", "report", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--snapshots" in done.stdout
+    assert "embedded" in done.stdout
