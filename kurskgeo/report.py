@@ -742,8 +742,9 @@ def _document(
                 else "Region: none (whole snapshots).",
                 f"Claims: `{_rel(claims_path)}`." if claims_path else "Claims: none.",
                 "Coordinates read as WGS84 longitude/latitude (OGC:CRS84); areas "
-                f"measured in the equal-area CRS `{crs}` after densifying long "
-                "edges, and cross-checked against the WGS84 geodesic area.",
+                "measured in a Lambert azimuthal equal-area projection centred on "
+                f"the zones measured (`{crs}`), after densifying edges longer "
+                "than 2 km along the geodesic.",
             ]
         ),
         doc.Table(
@@ -831,6 +832,24 @@ def make_report(
         If `outdir` already holds a report and `overwrite` is False.
     SnapshotError, ClaimsFileError
         If the snapshots or the claims cannot be read.
+
+    See Also
+    --------
+    kurskgeo.claims.check_claims : the verdicts alone.
+    kurskgeo.timeline.timeline : the area series alone.
+
+    Examples
+    --------
+    With no data given, the report runs on the embedded data:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> rep = make_report(Path(tempfile.mkdtemp()) / "report")
+    >>> rep.embedded, rep.markdown.name, len(rep.figures) >= 4
+    (True, 'report.md', True)
+    >>> peak = rep.areas.loc[rep.areas["area_km2"].idxmax()]
+    >>> str(peak["date"]), round(float(peak["area_km2"]))
+    ('2024-08-27', 1294)
     """
     from kurskgeo.io import atomic_write, read_snapshots
 
@@ -891,9 +910,8 @@ def make_report(
     say(f"measuring {len(snaps)} snapshots")
     series = _series(snaps, zones, region)
     areas = _area_table(snaps, zones, region, series)
-    from kurskgeo.crs import equal_area_crs
-
-    crs = equal_area_crs(pd.concat([s.geometry for s in snaps]).values).to_string()
+    crs = series.attrs.get("crs")
+    crs = crs.to_string() if hasattr(crs, "to_string") else str(crs or "auto")
 
     claims_result = None
     claim_list: list[Any] = []
