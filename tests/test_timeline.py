@@ -293,12 +293,14 @@ def test_diff_refuses_a_series():
 
 # ---------------------------------------------------------------- properties
 
-coord = st.integers(min_value=0, max_value=400).map(lambda i: i / 1000)
+# edges of at most ~2 km: their geodesic bulge (< 0.1 m) stays far below the
+# tolerances (a 24 km edge bulges 14 m, more than a thin shape is wide)
+coord = st.integers(min_value=0, max_value=20).map(lambda i: i / 1000)
 
 
 @st.composite
 def shapes(draw):
-    """A union of 1-4 random boxes near 35.2° E, 51.2° N (Polygon or MultiPolygon)."""
+    """A union of 1-4 random boxes near 35.01° E, 51.01° N (Polygon or MultiPolygon)."""
     boxes = []
     for _ in range(draw(st.integers(1, 4))):
         x0, x1 = sorted(draw(st.lists(coord, min_size=2, max_size=2, unique=True)))
