@@ -41,6 +41,15 @@ class Edges:
     geom: BaseGeometry
     keys: np.ndarray  # uint64, one per directed edge
     segments: np.ndarray  # (n, 2, 2) float
+    sorted_keys: np.ndarray  # keys, sorted, for membership tests
+
+
+def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """``numpy.isin(keys, sorted_keys)`` for an already sorted right-hand side."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[pos] == keys
 
 
 def edges(geom: BaseGeometry) -> Edges:
@@ -48,7 +57,8 @@ def edges(geom: BaseGeometry) -> Edges:
     geom = shapely.orient_polygons(geom, exterior_cw=False)
     rings = shapely.get_rings(shapely.get_parts(geom))
     if len(rings) == 0:
-        return Edges(geom, np.empty(0, dtype=np.uint64), np.empty((0, 2, 2)))
+        no_keys = np.empty(0, dtype=np.uint64)
+        return Edges(geom, no_keys, np.empty((0, 2, 2)), no_keys)
     coords, index = shapely.get_coordinates(rings, return_index=True)
     same = index[1:] == index[:-1]
     bits = np.ascontiguousarray(coords).view(np.uint64)
@@ -56,7 +66,7 @@ def edges(geom: BaseGeometry) -> Edges:
         vertex = bits[:, 0] * _K1 ^ (bits[:, 1] * _K2 + (bits[:, 1] >> np.uint64(29)))
         keys = (vertex[:-1] * _K3 + (vertex[1:] ^ (vertex[1:] >> np.uint64(31))))[same]
     segments = np.stack([coords[:-1][same], coords[1:][same]], axis=1)
-    return Edges(geom, keys, segments)
+    return Edges(geom, keys, segments, np.sort(keys))
 
 
 def local_parts(a: Edges, b: Edges) -> tuple[np.ndarray, np.ndarray]:
@@ -65,8 +75,8 @@ def local_parts(a: Edges, b: Edges) -> tuple[np.ndarray, np.ndarray]:
     Returns two arrays of polygons, possibly empty. Adjacent faces of the same
     kind are not merged (see :func:`merge_parts`).
     """
-    only_a = ~np.isin(a.keys, b.keys)
-    only_b = ~np.isin(b.keys, a.keys)
+    only_a = ~_member(a.keys, b.sorted_keys)
+    only_b = ~_member(b.keys, a.sorted_keys)
     segments = np.concatenate([a.segments[only_a], b.segments[only_b]])
     if len(segments) == 0:
         empty = np.empty(0, dtype=object)
