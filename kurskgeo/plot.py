@@ -661,14 +661,11 @@ def _draw_context(
         if inside.any():
             # dots near the zones and the others in separate collections, so
             # that a batch of frames redraws only the former
-            busy = [g for g in avoid if g is not None and not g.is_empty]
-            near = np.zeros(int(inside.sum()), dtype=bool)
-            if busy:
-                near = shapely.dwithin(
-                    shapely.union_all(busy),
-                    shapely.points(x[inside], y[inside]),
-                    0.02 * (view[2] - view[0]),
-                )
+            busy = _parts(avoid)
+            pts = shapely.points(x[inside], y[inside])
+            near = shapely.dwithin(
+                busy[:, None], pts[None, :], 0.02 * (view[2] - view[0])
+            ).any(axis=0)
             for mask in (~near, near):
                 if mask.any():
                     dots = ax.scatter(
@@ -744,6 +741,15 @@ def _place_labels(
     return out
 
 
+def _parts(geoms: Iterable[BaseGeometry | None]) -> np.ndarray:
+    """Return the non-empty polygons of `geoms` as a flat array (no union)."""
+    arr = np.asarray([g for g in geoms if g is not None], dtype=object)
+    if len(arr) == 0:
+        return np.empty(0, dtype=object)
+    parts = shapely.get_parts(arr)
+    return parts[~shapely.is_empty(parts)]
+
+
 def _label_spot(
     country: BaseGeometry,
     view: tuple[float, float, float, float],
@@ -770,7 +776,8 @@ def _label_spot(
     score = shapely.distance(shapely.boundary(country), pts)
     busy = [g for g in avoid if g is not None and not g.is_empty]
     if busy:
-        score = np.minimum(score, shapely.distance(shapely.union_all(busy), pts))
+        dist = shapely.distance(_parts(busy)[:, None], pts[None, :]).min(axis=0)
+        score = np.minimum(score, dist)
     best = int(np.argmax(score))
     if score[best] < 0.06 * (x1 - x0):
         return None
@@ -1180,10 +1187,12 @@ def _change_pieces(
         ):
             part = d[d["change"] == change]
             geoms = np.asarray(part.geometry.values, dtype=object)
+            # the parts are disjoint: collect them, no union (whose topology
+            # could trip on the round trip through longitude/latitude)
+            polys = shapely.get_parts(_project(geoms, LONLAT, frame.area_crs))
+            polys = polys[shapely.get_type_id(polys) == 3]
             geom = (
-                shapely.union_all(_project(geoms, LONLAT, frame.area_crs))
-                if len(geoms)
-                else shapely.Polygon()
+                shapely.MultiPolygon(list(polys)) if len(polys) else shapely.Polygon()
             )
             area = float(part["area_km2"].sum())
             if change != "kept" and f"{change}_km2" in d.attrs:
@@ -2086,10 +2095,9 @@ def _clear_of_zones(
     fig: Any = ax.figure
     renderer = fig.canvas.get_renderer()
     to_data = ax.transData.inverted()
-    zones = [la.geom for layers in all_layers for la in layers if not la.geom.is_empty]
-    busy = shapely.union_all(np.asarray(zones, dtype=object)) if zones else None
-    if busy is not None:
-        shapely.prepare(busy)
+    parts = _parts([la.geom for layers in all_layers for la in layers])
+    shapely.prepare(parts)
+    busy = parts if len(parts) else None
     out: set[Any] = set()
     a: Any
     for a in ax.get_children():
@@ -2106,7 +2114,10 @@ def _clear_of_zones(
                 8 * fig.dpi / 72 * (ax.get_xlim()[1] - ax.get_xlim()[0]) / ax.bbox.width
             )
             pts = shapely.points(np.asarray(offsets, dtype=float))
-            if busy is None or not shapely.dwithin(busy, pts, pad).any():
+            if (
+                busy is None
+                or not shapely.dwithin(busy[:, None], pts[None, :], pad).any()
+            ):
                 out.add(a)
             continue
         try:
@@ -2118,7 +2129,10 @@ def _clear_of_zones(
         # a few pixels more for line widths and antialiasing
         ext = ext.padded(4)
         (x0, y0), (x1, y1) = to_data.transform([[ext.x0, ext.y0], [ext.x1, ext.y1]])
-        if busy is None or not shapely.intersects(busy, shapely.box(x0, y0, x1, y1)):
+        if (
+            busy is None
+            or not shapely.intersects(busy, shapely.box(x0, y0, x1, y1)).any()
+        ):
             out.add(a)
     return out
 
