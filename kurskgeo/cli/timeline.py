@@ -103,6 +103,8 @@ def timeline(
         progress=progress,
     )
     rows = df.to_dict("records")
+    for row in rows:  # whole days (NaN, the first row's, becomes null/blank)
+        row["days"] = None if row["days"] != row["days"] else int(row["days"])
     columns = COLUMNS if fmt == "csv" else TABLE_COLUMNS
     text = options.render(rows, columns, fmt)
     if fmt == "table":
