@@ -629,3 +629,34 @@ def test_invalid_plain_file_is_measured_as_read_snapshot_repairs_it(tmp_path):
     with pytest.warns(RepairWarning, match="bowtie"):
         ref = area_km2(read_snapshot(bowtie), crs=series.attrs["crs"])
     assert series["area_km2"].iloc[0] == pytest.approx(ref, rel=1e-12)
+
+
+grid = st.integers(0, 12)
+
+
+@st.composite
+def grid_shapes(draw):
+    """Unions of boxes on an integer grid: many shared and collinear edges, holes."""
+    boxes = []
+    for _ in range(draw(st.integers(1, 5))):
+        x0, x1 = sorted(draw(st.lists(grid, min_size=2, max_size=2, unique=True)))
+        y0, y1 = sorted(draw(st.lists(grid, min_size=2, max_size=2, unique=True)))
+        boxes.append(box(x0, y0, x1, y1))
+    return shapely.union_all(boxes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(grid_shapes(), grid_shapes())
+def test_local_overlay_equals_full_overlays(a, b):
+    from kurskgeo import _change
+
+    gained, lost = _change.local_parts(_change.edges(a), _change.edges(b))
+    assert shapely.area(gained).sum() == pytest.approx(
+        shapely.area(b.difference(a)), abs=1e-9
+    )
+    assert shapely.area(lost).sum() == pytest.approx(
+        shapely.area(a.difference(b)), abs=1e-9
+    )
+    merged = _change.merge_parts(gained)
+    ref = shapely.get_parts(b.difference(a))
+    assert len(merged) == len(ref[shapely.area(ref) > 0])
