@@ -103,6 +103,8 @@ COLUMNS = (
     "method",
 )
 
+#: Measured snapshots kept for reuse (a map that returns to an earlier state).
+_CACHE_SIZE = 16
 _EMPTY_INDEX = np.zeros(1, dtype=np.int64)
 _EMPTY: Ragged = (np.empty((0, 2)), (_EMPTY_INDEX, _EMPTY_INDEX, _EMPTY_INDEX))
 
@@ -490,6 +492,8 @@ def _get(item: _Item, ctx: _Context, with_edges: bool) -> _Measured:
         measured = _measure(item, ctx)
         measured.key = key
         ctx.cache[key] = measured
+        if len(ctx.cache) > _CACHE_SIZE:  # keep memory flat on long series
+            del ctx.cache[next(iter(ctx.cache))]
     if with_edges and measured.edges is None:
         measured.edges = _snapped_edges(item, measured, ctx)
     return measured
