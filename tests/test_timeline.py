@@ -660,3 +660,23 @@ def test_local_overlay_equals_full_overlays(a, b):
     merged = _change.merge_parts(gained)
     ref = shapely.get_parts(b.difference(a))
     assert len(merged) == len(ref[shapely.area(ref) > 0])
+
+
+def test_one_multi_date_file_is_a_series(tmp_path):
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"date": f"2024-08-0{1 + i}", "zone": "occupied"},
+            "geometry": shapely.geometry.mapping(strips(0, i)),
+        }
+        for i in range(3)
+    ]
+    path = tmp_path / "history.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    df = tl.timeline(path)
+    assert [d.day for d in df["date"]] == [1, 2, 3]
+    assert df["gained_km2"].iloc[1:].tolist() == pytest.approx(
+        [strip_km2(1), strip_km2(2)], rel=1e-6
+    )
+    table = read_snapshot(path)  # a multi-date table works the same
+    pd.testing.assert_series_equal(tl.timeline(table)["area_km2"], df["area_km2"])
