@@ -528,6 +528,8 @@ def _document(
     figures: list[doc.Figure],
     failed: Sequence[str],
     crs: str,
+    tolerance: float,
+    max_age_days: int,
     skipped_claims_note: str | None,
 ) -> tuple[str, list[doc.Block]]:
     first, last = _date_of(snapshots[0]), _date_of(snapshots[-1])
@@ -614,7 +616,8 @@ def _document(
                 "Each claim's figure (converted to km²) is compared with the same "
                 "quantity measured on the latest snapshot at or before the date the "
                 "claim refers to. **Difference** is claimed − measured, relative to "
-                "the measured value; within the tolerance a claim is consistent."
+                "the measured value; within the tolerance "
+                f"({tolerance:.0%}) a claim is consistent."
             ),
             doc.Table(
                 [
@@ -767,8 +770,9 @@ def _document(
             "Areas are computed by kurskgeo in an equal-area projection centred on "
             "the data, never in degrees or Web Mercator. A snapshot matches a claim "
             "if it is the latest at or before the date the claim refers to and at "
-            "most 14 days older. Qualifiers count: “more than 420” is consistent "
-            "with any larger measurement. Figures in claims are quoted as their "
+            f"most {max_age_days} days older. Qualifiers count: “more than 420” is "
+            "consistent with any larger measurement. Figures in claims are quoted "
+            "as their "
             "sources gave them; kurskgeo only measures what the maps show."
         ),
     ]
@@ -787,6 +791,7 @@ def make_report(
     region: Any = None,
     places: str | os.PathLike[str] | None = None,
     tolerance: float = 0.05,
+    max_age_days: int = 14,
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
@@ -816,6 +821,9 @@ def make_report(
         ``geodata/places.geojson``.
     tolerance : float
         Relative tolerance of the claim verdicts.
+    max_age_days : int
+        A snapshot older than this before the date a claim refers to does not
+        match it (the claim is then ``unverifiable``).
     overwrite : bool
         Replace an existing report in `outdir`.
     progress : callable, optional
@@ -927,7 +935,11 @@ def make_report(
             say(f"checking the claims in {_rel(claims_path)}")
             claim_list = read_claims(claims_path)
             claims_result = check_claims(
-                claim_list, snaps, region=region, tolerance=tolerance
+                claim_list,
+                snaps,
+                region=region,
+                tolerance=tolerance,
+                max_age_days=max_age_days,
             )
     else:
         skipped = "No claims file was given (--claims), so no claims were checked."
@@ -963,6 +975,8 @@ def make_report(
         figures=figures,
         failed=failed,
         crs=crs,
+        tolerance=tolerance,
+        max_age_days=max_age_days,
         skipped_claims_note=skipped,
     )
     say(f"writing {md_path} and {html_path}")

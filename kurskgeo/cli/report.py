@@ -40,6 +40,13 @@ from kurskgeo.cli import options
     help="Relative tolerance of the claim verdicts.",
 )
 @click.option(
+    "--max-age-days",
+    type=click.IntRange(0),
+    default=14,
+    show_default=True,
+    help="A snapshot older than this before a claim's date does not match it.",
+)
+@click.option(
     "-o",
     "--output",
     "outdir",
@@ -56,6 +63,7 @@ def report(
     region: str | None,
     places: str | None,
     tolerance: float,
+    max_age_days: int,
     outdir: str,
     overwrite: bool,
 ) -> None:
@@ -80,6 +88,7 @@ def report(
         region=region,
         places=places,
         tolerance=tolerance,
+        max_age_days=max_age_days,
         overwrite=overwrite,
         progress=lambda message: click.echo(message, err=True),
     )
