@@ -1569,8 +1569,9 @@ def plot_timeline(
 
             fig = Figure(figsize=figsize or CHART_FIGSIZE, dpi=100)
             FigureCanvasAgg(fig)
-            ax = fig.add_axes((0.09, 0.2, 0.88, 0.64))
+            ax = fig.add_axes((0.085, 0.2, 0.63, 0.64))
         handles: list[Any] = []
+        handler_map: dict[Any, Any] = {}
         for i, (group, part) in enumerate(frame.groupby("group", sort=False)):
             part = part.sort_values("date")
             kw: dict[str, Any] = {
@@ -1656,6 +1657,7 @@ def plot_timeline(
                 )
                 shown.append(v)
             dirs = {0: False, 1: False, -1: False}
+            stacked: dict[Any, int] = {}
             for _, row in cl.iterrows():
                 d = _qualifier_direction(row.get("qualifier"))
                 y = float(row["claimed_km2"])
@@ -1687,40 +1689,28 @@ def plot_timeline(
                         zorder=8,
                     )
                 if "id" in cl.columns and isinstance(row.get("id"), str):
+                    # several claims of one date and similar size: stack labels
+                    key = (row["date"], round(y / (arrow_len or 1.0)))
+                    nth = stacked.get(key, 0)
+                    stacked[key] = nth + 1
                     t = ax.annotate(
                         row["id"],
                         (row["date"], y),
-                        xytext=(5, 3 if d >= 0 else -9),
+                        xytext=(7, (2 if d >= 0 else -9) - 8 * nth),
                         textcoords="offset points",
                         fontsize=6.5,
                         color="#444444",
-                        zorder=11,
+                        zorder=9.5,
                     )
                     _halo_text(t)
-            if dirs[1]:
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker=r"$\uparrow$",
-                        markersize=8,
-                        color="#222222",
-                        label="Claim says “more than”",
-                    )
-                )
-            if dirs[-1]:
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker=r"$\downarrow$",
-                        markersize=8,
-                        color="#222222",
-                        label="Claim says “less than”",
-                    )
-                )
+            for d, text in (
+                (1, "Claim says “more than”"),
+                (-1, "Claim says “less than”"),
+            ):
+                if dirs[d]:
+                    proxy = _arrow_proxy(text)
+                    handles.append(proxy)
+                    handler_map[proxy] = _arrow_handler(up=d > 0)
             ymax = ymax + arrow_len * 1.3
         ax.set_ylim(0, ymax * 1.18 if ymax > 0 else 1)
         ax.set_ylabel("Area (km²)")
@@ -1743,17 +1733,62 @@ def plot_timeline(
         )
         _subtitle(ax, f"Snapshots of {span}; claims marked at the date they were made")
         text = attribution or (
-            f"Source: {'; '.join(srcs)}." if srcs else "Source: as given in the series."
+            f"Source: {'; '.join(srcs)}."
+            if srcs
+            else "Source: the snapshots of the series."
         )
         _furniture.add_attribution(
             ax,
             text + " Areas measured in an equal-area projection. Chart: kurskgeo.",
             y=-0.14,
         )
-        lk: dict[str, Any] = {"loc": "best", "fontsize": 7.5}
+        # outside, right of the plot: claims and their labels can be anywhere
+        lk: dict[str, Any] = {
+            "loc": "upper left",
+            "bbox_to_anchor": (1.02, 1.0),
+            "fontsize": 7.5,
+            "borderaxespad": 0.0,
+        }
         lk.update(legend_kwds or {})
-        ax.legend(handles=handles, **lk)
+        ax.legend(handles=handles, handler_map=handler_map, **lk)
     return ax
+
+
+def _arrow_proxy(label: str) -> Any:
+    from matplotlib.patches import Patch
+
+    return Patch(label=label, color="#222222")
+
+
+def _arrow_handler(*, up: bool) -> Any:
+    """Make a legend handler that draws a vertical arrow, like the qualifiers."""
+    from matplotlib.legend_handler import HandlerPatch
+    from matplotlib.patches import FancyArrow
+
+    def make(
+        legend: Any,
+        orig_handle: Any,
+        xdescent: float,
+        ydescent: float,
+        width: float,
+        height: float,
+        fontsize: float,
+    ) -> Any:
+        lo, hi = -ydescent - 0.3 * height, height - ydescent + 0.3 * height
+        y0, y1 = (lo, hi) if up else (hi, lo)
+        return FancyArrow(
+            width / 2 - xdescent,
+            y0,
+            0,
+            y1 - y0,
+            width=1.2,
+            head_width=1.1 * height,
+            head_length=0.6 * height,
+            length_includes_head=True,
+            color="#222222",
+        )
+
+    return HandlerPatch(patch_func=make)
 
 
 def _thousands() -> Any:
