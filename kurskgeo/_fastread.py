@@ -434,5 +434,6 @@ def project(ragged: Ragged, transformer: Any) -> Ragged:
     coords, offsets = ragged
     if not len(coords):
         return ragged
-    x, y = transformer.transform(coords[:, 0], coords[:, 1])
+    x, y = np.array(coords[:, 0]), np.array(coords[:, 1])  # contiguous copies
+    transformer.transform(x, y, inplace=True)
     return np.column_stack([x, y]), offsets

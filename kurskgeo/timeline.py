@@ -206,17 +206,15 @@ def _read_plain_range(
 ) -> list[_fastread.Plain | None]:
     """Parse the plain files among `paths` (None for the others)."""
     out: list[_fastread.Plain | None] = []
-    seen: dict[bytes, _fastread.Plain] = {}
+    last: tuple[bytes, _fastread.Plain | None] = (b"", None)
     for path in progress_bar(paths, bar, "reading snapshots"):
         raw = _geojson.read_bytes(path)
-        raw_key = _fastread.digest(raw)
-        known = seen.get(raw_key)
-        if known is not None:
-            out.append(_fastread.with_path(known, path))
+        if raw == last[0] and last[1] is not None:
+            # byte-identical to the previous file: parsed once (a memcmp, no hash)
+            out.append(_fastread.with_path(last[1], path))
             continue
         plain = _fastread.read_plain(path, raw)
-        if plain is not None:
-            seen[raw_key] = plain
+        last = (raw, plain)
         out.append(plain)
     return out
 
