@@ -68,6 +68,21 @@ def test_map_vector_formats(runner, tmp_path, suffix, head):
     assert out.read_bytes().startswith(head)
 
 
+@pytest.mark.parametrize("crs", ["EPSG:4326", "not-a-crs"])
+def test_map_bad_crs_is_a_usage_error(runner, tmp_path, crs):
+    result = runner.invoke(cli, ["map", A, "--crs", crs, "-o", str(tmp_path / "m.png")])
+    assert result.exit_code == 2
+    assert "--crs" in result.output
+
+
+def test_map_in_a_named_projection(runner, tmp_path):
+    out = tmp_path / "m.png"
+    result = runner.invoke(
+        cli, ["map", A, "--crs", "EPSG:3035", "-o", str(out), "--dpi", "20"]
+    )
+    assert result.exit_code == 0, result.output
+
+
 def test_map_is_deterministic(runner, tmp_path):
     outs = []
     for name in ("a.png", "b.png"):

@@ -48,7 +48,7 @@ def chart(
     dpi: int,
     overwrite: bool,
 ) -> None:
-    r"""Chart the measured area of each zone over the snapshots' dates.
+    """Chart the measured area of each zone over the snapshots' dates.
 
     With --claims, every claim is checked against the snapshots and drawn at
     its date, coloured and shaped by verdict, with an arrow for "more than"
@@ -57,7 +57,7 @@ def chart(
     \b
     $ kurskgeo chart 'raw/17*.geojson' --zone liberated \\
           --region kursk_oblast.geojson --claims claims.yaml -o timeline.png
-    """
+    """  # noqa: D301 - click needs the real \b control character
     from kurskgeo import plot
     from kurskgeo.errors import KurskgeoError
     from kurskgeo.io import read_snapshots

@@ -33,6 +33,27 @@ dpi_option = click.option(
 )
 
 
+def check_crs(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a CRS PROJ does not know, or a geographic one (exit 2)."""
+    if value.lower() == "auto":
+        return value
+    from kurskgeo.crs import as_crs
+    from kurskgeo.errors import KurskgeoError
+
+    try:
+        crs = as_crs(value)
+    except KurskgeoError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    if not crs.is_projected:
+        raise click.BadParameter(
+            f"{value} is not a projected CRS; a map in degrees distorts areas "
+            "(use 'auto' or a projected CRS such as EPSG:3035)",
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
 def refuse_existing(path: str, overwrite: bool) -> None:
     """Raise OutputExistsError before any drawing if `path` exists."""
     from kurskgeo.errors import OutputExistsError
@@ -69,6 +90,7 @@ def refuse_existing(path: str, overwrite: bool) -> None:
     default="auto",
     show_default=True,
     metavar="auto|CRS",
+    callback=check_crs,
     help="Projection: 'auto' (equal-area LAEA on the data) or any projected CRS.",
 )
 @click.option(
@@ -102,7 +124,7 @@ def map(
     dpi: int,
     overwrite: bool,
 ) -> None:
-    r"""Draw a map with legend areas, scale bar, north arrow, date and source.
+    """Draw a map with legend areas, scale bar, north arrow, date and source.
 
     One snapshot gives a map of its zones; --compare gives the change between
     two snapshots (in date order); several snapshots give small multiples, or
@@ -117,7 +139,7 @@ def map(
           --zone liberated --region kursk_oblast.geojson -o change.png
     $ kurskgeo map 'raw/17*.geojson' --zone liberated --region kursk_oblast.geojson \\
           -o 'frames/kursk_{date}.png'
-    """
+    """  # noqa: D301 - click needs the real \b control character
     from kurskgeo import plot
     from kurskgeo.io import read_snapshots, snapshot_date
 
