@@ -30,6 +30,7 @@ import geopandas as gpd
 import pandas as pd
 
 from kurskgeo import _report_html as doc
+from kurskgeo._version import __version__
 from kurskgeo.errors import (
     KurskgeoError,
     KurskgeoWarning,
@@ -773,7 +774,8 @@ def _document(
             f"most {max_age_days} days older. Qualifiers count: “more than 420” is "
             "consistent with any larger measurement. Figures in claims are quoted "
             "as their "
-            "sources gave them; kurskgeo only measures what the maps show."
+            "sources gave them; kurskgeo only measures what the maps show. "
+            f"Made with kurskgeo {__version__}."
         ),
     ]
     return title, blocks
