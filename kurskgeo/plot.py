@@ -603,6 +603,14 @@ def _draw_context(
         min(lat1 + margin, 89.9),
     )
     land_paths = []
+    busy = list(avoid)
+    if places:
+        from pyproj import Transformer
+
+        px, py = Transformer.from_crs(LONLAT, frame.crs, always_xy=True).transform(
+            [p[1] for p in places], [p[2] for p in places]
+        )
+        busy.append(shapely.multipoints(np.column_stack([px, py])))
     for c in contexts:
         # clip in lon/lat first: Russia crosses the antimeridian
         part = shapely.clip_by_rect(c.geom, *clip)
@@ -611,7 +619,7 @@ def _draw_context(
         proj = _project(part.segmentize(0.05), LONLAT, frame.crs)[0]
         land_paths.append(_geom_path(proj))
         if c.name:
-            spot = _label_spot(proj, view, avoid)
+            spot = _label_spot(proj, view, busy)
             if spot is not None:
                 t = ax.text(
                     spot[0],
