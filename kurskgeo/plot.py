@@ -669,10 +669,10 @@ def _draw_context(
         if inside.any():
             # dots near the zones and the others in separate collections, so
             # that a batch of frames redraws only the former
-            busy = _parts(avoid)
+            zone_parts = _parts(avoid)
             pts = shapely.points(x[inside], y[inside])
             near = shapely.dwithin(
-                busy[:, None], pts[None, :], 0.02 * (view[2] - view[0])
+                zone_parts[:, None], pts[None, :], 0.02 * (view[2] - view[0])
             ).any(axis=0)
             for mask in (~near, near):
                 if mask.any():
