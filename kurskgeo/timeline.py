@@ -33,12 +33,15 @@ snapshot: its gained, lost, net and rate columns are NaN.
 
 Speed
 -----
-Snapshots whose geometry text is identical to an earlier one (about one in
-seven consecutive DeepState days) are measured once. Plain files are parsed
-without building Python lists per position (:mod:`kurskgeo._fastread`), and
-changes are overlaid only where the two geometries' edges differ
-(:mod:`kurskgeo._change`), with a check against the exact change of area that
-falls back to full overlays.
+Snapshots whose geometry is identical to a recent one (DeepState publishes
+the same map on days without change; the file names and dates still differ)
+are measured once, and byte-identical consecutive files are parsed once.
+Plain files are parsed without building Python lists per position
+(:mod:`kurskgeo._fastread`); long edges are densified once for all the
+snapshots that share them; changes are overlaid only where the two
+geometries' edges differ (:mod:`kurskgeo._change`), with a check against the
+exact change of area that falls back to full overlays. Long series are split
+between two processes when a second CPU is idle (:data:`WORKERS`).
 """
 
 from __future__ import annotations
