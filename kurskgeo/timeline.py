@@ -142,12 +142,18 @@ def _split(frame: gpd.GeoDataFrame, path: str, key: bytes) -> list[_Item]:
             f"{path}: some features have a date and some do not; give every "
             "feature a 'date' property, or none"
         )
-    days = sorted(set(dates))
+    from kurskgeo.io import parse_date
+
+    try:
+        norm = dates.map(parse_date)  # datetime.date, whatever the table held
+    except ValueError as exc:
+        raise SnapshotError(f"{path}: a 'date' is not a date ({exc})") from None
+    days = sorted(set(norm))
     if len(days) == 1:
         return [_Item(days[0], path, key, frame=frame)]
     out = []
     for day in days:
-        part = frame[frame["date"] == day].copy()
+        part = frame[(norm == day).to_numpy()].copy()
         part.attrs = {**frame.attrs, "label": f"{path}@{day}"}
         out.append(
             _Item(day, f"{path}@{day}", key + day.isoformat().encode(), frame=part)

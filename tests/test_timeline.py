@@ -680,3 +680,11 @@ def test_one_multi_date_file_is_a_series(tmp_path):
     )
     table = read_snapshot(path)  # a multi-date table works the same
     pd.testing.assert_series_equal(tl.timeline(table)["area_km2"], df["area_km2"])
+
+
+def test_table_dates_may_be_timestamps_or_text():
+    a = snap_of(strips(0, 1), 1).assign(date=pd.Timestamp("2024-08-01"))
+    b = snap_of(strips(0, 2), 1).assign(date="2024-08-04")
+    df = tl.timeline([a, b])
+    assert df["date"].tolist() == [dt.date(2024, 8, 1), dt.date(2024, 8, 4)]
+    assert df.loc[1, "days"] == 3
