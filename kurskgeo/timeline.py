@@ -276,9 +276,15 @@ def _fork_map(fn: Any, n: int, progress: bool | None, desc: str) -> list[Any]:
         return list(fn(0, n, progress))
     half = n // 2
     read_fd, write_fd = os.pipe()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
-        pid = os.fork()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
+            pid = os.fork()
+    except OSError as exc:  # pragma: no cover - out of memory or processes
+        log.debug("%s: cannot fork (%s); one core", desc, exc)
+        os.close(read_fd)
+        os.close(write_fd)
+        return list(fn(0, n, progress))
     if pid == 0:  # pragma: no cover - runs in the child
         os.close(read_fd)
         try:
