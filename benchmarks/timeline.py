@@ -33,9 +33,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-import kurskgeo.timeline as tl
 from kurskgeo.area import area_km2
 from kurskgeo.io import read_snapshot
+from kurskgeo.timeline import area_series, timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,15 +80,6 @@ def straightforward(files, crs):
     return np.array([area_km2(read_snapshot(f), crs=crs) for f in files])
 
 
-def with_cores(n, fn):
-    saved = tl.WORKERS
-    tl.WORKERS = n
-    try:
-        return fn()
-    finally:
-        tl.WORKERS = saved
-
-
 def cli_seconds(args, repeat):
     exe = shutil.which("kurskgeo") or str(Path(sys.executable).with_name("kurskgeo"))
     cmd = [exe] if Path(exe).exists() else [sys.executable, "-m", "kurskgeo"]
@@ -109,7 +100,7 @@ def main() -> None:
         sys.exit(f"no .geojson files in {args.data}")
     n, r = len(files), args.repeat
     warnings.simplefilter("ignore")  # the benchmark measures, it does not judge
-    series = tl.area_series(files, progress=False)  # also warms caches and imports
+    series = area_series(files, progress=False)  # also warms caches and imports
     crs = series.attrs["crs"]
     cpus = (
         len(os.sched_getaffinity(0))
@@ -122,18 +113,10 @@ def main() -> None:
     t_gpd_area, gpd_km2 = best(lambda: plain_area(files, crs), r)
     t_gpd_gain, (gpd_g, gpd_l) = best(lambda: plain_gains(files, crs), r)
     t_ref, ref_km2 = best(lambda: straightforward(files, crs), r)
-    t_as1, s1 = best(
-        lambda: with_cores(1, lambda: tl.area_series(files, progress=False)), r
-    )
-    t_as2, s2 = best(
-        lambda: with_cores(2, lambda: tl.area_series(files, progress=False)), r
-    )
-    t_tl1, _ = best(
-        lambda: with_cores(1, lambda: tl.timeline(files, progress=False)), r
-    )
-    t_tl2, d2 = best(
-        lambda: with_cores(2, lambda: tl.timeline(files, progress=False)), r
-    )
+    t_as1, s1 = best(lambda: area_series(files, progress=False, workers=1), r)
+    t_as2, s2 = best(lambda: area_series(files, progress=False, workers=2), r)
+    t_tl1, _ = best(lambda: timeline(files, progress=False, workers=1), r)
+    t_tl2, d2 = best(lambda: timeline(files, progress=False, workers=2), r)
     pairs = n - 1
 
     def ms(t, k=n):

@@ -41,7 +41,7 @@ Plain files are parsed without building Python lists per position
 snapshots that share them; changes are overlaid only where the two
 geometries' edges differ (:mod:`kurskgeo._change`), with a check against the
 exact change of area that falls back to full overlays. Long series are split
-between two processes when a second CPU is idle (:data:`WORKERS`).
+between two processes when a second CPU is idle (see `workers`).
 """
 
 from __future__ import annotations
@@ -172,7 +172,9 @@ def _inputs(source: Any) -> list[Any]:
     )
 
 
-def _read_items(source: Any, progress: bool | None) -> list[_Item]:
+def _read_items(
+    source: Any, progress: bool | None, workers: int | None = None
+) -> list[_Item]:
     """Read every file (fast path when plain) and table into dated items."""
     from kurskgeo import io
 
@@ -189,6 +191,7 @@ def _read_items(source: Any, progress: bool | None) -> list[_Item]:
             len(entries),
             progress,
             "reading snapshots",
+            workers,
         )
     else:
         parsed = [None] * len(entries)
@@ -232,18 +235,21 @@ def _read_plain_range(
 
 #: Series shorter than this are processed on one core (forking costs ~30 ms).
 PARALLEL_MIN = 40
-#: Cores to use: None decides (two for a long series when the process has no
-#: other thread and a CPU is idle), 1 never forks, 2 forks whenever it can.
-WORKERS: int | None = None
 _IN_CHILD = False
 
 
-def _use_two_cores(n: int) -> bool:
-    """Decide whether forking a second worker pays for `n` items."""
+def _use_two_cores(n: int, workers: int | None) -> bool:
+    """Decide whether forking a second worker pays for `n` items.
+
+    `workers` None decides: two for a long series when the process has no
+    other thread and a CPU is idle; 1 never forks; 2 forks whenever it can.
+    """
     if _IN_CHILD or not hasattr(os, "fork") or n < 2:
         return False
-    if WORKERS is not None:
-        return WORKERS >= 2
+    if workers is not None:
+        if workers not in (1, 2):
+            raise ValueError(f"workers must be None, 1 or 2, not {workers!r}")
+        return workers == 2
     if n < PARALLEL_MIN:
         return False
     getaff = getattr(os, "sched_getaffinity", None)
@@ -262,7 +268,9 @@ class _ChildCannot(Exception):
     """Work the forked child leaves to the parent (it may warn or touch proj.db)."""
 
 
-def _fork_map(fn: Any, n: int, progress: bool | None, desc: str) -> list[Any]:
+def _fork_map(
+    fn: Any, n: int, progress: bool | None, desc: str, workers: int | None = None
+) -> list[Any]:
     """``fn(0, n, bar)``, with the second half run in a forked child when it pays.
 
     `fn(lo, hi, bar)` returns one result per index. The child runs with
@@ -272,7 +280,7 @@ def _fork_map(fn: Any, n: int, progress: bool | None, desc: str) -> list[Any]:
     import pickle
 
     global _IN_CHILD
-    if not _use_two_cores(n):
+    if not _use_two_cores(n, workers):
         return list(fn(0, n, progress))
     half = n // 2
     read_fd, write_fd = os.pipe()
@@ -616,8 +624,9 @@ def _series(
     on_duplicate: str,
     grid_size: float | None,
     progress: bool | None,
+    workers: int | None,
 ) -> tuple[list[_Item], _Context]:
-    items = _order(_read_items(source, progress), on_duplicate)
+    items = _order(_read_items(source, progress, workers), on_duplicate)
     if not items:
         raise SnapshotError("the series is empty: no snapshot to measure")
     ctx = _context(items, zone, region, crs, grid_size)
@@ -632,6 +641,7 @@ def area_series(
     crs: Any = "auto",
     on_duplicate: str = "error",
     progress: bool | None = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Area of every snapshot of a series, in one equal-area CRS.
 
@@ -654,6 +664,10 @@ def area_series(
         Two snapshots of the same date: refuse (listing them) or keep one.
     progress : bool, optional
         Progress bars on stderr; by default for series of more than 50 files.
+    workers : {None, 1, 2}
+        Processes to use: None forks a second one for long series when a CPU
+        is idle and the process runs no other thread (Linux/macOS); 1 never
+        does; 2 does whenever it can. The result is the same.
 
     Returns
     -------
@@ -693,6 +707,7 @@ def area_series(
         on_duplicate=on_duplicate,
         grid_size=None,
         progress=progress,
+        workers=workers,
     )
 
     def areas(lo: int, hi: int, bar: bool | None) -> list[dict[str, Any]]:
@@ -705,7 +720,7 @@ def area_series(
             for it in progress_bar(items[lo:hi], bar, "measuring", unit="snapshot")
         ]
 
-    rows = _fork_map(areas, len(items), progress, "measuring")
+    rows = _fork_map(areas, len(items), progress, "measuring", workers)
     out = pd.DataFrame(rows, columns=["date", "path", "area_km2"])
     out.attrs.update({"crs": ctx.crs.srs, "zone": ctx.zones})
     return out
@@ -721,6 +736,7 @@ def timeline(
     grid_size: float | None = DEFAULT_GRID_SIZE,
     on_duplicate: str = "error",
     progress: bool | None = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Area, gains, losses and rate of change of every snapshot of a series.
 
@@ -744,6 +760,10 @@ def timeline(
         Two snapshots of the same date: refuse (listing them) or keep one.
     progress : bool, optional
         Progress bars on stderr; by default for series of more than 50 files.
+    workers : {None, 1, 2}
+        Processes to use: None forks a second one for long series when a CPU
+        is idle and the process runs no other thread (Linux/macOS); 1 never
+        does; 2 does whenever it can. The result is the same.
 
     Returns
     -------
@@ -806,12 +826,14 @@ def timeline(
         on_duplicate=on_duplicate,
         grid_size=grid_size,
         progress=progress,
+        workers=workers,
     )
     rows = _fork_map(
         lambda lo, hi, bar: _rows(items, ctx, lo, hi, min_area_km2, bar),
         len(items),
         progress,
         "measuring",
+        workers,
     )
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     out.attrs.update(

@@ -8,6 +8,7 @@ PROVENANCE.md for the real data.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import math
 import warnings
@@ -24,7 +25,6 @@ from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from kurskgeo import _fastread
-from kurskgeo import timeline as tl
 from kurskgeo.area import area_km2, measure
 from kurskgeo.errors import (
     KurskgeoWarning,
@@ -34,6 +34,8 @@ from kurskgeo.errors import (
 )
 from kurskgeo.io import read_snapshot
 
+# the package exports the function timeline(), which hides the module
+tl = importlib.import_module("kurskgeo.timeline")
 DATA = Path(__file__).parent / "data" / "timeline"
 GEOD = Geod(ellps="WGS84")
 X0, STEP, LAT0, LAT1 = 35.0, 0.05, 51.0, 51.2
@@ -463,14 +465,14 @@ def test_two_cores_give_the_same_rows(monkeypatch, tmp_path):
             ],
         }
         (tmp_path / f"s_2024-08-{10 + i}.geojson").write_text(json.dumps(doc))
-    monkeypatch.setattr(tl, "WORKERS", 1)
-    one = tl.timeline(tmp_path)
-    monkeypatch.setattr(tl, "WORKERS", 2)
-    two = tl.timeline(tmp_path)
+    one = tl.timeline(tmp_path, workers=1)
+    two = tl.timeline(tmp_path, workers=2)
     pd.testing.assert_frame_equal(one, two)
     pd.testing.assert_frame_equal(
-        tl.area_series(tmp_path), one[["date", "path", "area_km2"]]
+        tl.area_series(tmp_path, workers=2), one[["date", "path", "area_km2"]]
     )
+    with pytest.raises(ValueError, match="workers"):
+        tl.area_series(tmp_path, workers=3)
 
 
 # ---------------------------------------------------------------- real data
