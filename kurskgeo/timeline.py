@@ -261,7 +261,7 @@ def _use_two_cores(n: int, workers: int | None) -> bool:
     except OSError:  # pragma: no cover - not on this platform
         load = 0.0
     # On a machine busy with other work a second process only adds switching.
-    return cpus - load >= 1.0
+    return cpus - load >= 0.5
 
 
 class _ChildCannot(Exception):
