@@ -20,7 +20,7 @@ from tests.common import quadrangle_area_km2
 pytest.importorskip("matplotlib")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from kurskgeo import _furniture, _style
+from kurskgeo.plot import _furniture, _style
 from kurskgeo import plot as kplot
 from kurskgeo.errors import OutputError, OutputExistsError, SnapshotError
 

@@ -43,7 +43,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo import _furniture, _style
+from kurskgeo.plot import _furniture, _style
 from kurskgeo.crs import LONLAT, as_crs, equal_area_crs, is_equal_area
 from kurskgeo.errors import OutputError, SnapshotError
 

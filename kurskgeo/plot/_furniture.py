@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pyproj import CRS, Geod, Transformer
 
-from kurskgeo._style import CONTEXT
+from kurskgeo.plot._style import CONTEXT
 from kurskgeo.crs import LONLAT
 
 if TYPE_CHECKING:  # pragma: no cover
