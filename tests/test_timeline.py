@@ -690,3 +690,12 @@ def test_table_dates_may_be_timestamps_or_text():
     df = tl.timeline([a, b])
     assert df["date"].tolist() == [dt.date(2024, 8, 1), dt.date(2024, 8, 4)]
     assert df.loc[1, "days"] == 3
+
+
+@pytest.mark.realdata
+def test_real_areas_do_not_depend_on_the_equal_area_crs(occupied):
+    auto = tl.area_series(occupied, progress=False)
+    for crs in ("EPSG:3035", "EPSG:6933"):
+        named = tl.area_series(occupied, crs=crs, progress=False)
+        assert named.attrs["crs"] == crs
+        np.testing.assert_allclose(named["area_km2"], auto["area_km2"], rtol=1e-6)
