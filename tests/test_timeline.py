@@ -562,6 +562,15 @@ def test_kursk_salient_from_deepstate_raw(shared_data, kursk_oblast):
     assert by_date[dt.date(2025, 3, 5)] == pytest.approx(362, abs=2)
     aug = df[df["date"] == dt.date(2024, 8, 14)].iloc[0]
     assert aug["gained_km2"] > 400 and aug["km2_per_day"] > 50
+    # the same numbers as the straightforward path, zone and region included
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkippedFeatureWarning)  # points
+        for path, got in list(zip(df["path"], df["area_km2"], strict=True))[2::6]:
+            snap = read_snapshot(path)
+            ref = area_km2(
+                snap, zone="liberated", region=kursk_oblast, crs=df.attrs["crs"]
+            )
+            assert got == pytest.approx(ref, rel=1e-9)
 
 
 @pytest.mark.realdata
