@@ -20,9 +20,11 @@ from tests.common import quadrangle_area_km2
 pytest.importorskip("matplotlib")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from kurskgeo.plot import _furniture, _style
 from kurskgeo import plot as kplot
 from kurskgeo.errors import OutputError, OutputExistsError, SnapshotError
+from kurskgeo.plot import _furniture, _style
+from kurskgeo.plot import chart as kplot_chart
+from kurskgeo.plot import frames as kplot_frames
 
 DATA = Path(__file__).resolve().parent / "data" / "plot"
 BASELINE = Path(__file__).resolve().parent / "baseline"
@@ -414,7 +416,7 @@ def test_timeline_rejects_bad_input():
     ],
 )
 def test_qualifier_direction(qualifier, direction):
-    assert kplot._qualifier_direction(qualifier) == direction
+    assert kplot_chart._qualifier_direction(qualifier) == direction
 
 
 # ------------------------------------------------------------- colours
@@ -598,7 +600,7 @@ def test_frame_png_pixels_equal_savefig_pixels():
     # the frame encoder writes the canvas pixels unchanged, with the dpi
     from PIL import Image
 
-    from kurskgeo.plot import _png_bytes
+    from kurskgeo.plot.save import _png_bytes
 
     rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
     data = _png_bytes(rgba, 200, 1)
@@ -611,7 +613,7 @@ def test_frame_png_pixels_equal_savefig_pixels():
 def test_blitted_frames_equal_full_redraws(monkeypatch, places):
     kw = {"region": REGION, "context": COUNTRIES, "places": places, "dpi": 50}
     blitted = [png_pixels(b) for _, b in kplot.iter_frames([A, B], **kw)]
-    monkeypatch.setattr(kplot, "_BLIT", False)
+    monkeypatch.setattr(kplot_frames, "_BLIT", False)
     full = [png_pixels(b) for _, b in kplot.iter_frames([A, B], **kw)]
     for fast, slow in zip(blitted, full, strict=True):
         assert fast.shape == slow.shape

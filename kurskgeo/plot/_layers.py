@@ -1,0 +1,289 @@
+"""Map geometry: the projection and extent of a map, its zone layers and paths.
+
+A :class:`_Frame` holds the plotted CRS, the equal-area CRS the areas are
+measured in and the longitude/latitude box the map is about; a
+:class:`_Layer` is one zone's union in the plotted CRS with its area and
+style. The path helpers turn shapely geometries into matplotlib Paths
+without a Python loop over rings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
+
+from kurskgeo.crs import LONLAT, as_crs, equal_area_crs, is_equal_area
+from kurskgeo.errors import SnapshotError
+from kurskgeo.plot import _style
+from kurskgeo.plot._inputs import _Region
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+
+_PAD_FRACTION = 0.12
+
+
+_MIN_SPAN_M = 20_000.0
+
+
+def _project(geom: Any, src: CRS, dst: CRS) -> Any:
+    from kurskgeo.area import _project as project
+
+    return project(
+        np.asarray(geom if isinstance(geom, np.ndarray) else [geom]), src, dst
+    )
+
+
+def _focus_bounds(
+    snaps: Sequence[gpd.GeoDataFrame], zones: list[str] | None, region: _Region | None
+) -> tuple[float, float, float, float]:
+    """Lon/lat box of what the maps are about: the zones, clipped to the region."""
+    from kurskgeo.area import select_zone
+
+    geoms = []
+    for snap in snaps:
+        sel = select_zone(snap, zones, strict=False)
+        geoms.append(np.asarray(sel.geometry.values, dtype=object))
+    arr = np.concatenate(geoms) if geoms else np.array([], dtype=object)
+    if region is not None and len(arr):
+        rb = region.geom.bounds
+        arr = shapely.clip_by_rect(arr, *rb)
+        arr = arr[~shapely.is_empty(arr)]
+        if len(arr):
+            arr = shapely.intersection(arr, region.geom)
+            arr = arr[~shapely.is_empty(arr)]
+    if len(arr):
+        b = shapely.total_bounds(arr)
+    elif region is not None:
+        b = np.asarray(region.geom.bounds)
+    else:
+        b = shapely.total_bounds(np.concatenate(geoms)) if geoms else np.full(4, np.nan)
+    if not np.isfinite(b).all():
+        raise SnapshotError("nothing to map: the snapshots hold no polygon")
+    return float(b[0]), float(b[1]), float(b[2]), float(b[3])
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The projection of a map and the extent it shows."""
+
+    crs: CRS  # the plotted projection
+    area_crs: CRS  # equal-area CRS the areas are measured in
+    focus: tuple[float, float, float, float]  # lon/lat
+
+
+def _frame(
+    snaps: Sequence[gpd.GeoDataFrame],
+    zones: list[str] | None,
+    region: _Region | None,
+    crs: Any,
+) -> _Frame:
+    focus = _focus_bounds(snaps, zones, region)
+    box = shapely.box(*focus)
+    if crs is None or (isinstance(crs, str) and crs.lower() == "auto"):
+        map_crs = equal_area_crs(box)
+        return _Frame(map_crs, map_crs, focus)
+    map_crs = as_crs(crs)
+    if map_crs.is_geographic:
+        from kurskgeo.errors import CRSError
+
+        raise CRSError(
+            f"{map_crs.name} is geographic: a map in degrees distorts areas; "
+            "use crs='auto' (equal-area) or a projected CRS"
+        )
+    area_crs = map_crs if is_equal_area(map_crs) else equal_area_crs(box)
+    return _Frame(map_crs, area_crs, focus)
+
+
+@dataclass(frozen=True)
+class _Layer:
+    key: str | None
+    label: str
+    geom: BaseGeometry  # in the plotted CRS
+    area_km2: float
+    style: _style.FillStyle
+
+
+def _zone_layers(
+    snap: gpd.GeoDataFrame,
+    zones: Sequence[str | None],
+    region: _Region | None,
+    frame: _Frame,
+) -> list[_Layer]:
+    from kurskgeo.area import zone_union
+
+    out = []
+    region_geom = region.geom if region is not None else None
+    if region_geom is not None and len(snap):
+        # polygons off the region's box add nothing to the clipped union
+        near = shapely.intersects(
+            np.asarray(snap.geometry.values, dtype=object),
+            shapely.box(*region_geom.bounds),
+        )
+        if not near.all():
+            kept = snap[near]
+            snap = kept if len(kept) else snap.iloc[:0]
+    for i, z in enumerate(zones):
+        if len(snap) == 0:
+            union: BaseGeometry = shapely.Polygon()
+        elif z is None:
+            sub = snap[snap["zone"].isna()] if "zone" in snap.columns else snap
+            if len(sub) == 0:
+                union = shapely.Polygon()
+            else:
+                union, _ = zone_union(sub, region=region_geom, crs=frame.area_crs)
+        else:
+            union, _ = zone_union(
+                snap, zone=z, region=region_geom, crs=frame.area_crs, strict=False
+            )
+        area = float(shapely.area(union)) / 1e6
+        out.append(
+            _Layer(z, _style.zone_label(z), union, area, _style.zone_style(z, i))
+        )
+    return [_to_map_crs(layer, frame) for layer in out]
+
+
+def _to_map_crs(layer: _Layer, frame: _Frame) -> _Layer:
+    if frame.crs.equals(frame.area_crs) or layer.geom.is_empty:
+        return layer
+    geom = _project(layer.geom, frame.area_crs, frame.crs)[0]
+    return _Layer(layer.key, layer.label, geom, layer.area_km2, layer.style)
+
+
+def _change_pieces(
+    sa: gpd.GeoDataFrame,
+    sb: gpd.GeoDataFrame,
+    zones: list[str] | None,
+    region: BaseGeometry | None,
+    frame: _Frame,
+) -> dict[str, tuple[BaseGeometry, float]]:
+    """Gained, lost and unchanged geometry (in ``frame.area_crs``) and km².
+
+    Uses :func:`kurskgeo.timeline.diff` when it is installed, so that the map
+    agrees with ``kurskgeo diff`` and ``kurskgeo timeline`` (same sliver
+    filter); otherwise plain shapely set operations on the two unions.
+    """
+    diff: Any
+    try:
+        from kurskgeo.timeline import diff
+    except ImportError:  # pragma: no cover - timeline ships with kurskgeo
+        diff = None
+    if diff is not None:
+        d = diff(sa, sb, zone=zones, region=region, crs=frame.area_crs, keep=True)
+        out: dict[str, tuple[BaseGeometry, float]] = {}
+        for key, change in (
+            ("gained", "gained"),
+            ("lost", "lost"),
+            ("unchanged", "kept"),
+        ):
+            part = d[d["change"] == change]
+            geoms = np.asarray(part.geometry.values, dtype=object)
+            # the parts are disjoint: collect them, no union (whose topology
+            # could trip on the round trip through longitude/latitude)
+            polys = shapely.get_parts(_project(geoms, LONLAT, frame.area_crs))
+            polys = polys[shapely.get_type_id(polys) == 3]
+            geom = (
+                shapely.MultiPolygon(list(polys)) if len(polys) else shapely.Polygon()
+            )
+            area = float(part["area_km2"].sum())
+            if change != "kept" and f"{change}_km2" in d.attrs:
+                area = float(d.attrs[f"{change}_km2"])
+            out[key] = (geom, area)
+        return out
+    from kurskgeo.area import zone_union
+
+    ua, _ = zone_union(sa, zone=zones, region=region, crs=frame.area_crs, strict=False)
+    ub, _ = zone_union(sb, zone=zones, region=region, crs=frame.area_crs, strict=False)
+    pieces = {
+        "gained": shapely.difference(ub, ua),
+        "lost": shapely.difference(ua, ub),
+        "unchanged": shapely.intersection(ua, ub),
+    }
+    return {k: (g, float(shapely.area(g)) / 1e6) for k, g in pieces.items()}
+
+
+def _extent(
+    layers: Iterable[_Layer],
+    frame: _Frame,
+    region: _Region | None,
+    extent: Any,
+    aspect: float,
+) -> tuple[float, float, float, float]:
+    """Projected view box: what to show, padded, shaped like the axes box."""
+    if extent is not None and not isinstance(extent, str):
+        lon0, lat0, lon1, lat1 = (float(v) for v in extent)
+        proj = _project(
+            shapely.box(lon0, lat0, lon1, lat1).segmentize(0.05), LONLAT, frame.crs
+        )
+        x0, y0, x1, y1 = shapely.total_bounds(proj)
+        pad = 0.0
+    else:
+        geoms = [la.geom for la in layers if not la.geom.is_empty]
+        if extent == "region" and region is not None:
+            geoms = [_project(region.geom, LONLAT, frame.crs)[0]]
+        if not geoms:
+            geoms = [_project(shapely.box(*frame.focus), LONLAT, frame.crs)[0]]
+        x0, y0, x1, y1 = shapely.total_bounds(np.asarray(geoms, dtype=object))
+        pad = _PAD_FRACTION
+    w, h = max(x1 - x0, _MIN_SPAN_M), max(y1 - y0, _MIN_SPAN_M)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w, h = w * (1 + 2 * pad), h * (1 + 2 * pad)
+    if h / w < aspect:
+        h = w * aspect
+    else:
+        w = h / aspect
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _parts(geoms: Iterable[BaseGeometry | None]) -> np.ndarray:
+    """Return the non-empty polygons of `geoms` as a flat array (no union)."""
+    arr = np.asarray([g for g in geoms if g is not None], dtype=object)
+    if len(arr) == 0:
+        return np.empty(0, dtype=object)
+    parts = shapely.get_parts(arr)
+    return parts[~shapely.is_empty(parts)]
+
+
+def _geom_path(geom: BaseGeometry | None) -> Any:
+    """One compound matplotlib Path of all rings of a (multi)polygon."""
+    from matplotlib.path import Path as MplPath
+
+    if geom is None or geom.is_empty:
+        return MplPath(np.zeros((0, 2)))
+    parts = shapely.get_parts(geom)
+    parts = parts[shapely.get_type_id(parts) == 3]
+    parts = shapely.orient_polygons(parts, exterior_cw=False)
+    rings = shapely.get_rings(parts)
+    coords, idx = shapely.get_coordinates(rings, return_index=True)
+    if len(coords) == 0:
+        return MplPath(np.zeros((0, 2)))
+    codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
+    starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+    ends = np.r_[starts[1:] - 1, len(coords) - 1]
+    codes[starts] = MplPath.MOVETO
+    codes[ends] = MplPath.CLOSEPOLY
+    return MplPath(coords, codes)
+
+
+def _line_path(geom: BaseGeometry | None) -> Any:
+    """Return a Path of the boundary lines of `geom` (no fill)."""
+    from matplotlib.path import Path as MplPath
+
+    if geom is None or geom.is_empty:
+        return MplPath(np.zeros((0, 2)))
+    lines = shapely.get_parts(
+        shapely.boundary(geom) if geom.geom_type.endswith("Polygon") else geom
+    )
+    coords, idx = shapely.get_coordinates(lines, return_index=True)
+    if len(coords) == 0:
+        return MplPath(np.zeros((0, 2)))
+    codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
+    codes[np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])] = MplPath.MOVETO
+    return MplPath(coords, codes)
