@@ -17,7 +17,7 @@ Kursk Oblast; reading and clipping happen before the clock starts):
 ``kurskgeo bare``
     :func:`kurskgeo.plot.iter_frames` with ``furniture=False``: the same
     polygons, colours, extent and size, one figure reused, only the zone
-    polygons redrawn per frame, PNG rows written unfiltered (zlib level 6 and
+    polygons redrawn per frame, the canvas encoded by Pillow (zlib level 6 and
     the default level 1). Its PNGs are compared pixel by pixel with the
     geopandas ones: the fraction of pixels that differ in any channel.
 ``kurskgeo report``

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pyproj import CRS, Geod, Transformer
 
-from kurskgeo.plot._style import CONTEXT
 from kurskgeo.crs import LONLAT
+from kurskgeo.plot._style import CONTEXT
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
