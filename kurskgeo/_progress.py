@@ -21,5 +21,7 @@ def progress(
         return items
     from tqdm.auto import tqdm
 
+    # no monitor thread: a process with threads cannot fork workers safely
+    tqdm.monitor_interval = 0
     bar: Any = tqdm(items, desc=desc, unit=unit, leave=False)
     return bar

@@ -36,7 +36,7 @@ def area(
     overwrite: bool,
     progress: bool | None,
 ) -> None:
-    r"""Measure the area of each snapshot: the union of its polygons (of --zone).
+    """Measure the area of each snapshot: the union of its polygons (of --zone).
 
     PATH may be a file, a folder or a glob; a multi-date file gives one row
     per date. Areas are computed in an equal-area CRS and cross-checked

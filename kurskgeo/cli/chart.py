@@ -57,7 +57,7 @@ def chart(
     \b
     $ kurskgeo chart 'raw/17*.geojson' --zone liberated \\
           --region kursk_oblast.geojson --claims claims.yaml -o timeline.png
-    """  # noqa: D301 - click needs the real \b control character
+    """
     from kurskgeo import plot
     from kurskgeo.errors import KurskgeoError
     from kurskgeo.io import read_snapshots

@@ -141,7 +141,7 @@ def check(
     $ kurskgeo check geodata/claims/kursk.yaml
     $ kurskgeo check geodata/claims/kursk.yaml --snapshots isw-kursk/
     $ kurskgeo check claims.yaml --snapshots raw/ --region oblast.geojson --format json
-    """  # noqa: D301 - click needs a real \b (backspace) to keep the examples as typed
+    """
     from kurskgeo.claims import check_claims, read_claims
 
     result = check_claims(

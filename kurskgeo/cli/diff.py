@@ -48,7 +48,7 @@ def diff(
     \b
     $ kurskgeo diff raw/1723635752.geojson raw/1741215821.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson -o kursk_change.geojson
-    """  # noqa: D301 - \b keeps click from rewrapping the example
+    """
     from kurskgeo.io import atomic_write
     from kurskgeo.timeline import diff as run
 

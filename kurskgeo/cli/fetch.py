@@ -40,7 +40,7 @@ def _specs(args: tuple[str, ...]) -> list[str]:
     help="Progress bar on stderr for large downloads (default: on a terminal).",
 )
 def fetch(specs: tuple[str, ...], list_: bool, fmt: str, progress: bool | None) -> None:
-    r"""Fetch datasets by name, verified, into the cache; print each cached path.
+    """Fetch datasets by name, verified, into the cache; print each cached path.
 
     KIND is deepstate (a date, a date-time, a DeepStateMap id or 'latest': the
     map published at or before it), occupied (a date) or boundary (a name).

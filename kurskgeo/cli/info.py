@@ -18,7 +18,7 @@ from kurskgeo.cli import options
     "--zones", "zones_only", is_flag=True, help="Print only the zones, one per line."
 )
 def info(path: str, count: bool, zones_only: bool) -> None:
-    r"""Describe a snapshot file as JSON: format, dates, source, zones, CRS, notes.
+    """Describe a snapshot file as JSON: format, dates, source, zones, CRS, notes.
 
     \b
     $ kurskgeo info raw/1737150794.geojson --zones

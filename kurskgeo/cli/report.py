@@ -67,7 +67,7 @@ def report(
     outdir: str,
     overwrite: bool,
 ) -> None:
-    r"""Check claims against snapshots and write report.md and report.html.
+    """Check claims against snapshots and write report.md and report.html.
 
     With no options it runs on kurskgeo's embedded, approximate data
     (geodata/) and says so at the top of the report.

@@ -88,7 +88,7 @@ def timeline(
     $ kurskgeo timeline shared/data/deepstate-occupied/
     $ kurskgeo timeline raw/*.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson --format json -o kursk.json
-    """  # noqa: D301 - \b keeps click from rewrapping the example
+    """
     from kurskgeo.timeline import COLUMNS
     from kurskgeo.timeline import timeline as run
 
