@@ -127,12 +127,20 @@ def geodesic_area_km2(geoms: Any) -> Any:
     """
     single = isinstance(geoms, BaseGeometry)
     arr = _as_array(geoms)
-    oriented = shapely.orient_polygons(arr, exterior_cw=False)
+    polygonal = np.isin(shapely.get_type_id(arr), (3, 6))  # Polygon, MultiPolygon
     out = np.zeros(len(arr))
-    for i, g in enumerate(oriented):
-        if g is None or g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
-            continue
-        out[i] = WGS84.geometry_area_perimeter(g)[0] / 1e6
+    parts, owner = shapely.get_parts(np.where(polygonal, arr, None), return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    if len(rings):
+        # the absolute value of each ring's signed area, shells added and holes
+        # (every ring after a part's first) subtracted: the same as orienting first
+        is_shell = np.r_[True, ring_part[1:] != ring_part[:-1]]
+        coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
+        bounds = np.searchsorted(ring_idx, np.arange(len(rings) + 1))
+        for k in range(len(rings)):
+            xy = coords[bounds[k] : bounds[k + 1]]
+            ring_km2 = abs(WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]) / 1e6
+            out[owner[ring_part[k]]] += ring_km2 if is_shell[k] else -ring_km2
     return float(out[0]) if single else out
 
 

@@ -43,7 +43,7 @@ def area(
     against the WGS84 geodesic area.
 
     \b
-    $ kurskgeo area geodata/snapshots/kursk_2025-01-17.geojson --zone ukrainian-held
+    $ kurskgeo area geodata/snapshots/kursk_2025-01-17.geojson --zone liberated
     $ kurskgeo area raw/*.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson --format json
     """
