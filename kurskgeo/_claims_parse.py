@@ -369,8 +369,11 @@ def _load_yaml(text: str, name: str) -> list[tuple[dict[str, Any], _Where]]:
             )
     else:
         claims = doc
-    if claims is None:
-        return []
+    if not claims:
+        raise ClaimsFileError(
+            f"{name}: holds no claims; write a YAML list of claims (id, date, value, "
+            "unit, zone, ...), see geodata/claims/kursk.yaml"
+        )
     if not isinstance(claims, list):
         raise ClaimsFileError(f"{name}: 'claims' must be a list of mappings")
     out = []

@@ -180,11 +180,11 @@ def _geometry(
     """Return the polygons contained in one GeoJSON geometry object."""
     if geom is None:
         return []
-    if not isinstance(geom, dict) or "type" not in geom:
+    kind = geom.get("type") if isinstance(geom, dict) else None
+    if not isinstance(kind, str):
         raise SnapshotError(
             f"{path}: feature {index}: geometry is not a GeoJSON geometry object"
         )
-    kind = geom["type"]
     if kind not in KNOWN_TYPES:
         raise SnapshotError(
             f"{path}: feature {index}: unknown geometry type {kind!r}; "
@@ -228,12 +228,12 @@ def parse_features(doc: Any, path: Path) -> tuple[list[ParsedFeature], ParseLog]
     Accepts a FeatureCollection, a single Feature or a bare geometry.
     """
     log = ParseLog()
-    if not isinstance(doc, dict) or "type" not in doc:
+    kind = doc.get("type") if isinstance(doc, dict) else None
+    if not isinstance(kind, str):
         raise SnapshotError(
             f"{path}: JSON but not GeoJSON: expected an object with a 'type' member "
             "such as 'FeatureCollection'"
         )
-    kind = doc["type"]
     if kind == "FeatureCollection":
         features = doc.get("features")
         if not isinstance(features, list):
@@ -281,18 +281,18 @@ def check_lonlat(features: list[ParsedFeature], path: Path, crs_declared: bool) 
     """
     if not features:
         return
-    bounds = shapely.bounds([f.geometry for f in features])
-    minx, miny = np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1])
-    maxx, maxy = np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3])
+    # every vertex, holes included (shapely.bounds looks at shells only)
+    coords, owner = shapely.get_coordinates(
+        [f.geometry for f in features], return_index=True
+    )
+    minx, miny = coords.min(axis=0)
+    maxx, maxy = coords.max(axis=0)
     xs_ok = -180 <= minx and maxx <= 180
     ys_ok = -90 <= miny and maxy <= 90
     if xs_ok and ys_ok:
         return
-    bad = [
-        f.index
-        for f, b in zip(features, bounds, strict=True)
-        if not (-180 <= b[0] and b[2] <= 180 and -90 <= b[1] and b[3] <= 90)
-    ]
+    outside = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+    bad = [features[i].index for i in np.unique(owner[outside])]
     where = f"feature {bad[0]}" if bad else "the file"
     said = (
         "the file's 'crs' says degrees"

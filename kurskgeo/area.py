@@ -129,7 +129,9 @@ def geodesic_area_km2(geoms: Any) -> Any:
     arr = _as_array(geoms)
     polygonal = np.isin(shapely.get_type_id(arr), (3, 6))  # Polygon, MultiPolygon
     out = np.zeros(len(arr))
-    parts, owner = shapely.get_parts(np.where(polygonal, arr, None), return_index=True)
+    only_polygons = arr.copy()
+    only_polygons[~polygonal] = None
+    parts, owner = shapely.get_parts(only_polygons, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     if len(rings):
         # the absolute value of each ring's signed area, shells added and holes

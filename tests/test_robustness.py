@@ -208,3 +208,42 @@ def test_huge_coordinate_count(tmp_path):
     assert path.stat().st_size > 8_000_000
     m = kurskgeo.measure(read_snapshot(path))
     assert m.area_km2 == pytest.approx(m.geodesic_km2, rel=1e-6)
+
+
+# ----------------------------------------------------------------- claims files
+
+BAD_CLAIMS = Path(__file__).parent / "data" / "bad_claims"
+
+#: file -> (line of the claims file named in the message, or None; message fragment)
+CLAIMS_CATALOGUE = {
+    "empty.yaml": (None, "holds no claims"),
+    "invalid_yaml.yaml": (3, "not valid YAML"),
+    "unsafe_yaml.yaml": (1, "not valid YAML"),  # safe loader: no Python objects
+    "unknown_unit.yaml": (4, "unknown unit 'acres'"),
+    "negative_area.yaml": (3, "must be above 0"),
+    "zero_area.yaml": (3, "must be above 0"),
+    "percent_over_100.yaml": (3, "120% is more than 100%"),
+    "unknown_id_in_of.yaml": (1, "unknown claim id 'x'"),
+    "unknown_id_in_expression.yaml": (1, "unknown claim id 'nope'"),
+    "not_a_date.yaml": (2, "'yesterday' is not a date"),
+    "derived_cycle.yaml": (3, "form a cycle"),
+}
+
+
+def test_claims_catalogue_covers_every_fixture():
+    assert {p.name for p in BAD_CLAIMS.iterdir()} == set(CLAIMS_CATALOGUE)
+
+
+@pytest.mark.parametrize("name", sorted(CLAIMS_CATALOGUE))
+def test_bad_claims_files(runner, name):
+    line, match = CLAIMS_CATALOGUE[name]
+    path = BAD_CLAIMS / name
+    with pytest.raises(kurskgeo.ClaimsFileError) as info:
+        kurskgeo.read_claims(path)
+    message = str(info.value)
+    assert match in message and isinstance(info.value, ValueError)
+    assert message.startswith(f"{path}:{line}:" if line else f"{path}:")
+    result = runner.invoke(cli, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [f"Error: {message}"]
+    assert "Traceback" not in result.output

@@ -139,7 +139,7 @@ def map(
           --zone liberated --region kursk_oblast.geojson -o change.png
     $ kurskgeo map 'raw/17*.geojson' --zone liberated --region kursk_oblast.geojson \\
           -o 'frames/kursk_{date}.png'
-    """  # noqa: D301 - click needs the real \b control character
+    """
     from kurskgeo import plot
     from kurskgeo.io import read_snapshots, snapshot_date
 
