@@ -268,57 +268,61 @@ class _ChildCannot(Exception):
     """Work the forked child leaves to the parent (it may warn or touch proj.db)."""
 
 
+_CHILD_FN: Any = None
+
+
+def _child_init() -> None:  # pragma: no cover - runs in the worker process
+    global _IN_CHILD
+    _IN_CHILD = True
+    warnings.simplefilter("error")  # a warning in the child: the parent redoes it
+
+
+def _child_run(lo: int, hi: int) -> list[Any]:  # pragma: no cover - in the worker
+    return list(_CHILD_FN(lo, hi, False))
+
+
 def _fork_map(
     fn: Any, n: int, progress: bool | None, desc: str, workers: int | None = None
 ) -> list[Any]:
-    """``fn(0, n, bar)``, with the second half run in a forked child when it pays.
+    """``fn(0, n, bar)``, with the second half run in a forked worker when it pays.
 
-    `fn(lo, hi, bar)` returns one result per index. The child runs with
-    warnings as errors; if it fails for any reason, the parent computes its
-    half itself, so errors and warnings always surface in the caller.
+    `fn(lo, hi, bar)` returns one result per index. The worker (a
+    :class:`concurrent.futures.ProcessPoolExecutor` on the ``fork`` context,
+    so `fn` need not be picklable) runs with warnings as errors; if it fails
+    for any reason the parent computes its half itself, so errors and
+    warnings always surface in the caller.
     """
-    import pickle
+    import concurrent.futures
+    import multiprocessing
 
-    global _IN_CHILD
+    global _CHILD_FN
     if not _use_two_cores(n, workers):
         return list(fn(0, n, progress))
     half = n // 2
-    read_fd, write_fd = os.pipe()
+    _CHILD_FN = fn  # inherited by the forked worker
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
-            pid = os.fork()
-    except OSError as exc:  # pragma: no cover - out of memory or processes
+            pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_child_init,
+            )
+            future = pool.submit(_child_run, half, n)
+    except (OSError, ValueError) as exc:  # pragma: no cover - no processes left
         log.debug("%s: cannot fork (%s); one core", desc, exc)
-        os.close(read_fd)
-        os.close(write_fd)
+        _CHILD_FN = None
         return list(fn(0, n, progress))
-    if pid == 0:  # pragma: no cover - runs in the child
-        os.close(read_fd)
-        try:
-            _IN_CHILD = True
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                payload = pickle.dumps(("ok", list(fn(half, n, False))), protocol=5)
-        except BaseException as exc:  # reported to the parent
-            payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
-        with os.fdopen(write_fd, "wb") as fh:
-            fh.write(payload)
-        os._exit(0)
-    os.close(write_fd)
     try:
         first = list(fn(0, half, progress))
+        try:
+            second = future.result()
+        except Exception as exc:  # the worker failed or died: do its half here
+            log.debug("%s: the second core failed (%s); finishing on one", desc, exc)
+            second = list(fn(half, n, progress))
     finally:
-        with os.fdopen(read_fd, "rb") as fh:
-            data = fh.read()
-        os.waitpid(pid, 0)
-    try:
-        status, second = pickle.loads(data)
-    except Exception:  # the child died: do its half here
-        status, second = "error", "no result"
-    if status != "ok":
-        log.debug("%s: the second core failed (%s); finishing on one", desc, second)
-        second = list(fn(half, n, progress))
+        pool.shutdown(wait=True, cancel_futures=True)
+        _CHILD_FN = None
     return first + second
 
 
