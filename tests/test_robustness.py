@@ -247,3 +247,69 @@ def test_bad_claims_files(runner, name):
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [f"Error: {message}"]
     assert "Traceback" not in result.output
+
+
+# ----------------------------------------------------------------- other commands
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+SNAP = str(GEODATA / "snapshots" / "kursk_2025-01-17.geojson")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "match"),
+    [
+        (
+            ["map", SNAP, "--zone", "nothere", "-o", "{out}/m.png"],
+            1,
+            "no polygon of zone nothere",
+        ),
+        (
+            ["map", str(BAD / "truncated.geojson"), "-o", "{out}/m.png"],
+            1,
+            "not valid JSON",
+        ),
+        (
+            ["map", SNAP, "--region", str(BAD / "empty.geojson"), "-o", "{out}/m.png"],
+            1,
+            "the file is empty",
+        ),
+        (["map", SNAP, "--places", SNAP, "-o", "{out}/m.png"], 1, "no Point feature"),
+        (["map", SNAP, "-o", "{out}/missing/m.png"], 1, "output folder does not exist"),
+        (["map", SNAP, "-o", "{out}/m.txt"], 2, "suffix must be one of"),
+        (["chart", str(BAD / "varying_z.geojson"), "-o", "{out}/c.png"], 1, "no date"),
+        (
+            [
+                "check",
+                str(GEODATA / "claims" / "kursk.yaml"),
+                "--snapshots",
+                str(BAD / "nan.geojson"),
+            ],
+            1,
+            "NaN",
+        ),
+        (
+            ["check", str(GEODATA / "claims" / "kursk.yaml"), "--tolerance", "abc"],
+            2,
+            "not a number",
+        ),
+        (["timeline", str(BAD / "same_date")], 1, "2 snapshots show 2025-01-17"),
+        (
+            ["diff", SNAP, str(BAD / "corrupt.geojson.gz"), "-o", "{out}/d.geojson"],
+            1,
+            "corrupt or truncated",
+        ),
+    ],
+)
+def test_other_commands_fail_cleanly(runner, tmp_path, args, code, match):
+    out = tmp_path / "out"
+    out.mkdir()
+    result = runner.invoke(cli, [a.replace("{out}", str(out)) for a in args])
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert match in result.stderr
+    if code == 1:
+        errors = [
+            line for line in result.stderr.splitlines() if line.startswith("Error: ")
+        ]
+        assert len(errors) == 1
+    assert list(out.iterdir()) == []  # nothing written, not even a partial file

@@ -52,6 +52,12 @@ def _focus_bounds(
         sel = select_zone(snap, zones, strict=False)
         geoms.append(np.asarray(sel.geometry.values, dtype=object))
     arr = np.concatenate(geoms) if geoms else np.array([], dtype=object)
+    if zones and len(arr) == 0:
+        present = sorted({str(z) for snap in snaps for z in snap["zone"].dropna()})
+        raise SnapshotError(
+            f"no polygon of zone {', '.join(zones)} to map; zones here: "
+            f"{', '.join(present) or 'none (the files name no zones)'}"
+        )
     if region is not None and len(arr):
         rb = region.geom.bounds
         arr = shapely.clip_by_rect(arr, *rb)
@@ -64,7 +70,8 @@ def _focus_bounds(
     elif region is not None:
         b = np.asarray(region.geom.bounds)
     else:
-        b = shapely.total_bounds(np.concatenate(geoms)) if geoms else np.full(4, np.nan)
+        everything = np.concatenate([np.asarray(s.geometry.values) for s in snaps])
+        b = shapely.total_bounds(everything) if len(everything) else np.full(4, np.nan)
     if not np.isfinite(b).all():
         raise SnapshotError("nothing to map: the snapshots hold no polygon")
     return float(b[0]), float(b[1]), float(b[2]), float(b[3])
