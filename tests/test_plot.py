@@ -375,6 +375,15 @@ def test_timeline_claims_by_verdict_and_qualifier():
     assert ax.get_title(loc="left") == "T"
 
 
+def test_timeline_marks_what_each_claim_was_checked_against():
+    # a claim may measure another zone than the series drawn: its own measured
+    # value is marked, for the three claims that have one
+    ax = kplot.plot_timeline(SERIES, claims=VERDICTS, label="Ukrainian-held")
+    ticks = by_gid(ax, "kurskgeo-claim-measured")
+    assert sorted(t.get_ydata()[0] for t in ticks) == [800.0, 880.0, 900.0]
+    assert "Measured value the claim was checked against" in legend_labels(ax)
+
+
 def test_timeline_step_follows_series():
     ax = kplot.plot_timeline(SERIES, label="held")
     line = ax.get_lines()[0]

@@ -307,6 +307,7 @@ def plot_timeline(
                 )
                 shown.append(v)
             dirs = {0: False, 1: False, -1: False}
+            checked_against = False
             stacked: dict[Any, int] = {}
             for _, row in cl.iterrows():
                 d = _qualifier_direction(row.get("qualifier"))
@@ -338,6 +339,20 @@ def plot_timeline(
                         linestyle=":",
                         zorder=8,
                     )
+                    # what the claim was checked against: its own zone and
+                    # quantity, which need not be the series drawn
+                    ax.plot(
+                        [row["date"]],
+                        [float(measured)],
+                        linestyle="none",
+                        marker="_",
+                        markersize=9,
+                        markeredgewidth=1.6,
+                        color="#222222",
+                        zorder=9,
+                        gid="kurskgeo-claim-measured",
+                    )
+                    checked_against = True
                 if "id" in cl.columns and isinstance(row.get("id"), str):
                     # several claims of one date and similar size: stack labels
                     key = (row["date"], round(y / (arrow_len or 1.0)))
@@ -353,6 +368,19 @@ def plot_timeline(
                         zorder=9.5,
                     )
                     _halo_text(t)
+            if checked_against:
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker="_",
+                        markersize=9,
+                        markeredgewidth=1.6,
+                        color="#222222",
+                        label="Measured value the claim was checked against",
+                    )
+                )
             for d, text in (
                 (1, "Claim says “more than”"),
                 (-1, "Claim says “less than”"),
