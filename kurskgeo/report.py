@@ -792,6 +792,7 @@ def make_report(
     zone: str | Sequence[str] | None = None,
     region: Any = None,
     places: str | os.PathLike[str] | None = None,
+    context: Sequence[Any] | None = None,
     tolerance: float = 0.05,
     max_age_days: int = 14,
     overwrite: bool = False,
@@ -821,6 +822,10 @@ def make_report(
     places : path, optional
         Points with a ``name`` to label on the maps. Default: the embedded
         ``geodata/places.geojson``.
+    context : list of paths or GeoDataFrames, optional
+        Background layers drawn under the maps, such as country outlines
+        (Natural Earth admin-0). Default: the embedded hand-drawn border for
+        the embedded data, nothing for real data.
     tolerance : float
         Relative tolerance of the claim verdicts.
     max_age_days : int
@@ -911,8 +916,9 @@ def make_report(
                 f"zones there: {', '.join(present) or 'none'} (use --zone)"
             )
     place_points = gpd.read_file(places) if places is not None else None
-    context = None
-    if embedded and data is not None and (data / "countries.geojson").is_file():
+    if context is not None:
+        context = list(context)
+    elif embedded and data is not None and (data / "countries.geojson").is_file():
         # the embedded, hand-drawn border only makes sense under embedded zones
         countries = gpd.read_file(data / "countries.geojson")
         context = [countries.iloc[[i]] for i in range(len(countries))]

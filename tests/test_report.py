@@ -263,6 +263,8 @@ def test_real_deepstate_series_shows_the_salient_and_the_claims(
         str(oblast),
         "--claims",
         str(geodata_dir() / "claims" / "kursk.yaml"),
+        "--context",
+        str(shared_data / "context" / "natural_earth_10m_ukraine.geojson"),
         "-o",
         "real",
     ]
@@ -306,3 +308,21 @@ def test_python_m_kurskgeo_report_help():
     assert done.returncode == 0, done.stderr
     assert "--snapshots" in done.stdout
     assert "embedded" in done.stdout
+
+
+def test_context_layers_reach_every_map(tmp_path, monkeypatch, no_network):
+    from kurskgeo import plot
+
+    seen = []
+    for name in ("plot_snapshot", "plot_change", "plot_small_multiples"):
+        real = getattr(plot, name)
+
+        def spy(*args, _real=real, **kwargs):
+            seen.append(kwargs.get("context"))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(plot, name, spy)
+    countries = geodata_dir() / "countries.geojson"
+    make_report(tmp_path / "r", context=[countries])
+    assert len(seen) >= 3
+    assert all(c == [countries] for c in seen)

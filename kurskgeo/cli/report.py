@@ -33,6 +33,13 @@ from kurskgeo.cli import options
     help="Points with a 'name' to label on the maps. Default: geodata/places.geojson.",
 )
 @click.option(
+    "--context",
+    multiple=True,
+    metavar="FILE",
+    callback=options._resolve_many,
+    help="Background layer under the maps, e.g. country outlines (repeatable).",
+)
+@click.option(
     "--tolerance",
     type=click.FloatRange(0, 1),
     default=0.05,
@@ -62,6 +69,7 @@ def report(
     zone: tuple[str, ...],
     region: str | None,
     places: str | None,
+    context: tuple[str, ...],
     tolerance: float,
     max_age_days: int,
     outdir: str,
@@ -76,7 +84,8 @@ def report(
     $ kurskgeo report -o report
     $ kurskgeo report --snapshots deepstate-raw/ --zone liberated \\
           --zone contested --region kursk_oblast.geojson \\
-          --claims geodata/claims/kursk.yaml -o report-real
+          --claims geodata/claims/kursk.yaml \\
+          --context natural_earth_10m_ukraine.geojson -o report-real
     """
     from kurskgeo.report import make_report
 
@@ -87,6 +96,7 @@ def report(
         zone=options.zones_or_none(zone),
         region=region,
         places=places,
+        context=list(context) or None,
         tolerance=tolerance,
         max_age_days=max_age_days,
         overwrite=overwrite,
