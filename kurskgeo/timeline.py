@@ -50,8 +50,6 @@ import datetime as dt
 import logging
 import math
 import os
-import threading
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +62,7 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo import _change, _fastread, _geojson
+from kurskgeo import _change, _fastread, _geojson, _parallel
 from kurskgeo._fastread import Ragged
 from kurskgeo._progress import progress as progress_bar
 from kurskgeo.crs import LONLAT, equal_area_crs
@@ -186,7 +184,7 @@ def _read_items(
             entries.extend(io.resolve_paths(x))
     if all(isinstance(e, Path) for e in entries):
         # plain files are parsed on both cores; the rest is read here, in order
-        parsed = _fork_map(
+        parsed = _parallel.fork_map(
             lambda lo, hi, bar: _read_plain_range(entries[lo:hi], bar),
             len(entries),
             progress,
@@ -229,101 +227,6 @@ def _read_plain_range(
         last = (raw, plain)
         out.append(plain)
     return out
-
-
-# ---------------------------------------------------------------- two cores
-
-#: Series shorter than this are processed on one core (forking costs ~30 ms).
-PARALLEL_MIN = 40
-_IN_CHILD = False
-
-
-def _use_two_cores(n: int, workers: int | None) -> bool:
-    """Decide whether forking a second worker pays for `n` items.
-
-    `workers` None decides: two for a long series when the process has no
-    other thread and a CPU is idle; 1 never forks; 2 forks whenever it can.
-    """
-    if _IN_CHILD or not hasattr(os, "fork") or n < 2:
-        return False
-    if workers is not None:
-        if workers not in (1, 2):
-            raise ValueError(f"workers must be None, 1 or 2, not {workers!r}")
-        return workers == 2
-    if n < PARALLEL_MIN:
-        return False
-    getaff = getattr(os, "sched_getaffinity", None)
-    cpus = len(getaff(0)) if getaff is not None else (os.cpu_count() or 1)
-    if cpus < 2 or threading.active_count() > 1:
-        return False  # forking a threaded process can deadlock the child
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - not on this platform
-        load = 0.0
-    # On a machine busy with other work a second process only adds switching.
-    return cpus - load >= 0.5
-
-
-class _ChildCannot(Exception):
-    """Work the forked child leaves to the parent (it may warn or touch proj.db)."""
-
-
-_CHILD_FN: Any = None
-
-
-def _child_init() -> None:  # pragma: no cover - runs in the worker process
-    global _IN_CHILD
-    _IN_CHILD = True
-    warnings.simplefilter("error")  # a warning in the child: the parent redoes it
-
-
-def _child_run(lo: int, hi: int) -> list[Any]:  # pragma: no cover - in the worker
-    return list(_CHILD_FN(lo, hi, False))
-
-
-def _fork_map(
-    fn: Any, n: int, progress: bool | None, desc: str, workers: int | None = None
-) -> list[Any]:
-    """``fn(0, n, bar)``, with the second half run in a forked worker when it pays.
-
-    `fn(lo, hi, bar)` returns one result per index. The worker (a
-    :class:`concurrent.futures.ProcessPoolExecutor` on the ``fork`` context,
-    so `fn` need not be picklable) runs with warnings as errors; if it fails
-    for any reason the parent computes its half itself, so errors and
-    warnings always surface in the caller.
-    """
-    import concurrent.futures
-    import multiprocessing
-
-    global _CHILD_FN
-    if not _use_two_cores(n, workers):
-        return list(fn(0, n, progress))
-    half = n // 2
-    _CHILD_FN = fn  # inherited by the forked worker
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
-            pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_child_init,
-            )
-            future = pool.submit(_child_run, half, n)
-    except (OSError, ValueError) as exc:  # pragma: no cover - no processes left
-        log.debug("%s: cannot fork (%s); one core", desc, exc)
-        _CHILD_FN = None
-        return list(fn(0, n, progress))
-    try:
-        first = list(fn(0, half, progress))
-        try:
-            second = future.result()
-        except Exception as exc:  # the worker failed or died: do its half here
-            log.debug("%s: the second core failed (%s); finishing on one", desc, exc)
-            second = list(fn(half, n, progress))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        _CHILD_FN = None
-    return first + second
 
 
 def _order(items: list[_Item], on_duplicate: str) -> list[_Item]:
@@ -470,8 +373,8 @@ def _measure(item: _Item, ctx: _Context) -> _Measured:
 def _reread(item: _Item) -> _Item:
     from kurskgeo import io
 
-    if _IN_CHILD:
-        raise _ChildCannot(item.path)
+    if _parallel.in_child():
+        raise _parallel.ChildCannot(item.path)
     frame = io.read_snapshot(item.path)
     return _Item(item.date, item.path, item.key, frame=frame)
 
@@ -724,7 +627,7 @@ def area_series(
             for it in progress_bar(items[lo:hi], bar, "measuring", unit="snapshot")
         ]
 
-    rows = _fork_map(areas, len(items), progress, "measuring", workers)
+    rows = _parallel.fork_map(areas, len(items), progress, "measuring", workers)
     out = pd.DataFrame(rows, columns=["date", "path", "area_km2"])
     out.attrs.update({"crs": ctx.crs.srs, "zone": ctx.zones})
     return out
@@ -832,7 +735,7 @@ def timeline(
         progress=progress,
         workers=workers,
     )
-    rows = _fork_map(
+    rows = _parallel.fork_map(
         lambda lo, hi, bar: _rows(items, ctx, lo, hi, min_area_km2, bar),
         len(items),
         progress,
