@@ -2,9 +2,10 @@
 
 The machines kurskgeo runs on often have two cores. A series of snapshots is
 split in two: the parent process works through the first half while a worker
-forked from it (so the work need not be picklable) does the second. If the
-worker fails for any reason, including a warning, the parent redoes its half,
-so errors and warnings always surface in the caller.
+forked from it (so the work need not be picklable) does the second. The
+worker's warnings are recorded and issued again by the parent, in order; if
+the worker fails for any reason, the parent redoes its half, so errors and
+warnings always surface in the caller as they would on one core.
 """
 
 from __future__ import annotations
@@ -69,11 +70,15 @@ def use_two_cores(n: int, workers: int | None) -> bool:
 def _child_init() -> None:  # pragma: no cover - runs in the worker process
     global _IN_CHILD
     _IN_CHILD = True
-    warnings.simplefilter("error")  # a warning in the worker: the parent redoes it
 
 
-def _child_run(lo: int, hi: int) -> list[Any]:  # pragma: no cover - in the worker
-    return list(_CHILD_FN(lo, hi, False))
+def _child_run(
+    lo: int, hi: int
+) -> tuple[list[Any], list[tuple[str, type[Warning]]]]:  # pragma: no cover - worker
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = list(_CHILD_FN(lo, hi, False))
+    return out, [(str(w.message), w.category) for w in caught]
 
 
 def fork_map(
@@ -85,10 +90,11 @@ def fork_map(
 ) -> list[Any]:
     """Return ``list(fn(0, n, progress))``, the second half done by a worker if it pays.
 
-    `fn(lo, hi, progress)` returns one result per index in ``lo..hi``. The
-    worker is a :class:`concurrent.futures.ProcessPoolExecutor` on the
-    ``fork`` context and runs with warnings as errors; if it fails, the
-    parent computes its half itself.
+    `fn(lo, hi, progress)` returns one result per index in ``lo..hi``; the
+    results must be picklable. The worker is a
+    :class:`concurrent.futures.ProcessPoolExecutor` on the ``fork`` context;
+    its warnings are issued again here after the first half's. If it fails,
+    the parent computes its half itself.
     """
     import concurrent.futures
     import multiprocessing
@@ -114,10 +120,13 @@ def fork_map(
     try:
         first = list(fn(0, half, progress))
         try:
-            second = future.result()
+            second, caught = future.result()
         except Exception as exc:  # the worker failed or died: do its half here
             log.debug("%s: the second core failed (%s); finishing on one", desc, exc)
             second = list(fn(half, n, progress))
+        else:
+            for message, category in caught:
+                warnings.warn(message, category, stacklevel=2)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _CHILD_FN = None

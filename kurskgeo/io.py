@@ -48,6 +48,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from kurskgeo import _geojson, sources
+from kurskgeo._parallel import fork_map
 from kurskgeo._progress import progress as progress_bar
 from kurskgeo.crs import LONLAT, as_crs
 from kurskgeo.errors import (
@@ -670,8 +671,15 @@ def read_snapshots(
     files = resolve_paths(paths)
     by_date: dict[dt.date, list[gpd.GeoDataFrame]] = {}
     undated: list[gpd.GeoDataFrame] = []
-    for path in progress_bar(files, progress, "reading snapshots"):
-        snap = read_snapshot(path, **kwargs)
+
+    def read(lo: int, hi: int, bar: bool | None) -> list[gpd.GeoDataFrame]:
+        return [
+            read_snapshot(path, **kwargs)
+            for path in progress_bar(files[lo:hi], bar, "reading snapshots")
+        ]
+
+    # a long series is read on two cores when one is idle
+    for snap in fork_map(read, len(files), progress, "reading snapshots"):
         if not require_date and snap["date"].isna().all():
             undated.append(snap)
             continue

@@ -47,6 +47,7 @@ def area(
     $ kurskgeo area raw/*.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson --format json
     """
+    from kurskgeo._parallel import fork_map
     from kurskgeo._progress import progress as progress_bar
     from kurskgeo.area import measure
     from kurskgeo.io import read_snapshots
@@ -55,12 +56,15 @@ def area(
         paths, on_duplicate=on_duplicate, require_date=False, progress=progress
     )
     zones = options.zones_or_none(zone)
-    rows = []
-    for snap in progress_bar(snapshots, progress, "measuring", unit="snapshot"):
-        m = measure(snap, zone=zones, region=region, crs=crs)
-        row = m.to_dict()
-        row["label"] = m.label
-        row["notes"] = list(snap.attrs.get("notes", []))
-        rows.append(row)
+
+    def rows_of(lo: int, hi: int, bar: bool | None) -> list[dict[str, Any]]:
+        rows = []
+        for snap in progress_bar(snapshots[lo:hi], bar, "measuring", unit="snapshot"):
+            m = measure(snap, zone=zones, region=region, crs=crs)
+            rows.append({**m.to_dict(), "notes": list(snap.attrs.get("notes", []))})
+        return rows
+
+    # a long series is measured on two cores when one is idle
+    rows = fork_map(rows_of, len(snapshots), progress, "measuring")
     text = options.render(rows, COLUMNS, fmt)
     options.emit(text, output, overwrite=overwrite)

@@ -1,0 +1,50 @@
+"""The second core: same results as one, and failures of the worker fall back."""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import pytest
+
+from kurskgeo import _parallel
+
+
+def squares(lo, hi, progress):
+    return [(i * i, os.getpid()) for i in range(lo, hi)]
+
+
+def test_two_workers_give_the_same_results_from_two_processes():
+    one = _parallel.fork_map(squares, 10, False, "test", workers=1)
+    two = _parallel.fork_map(squares, 10, False, "test", workers=2)
+    assert [v for v, _ in one] == [v for v, _ in two] == [i * i for i in range(10)]
+    assert {pid for _, pid in one} == {os.getpid()}
+    assert len({pid for _, pid in two}) == 2  # the second half ran elsewhere
+
+
+def test_warnings_of_the_worker_are_issued_by_the_parent_in_order():
+    def warns(lo, hi, progress):
+        warnings.warn(f"half {lo}-{hi}", UserWarning, stacklevel=1)
+        return [os.getpid()] * (hi - lo)
+
+    with pytest.warns(UserWarning, match="half") as record:
+        pids = _parallel.fork_map(warns, 6, False, "test", workers=2)
+    assert len(set(pids)) == 2
+    assert [str(w.message) for w in record] == ["half 0-3", "half 3-6"]
+
+
+def test_an_error_in_the_worker_is_raised_by_the_parent():
+    def fails_late(lo, hi, progress):
+        if hi == 6:
+            raise RuntimeError("boom")
+        return list(range(lo, hi))
+
+    with pytest.raises(RuntimeError, match="boom"):
+        _parallel.fork_map(fails_late, 6, False, "test", workers=2)
+
+
+def test_short_series_and_bad_worker_counts():
+    assert not _parallel.use_two_cores(5, None)
+    assert not _parallel.use_two_cores(1, 2)
+    with pytest.raises(ValueError, match="workers must be None, 1 or 2"):
+        _parallel.use_two_cores(100, 3)
