@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kurskgeo._report_figures import _chart_claims
 from kurskgeo.cli import cli
-from kurskgeo.report import _chart_claims, geodata_dir, make_report
+from kurskgeo.report import geodata_dir, make_report
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
