@@ -20,11 +20,7 @@ COLUMNS = ("path", "date", "zone", "n_features", "area_km2", "area_mi2", "geodes
 @options.format_option()
 @options.output_option
 @options.overwrite_option
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress bar on stderr (default: for long series).",
-)
+@options.progress_option
 def area(
     paths: tuple[str, ...],
     zone: tuple[str, ...],

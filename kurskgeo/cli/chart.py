@@ -7,7 +7,6 @@ import importlib.util
 import click
 
 from kurskgeo.cli import options
-from kurskgeo.cli.map import check_output, dpi_option, refuse_existing
 
 
 @click.command(short_help="Chart measured area over time, with claims by verdict.")
@@ -31,11 +30,11 @@ from kurskgeo.cli.map import check_output, dpi_option, refuse_existing
     "-o",
     "--output",
     required=True,
-    callback=check_output,
+    callback=options.check_image_output,
     metavar="OUT.(png|svg|pdf)",
     help="Image to write.",
 )
-@dpi_option
+@options.dpi_option
 @options.overwrite_option
 def chart(
     paths: tuple[str, ...],
@@ -62,7 +61,7 @@ def chart(
     from kurskgeo.errors import KurskgeoError
     from kurskgeo.io import read_snapshots
 
-    refuse_existing(output, overwrite)
+    options.refuse_existing(output, overwrite)
     snaps = read_snapshots(paths, require_date=True)
     zones = options.zones_or_none(zone)
     verdicts = None

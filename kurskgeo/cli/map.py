@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
 from kurskgeo.cli import options
-
-_SUFFIXES = (".png", ".svg", ".pdf")
-
-
-def check_output(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """Refuse an output whose suffix names no image format (exit 2)."""
-    if Path(value).suffix.lower() not in _SUFFIXES:
-        raise click.BadParameter(
-            f"{value!r}: the suffix must be one of {', '.join(_SUFFIXES)} "
-            "(it chooses the image format)",
-            ctx=ctx,
-            param=param,
-        )
-    return value
-
-
-dpi_option = click.option(
-    "--dpi",
-    type=click.IntRange(20, 1200),
-    default=200,
-    show_default=True,
-    help="Resolution; a map is 6 × 6 in, so 200 dpi gives 1200 × 1200 px.",
-)
 
 
 def check_crs(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -52,14 +28,6 @@ def check_crs(ctx: click.Context, param: click.Parameter, value: str) -> str:
             param=param,
         )
     return value
-
-
-def refuse_existing(path: str, overwrite: bool) -> None:
-    """Raise OutputExistsError before any drawing if `path` exists."""
-    from kurskgeo.errors import OutputExistsError
-
-    if Path(path).exists() and not overwrite:
-        raise OutputExistsError(f"{path} exists; pass --overwrite to replace it")
 
 
 @click.command(short_help="Draw a map of a snapshot, a change, or several dates.")
@@ -104,11 +72,11 @@ def refuse_existing(path: str, overwrite: bool) -> None:
     "-o",
     "--output",
     required=True,
-    callback=check_output,
+    callback=options.check_image_output,
     metavar="OUT.(png|svg|pdf)",
     help="Image to write; several dates and a {date} field write one map per date.",
 )
-@dpi_option
+@options.dpi_option
 @options.overwrite_option
 def map(
     paths: tuple[str, ...],
@@ -145,7 +113,7 @@ def map(
 
     frames = "{date}" in output
     if not frames:
-        refuse_existing(output, overwrite)
+        options.refuse_existing(output, overwrite)
     snaps = read_snapshots(paths, require_date=False)
     zones = options.zones_or_none(zone)
     common: dict[str, Any] = {

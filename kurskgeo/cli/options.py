@@ -99,6 +99,44 @@ def format_option(
     )
 
 
+progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: for series of more than 50 files).",
+)
+
+_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def check_image_output(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse an output whose suffix names no image format (exit 2)."""
+    if Path(value).suffix.lower() not in _SUFFIXES:
+        raise click.BadParameter(
+            f"{value!r}: the suffix must be one of {', '.join(_SUFFIXES)} "
+            "(it chooses the image format)",
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
+dpi_option = click.option(
+    "--dpi",
+    type=click.IntRange(20, 1200),
+    default=200,
+    show_default=True,
+    help="Resolution; a map is 6 × 6 in, so 200 dpi gives 1200 × 1200 px.",
+)
+
+
+def refuse_existing(path: str, overwrite: bool) -> None:
+    """Raise OutputExistsError before any drawing if `path` exists."""
+    from kurskgeo.errors import OutputExistsError
+
+    if Path(path).exists() and not overwrite:
+        raise OutputExistsError(f"{path} exists; pass --overwrite to replace it")
+
+
 output_option = click.option(
     "-o",
     "--output",

@@ -58,11 +58,7 @@ def sliver_options(fn: Any) -> Any:
 @options.format_option()
 @options.output_option
 @options.overwrite_option
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress bar on stderr (default: for series of more than 50 files).",
-)
+@options.progress_option
 def timeline(
     paths: tuple[str, ...],
     zone: tuple[str, ...],
