@@ -285,8 +285,8 @@ def check_lonlat(features: list[ParsedFeature], path: Path, crs_declared: bool) 
     coords, owner = shapely.get_coordinates(
         [f.geometry for f in features], return_index=True
     )
-    minx, miny = coords.min(axis=0)
-    maxx, maxy = coords.max(axis=0)
+    x, y = coords[:, 0], coords[:, 1]  # by column: min(axis=0) is 20x slower
+    minx, miny, maxx, maxy = x.min(), y.min(), x.max(), y.max()
     xs_ok = -180 <= minx and maxx <= 180
     ys_ok = -90 <= miny and maxy <= 90
     if xs_ok and ys_ok:

@@ -37,9 +37,9 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -61,6 +61,8 @@ from kurskgeo.errors import (
     SkippedFeatureWarning,
     SnapshotError,
 )
+
+T = TypeVar("T")
 
 __all__ = [
     "SCHEMA",
@@ -669,8 +671,6 @@ def read_snapshots(
     if on_duplicate not in choices:
         raise ValueError(f"on_duplicate must be one of {choices}, not {on_duplicate!r}")
     files = resolve_paths(paths)
-    by_date: dict[dt.date, list[gpd.GeoDataFrame]] = {}
-    undated: list[gpd.GeoDataFrame] = []
 
     def read(lo: int, hi: int, bar: bool | None) -> list[gpd.GeoDataFrame]:
         return [
@@ -679,24 +679,64 @@ def read_snapshots(
         ]
 
     # a long series is read on two cores when one is idle
+    snaps: list[gpd.GeoDataFrame] = []
     for snap in fork_map(read, len(files), progress, "reading snapshots"):
         if not require_date and snap["date"].isna().all():
-            undated.append(snap)
-            continue
-        for day, part in _split_dates(snap):
-            by_date.setdefault(day, []).append(part)
+            snaps.append(snap)
+        else:
+            snaps.extend(part for _, part in _split_dates(snap))
+    return order_by_date(
+        snaps,
+        date=snapshot_date,
+        name=lambda snap: str(snap.attrs.get("path")),
+        on_duplicate=on_duplicate,
+        require_date=require_date,
+    )
+
+
+def order_by_date(
+    items: Iterable[T],
+    *,
+    date: Callable[[T], dt.date | None],
+    name: Callable[[T], str],
+    on_duplicate: str = "error",
+    require_date: bool = True,
+) -> list[T]:
+    """Sort snapshots (or their measurements) by date, as :func:`read_snapshots` does.
+
+    Two items of the same date are refused (the message names them) or one is
+    kept, the first or last in the given order; items without a date follow
+    the dated ones, in the given order, unless `require_date`.
+
+    Raises
+    ------
+    SnapshotError
+        On two items of one date with ``on_duplicate="error"``, or an item
+        without a date with `require_date`.
+    """
+    by_date: dict[dt.date, list[T]] = {}
+    undated: list[T] = []
+    for item in items:
+        day = date(item)
+        if day is None:
+            if require_date:
+                raise SnapshotError(
+                    f"{name(item)}: no date: name the file YYYY-MM-DD.geojson, add "
+                    "a 'date' property, or pass date=..."
+                )
+            undated.append(item)
+        else:
+            by_date.setdefault(day, []).append(item)
     out = []
     for day in sorted(by_date):
         found = by_date[day]
-        if len(found) > 1:
-            if on_duplicate == "error":
-                names = ", ".join(s.attrs["path"] for s in found)
-                raise SnapshotError(
-                    f"{len(found)} snapshots show {day}: {names}; keep one, or pass "
-                    "on_duplicate='first'/'last' (CLI: --on-duplicate)"
-                )
-            found = [found[0] if on_duplicate == "first" else found[-1]]
-        out.append(found[0])
+        if len(found) > 1 and on_duplicate == "error":
+            names = ", ".join(name(it) for it in found)
+            raise SnapshotError(
+                f"{len(found)} snapshots show {day}: {names}; keep one, or pass "
+                "on_duplicate='first'/'last' (CLI: --on-duplicate)"
+            )
+        out.append(found[-1] if on_duplicate == "last" else found[0])
     return out + undated
 
 

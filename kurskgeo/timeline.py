@@ -437,13 +437,13 @@ def _context(
         ragged, n = _selected(it, zones)
         if n:
             coords = ragged[0]
-            bounds.append((*coords.min(axis=0), *coords.max(axis=0)))
+            bounds.append(_fastread.bounds(coords))
     if not bounds:  # nothing of the zone anywhere: centre on everything
         for it in items:
             ragged, n = _selected(it, None)
             if n:
                 coords = ragged[0]
-                bounds.append((*coords.min(axis=0), *coords.max(axis=0)))
+                bounds.append(_fastread.bounds(coords))
     b = np.array(bounds, dtype=float).reshape(-1, 4)
     box = shapely.box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
     target = equal_area_crs(box, crs=crs)

@@ -36,31 +36,23 @@ def area(
 
     PATH may be a file, a folder or a glob; a multi-date file gives one row
     per date. Areas are computed in an equal-area CRS and cross-checked
-    against the WGS84 geodesic area.
+    against the WGS84 geodesic area (geodesic_km2), computed without
+    projecting.
 
     \b
     $ kurskgeo area geodata/snapshots/kursk_2025-01-17.geojson --zone liberated
     $ kurskgeo area raw/*.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson --format json
     """
-    from kurskgeo._parallel import fork_map
-    from kurskgeo._progress import progress as progress_bar
-    from kurskgeo.area import measure
-    from kurskgeo.io import read_snapshots
+    from kurskgeo.area import measure_files
 
-    snapshots = read_snapshots(
-        paths, on_duplicate=on_duplicate, require_date=False, progress=progress
+    rows = measure_files(
+        paths,
+        zone=options.zones_or_none(zone),
+        region=region,
+        crs=crs,
+        on_duplicate=on_duplicate,
+        progress=progress,
     )
-    zones = options.zones_or_none(zone)
-
-    def rows_of(lo: int, hi: int, bar: bool | None) -> list[dict[str, Any]]:
-        rows = []
-        for snap in progress_bar(snapshots[lo:hi], bar, "measuring", unit="snapshot"):
-            m = measure(snap, zone=zones, region=region, crs=crs)
-            rows.append({**m.to_dict(), "notes": list(snap.attrs.get("notes", []))})
-        return rows
-
-    # a long series is measured on two cores when one is idle
-    rows = fork_map(rows_of, len(snapshots), progress, "measuring")
-    text = options.render(rows, COLUMNS, fmt)
+    text = options.render([m.to_dict() for m in rows], COLUMNS, fmt)
     options.emit(text, output, overwrite=overwrite)
