@@ -11,11 +11,11 @@ separators.
 
 It accepts only *plain* files, for which :func:`~kurskgeo.io.read_snapshot`
 would warn about nothing and change nothing but ring orientation: a
-FeatureCollection whose features all carry a 2D Polygon or MultiPolygon of
-closed rings of at least four positions, in longitude/latitude, with no
-per-feature ``date``. :func:`read_plain` returns None for anything else, and
-the caller falls back to the reference reader. Validity is checked by the
-caller after projecting (see :mod:`kurskgeo.timeline`).
+FeatureCollection whose features all carry a Polygon or MultiPolygon (Z dropped) of
+closed rings of at least four positions, in longitude/latitude, and give one
+date or none. :func:`read_plain` returns None for anything else, and the
+caller falls back to the reference reader. Validity is checked by the caller
+after projecting (see :mod:`kurskgeo.timeline` and :mod:`kurskgeo._measure_many`).
 
 The coordinate helpers (:func:`densify`, :func:`project`, :func:`build`) work
 on ragged arrays as :func:`shapely.to_ragged_array` returns them for
@@ -66,7 +66,7 @@ class Plain:
 
     path: str
     date: dt.date | None
-    doc_date: dt.date | None  # a document-level "date" member, if any
+    doc_date: dt.date | None  # the date the content gives (features' or document's)
     key: bytes  # hash of the coordinate text: equal for identical geometry
     fmt: str
     zones: tuple[Any, ...]  # one zone per feature, as read_snapshot names it
@@ -132,11 +132,15 @@ def _rings(seg: bytes, depth: int) -> tuple[np.ndarray, list[int], list[int]] | 
             parts.append(0)
         parts[-1] += 1
         sizes.append(chunk.count(b"],[") + 1)
-    # every position must be [x, y]: commas alternate inside / between positions
+    # every position is [x, y] or [x, y, z] (z is dropped, as read_snapshot
+    # does): so many commas inside each position, then one between positions
+    dim = t[depth : t.find(b"]")].count(b",") + 1
+    if dim not in (2, 3):
+        return None
     buf = np.frombuffer(t, dtype=np.uint8)
     commas = np.flatnonzero(buf == 44)
     between = buf[commas - 1] == 93  # preceded by "]"
-    if not np.array_equal(between, np.arange(len(commas)) % 2 == 1):
+    if not np.array_equal(between, np.arange(len(commas)) % dim == dim - 1):
         return None
     flat = t.replace(b"[", b"").replace(b"]", b"")
     try:
@@ -144,9 +148,10 @@ def _rings(seg: bytes, depth: int) -> tuple[np.ndarray, list[int], list[int]] | 
     except orjson.JSONDecodeError:
         return None
     xy = np.array(values, dtype=np.float64)
-    if xy.ndim != 1 or len(xy) != 2 * sum(sizes):
+    if xy.ndim != 1 or len(xy) != dim * sum(sizes):
         return None
-    return xy.reshape(-1, 2), sizes, parts
+    xy = xy.reshape(-1, dim)
+    return (xy if dim == 2 else np.ascontiguousarray(xy[:, :2])), sizes, parts
 
 
 def read_plain(path: str | Path, raw: bytes) -> Plain | None:
@@ -200,8 +205,6 @@ def read_plain(path: str | Path, raw: bytes) -> Plain | None:
         props = feat.get("properties") or {}
         if not isinstance(geom, dict) or not isinstance(props, dict):
             return None
-        if props.get("date") not in (None, ""):
-            return None  # per-feature dates: the reference reader splits them
         kind = geom.get("type")
         index = geom.get("coordinates")
         if (
@@ -249,7 +252,10 @@ def read_plain(path: str | Path, raw: bytes) -> Plain | None:
     doc_source = _str(doc.get("source")) or sources.SOURCE_NAMES.get(fmt) or "unknown"
     labels = tuple(_text(p.get("label")) or doc_label for p in props_list)
     srcs = tuple(_text(p.get("source")) or doc_source for p in props_list)
-    doc_date = _doc_date(doc, path)
+    content_date = _feature_date(props_list)
+    if content_date is False:
+        return None  # features of several dates: the reference reader splits them
+    doc_date = content_date or _doc_date(doc, path)
     date = doc_date or _name_date(path)
     key = digest(b"\x00".join(texts) + repr(zones).encode())
     ragged = (coords, (ring_off, part_off, feat_off))
@@ -262,6 +268,21 @@ def _text(value: Any) -> str | None:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _feature_date(props_list: list[dict[str, Any]]) -> dt.date | None | bool:
+    """The one date every feature gives, None if none gives one, False otherwise."""
+    from kurskgeo.io import parse_date
+
+    given = [p.get("date") for p in props_list]
+    if all(d in (None, "") for d in given):
+        return None
+    if any(d != given[0] for d in given):
+        return False
+    try:
+        return parse_date(given[0])
+    except (TypeError, ValueError):
+        return False  # the reference reader names the feature in its error
 
 
 def _doc_date(doc: dict[str, Any], path: Path) -> dt.date | None:

@@ -391,9 +391,9 @@ def test_gained_minus_lost_is_net_on_every_row(geoms, min_area):
             '"geometry":{"type":"Polygon","coordinates":[[[35,51],[36,51],[36,52],[35,52]]]}}]}',
         ),
         (
-            "3d",
+            "2d-and-3d",
             '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
-            '"geometry":{"type":"Polygon","coordinates":[[[35,51,0],[36,51,0],[36,52,0],[35,51,0]]]}}]}',
+            '"geometry":{"type":"Polygon","coordinates":[[[35,51],[36,51,0],[36,52],[35,51]]]}}]}',
         ),
         (
             "mixed",
@@ -407,9 +407,17 @@ def test_gained_minus_lost_is_net_on_every_row(geoms, min_area):
             '"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}',
         ),
         (
-            "dated",
+            "two-dates",
             '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
             '{"date":"2024-08-01"},"geometry":{"type":"Polygon","coordinates":'
+            '[[[35,51],[36,51],[36,52],[35,51]]]}},{"type":"Feature","properties":'
+            '{"date":"2024-08-02"},"geometry":{"type":"Polygon","coordinates":'
+            "[[[35,51],[36,51],[36,52],[35,51]]]}}]}",
+        ),
+        (
+            "bad-date",
+            '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+            '{"date":"tomorrow"},"geometry":{"type":"Polygon","coordinates":'
             "[[[35,51],[36,51],[36,52],[35,51]]]}}]}",
         ),
         (
@@ -421,6 +429,28 @@ def test_gained_minus_lost_is_net_on_every_row(geoms, min_area):
 )
 def test_fast_reader_leaves_anything_unusual_to_read_snapshot(name, text):
     assert _fastread.read_plain(Path(f"{name}.geojson"), text.encode()) is None
+
+
+def test_fast_reader_drops_z_and_keeps_the_features_date(tmp_path):
+    """Z and one date on every feature: read_snapshot warns of neither."""
+    text = (
+        '{"type":"FeatureCollection","name":"n","features":[{"type":"Feature",'
+        '"properties":{"date":"2024-08-01","zone":"a"},"geometry":{"type":"Polygon",'
+        '"coordinates":[[[35,51,7],[36,51,0],[36,52,0],[35,51,7]]]}},'
+        '{"type":"Feature","properties":{"date":"2024-08-01","zone":"b"},'
+        '"geometry":{"type":"Polygon","coordinates":[[[30,51,0],[31,51,0],'
+        "[31,52,0],[30,51,0]]]}}]}"
+    )
+    path = tmp_path / "2023-01-01.geojson"  # the features' date wins over the name's
+    path.write_text(text)
+    plain = _fastread.read_plain(path, text.encode())
+    ref = read_snapshot(path)
+    assert plain is not None and plain.date == dt.date(2024, 8, 1)
+    assert set(ref["date"]) == {plain.date}
+    assert plain.zones == tuple(ref["zone"]) == ("a", "b")
+    ours = _fastread.build(plain.ragged)
+    assert shapely.equals(ours, ref.geometry.values).all()
+    assert not shapely.has_z(ours).any()
 
 
 def test_fast_reader_matches_the_reference_parser():
