@@ -14,8 +14,12 @@ is the best of N runs (default 3), in one process, on the same files:
 - the straightforward kurskgeo result: ``read_snapshot`` + ``area_km2``;
 - ``kurskgeo.timeline.area_series`` and ``kurskgeo.timeline.timeline`` on one
   core and on two;
-- the CLI end to end (``kurskgeo timeline <folder>`` in a subprocess, start-up
-  included), and ``kurskgeo --version`` for the start-up alone.
+- ``kurskgeo.area.measure_files`` (behind ``kurskgeo area``: the same
+  numbers with mi², the geodesic check and metadata) on one core and two;
+- the CLI end to end: ``kurskgeo timeline`` and ``kurskgeo area`` on the
+  folder and on its first file alone, in subprocesses; the difference,
+  divided by the extra files, is the marginal cost per file, start-up and
+  imports excluded.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from kurskgeo.area import area_km2
+from kurskgeo.area import area_km2, measure_files
 from kurskgeo.io import read_snapshot
 from kurskgeo.timeline import area_series, timeline
 
@@ -117,6 +121,8 @@ def main() -> None:
     t_as2, s2 = best(lambda: area_series(files, progress=False, workers=2), r)
     t_tl1, _ = best(lambda: timeline(files, progress=False, workers=1), r)
     t_tl2, d2 = best(lambda: timeline(files, progress=False, workers=2), r)
+    t_mf1, m1 = best(lambda: measure_files(files, progress=False, workers=1), r)
+    t_mf2, m2 = best(lambda: measure_files(files, progress=False, workers=2), r)
     pairs = n - 1
 
     def ms(t, k=n):
@@ -131,6 +137,9 @@ def main() -> None:
     print(
         f"  kurskgeo area_series, 2 cores      {ms(t_as2)}   {t_gpd_area / t_as2:5.1f}x"
     )
+    for cores, t in ((1, t_mf1), (2, t_mf2)):
+        label = f"kurskgeo measure_files, {cores} core{'s' if cores > 1 else ''}"
+        print(f"  {label:<35}{ms(t)}   {t_gpd_area / t:5.1f}x")
     print(f"  geopandas + 3 overlays per pair    {ms(t_gpd_gain, pairs)}")
     for cores, t in ((1, t_tl1), (2, t_tl2)):
         label = f"kurskgeo timeline, {cores} core{'s' if cores > 1 else ''}"
@@ -154,6 +163,14 @@ def main() -> None:
         f"  max |gained - plain gained|: {np.max(np.abs(g - gpd_g)):.3f} km², "
         f"|lost - plain lost|: {np.max(np.abs(lo - gpd_l)):.3f} km² (slivers filtered)"
     )
+    mf = np.array([m.area_km2 for m in m2])
+    assert [m.area_km2 for m in m1] == mf.tolist()
+    geo = np.array([m.geodesic_km2 for m in m2])
+    print(
+        f"  max rel. diff measure_files vs read_snapshot+area_km2: "
+        f"{np.max(np.abs(mf - ref_km2) / ref_km2):.1e}; vs its geodesic check: "
+        f"{np.max(np.abs(mf - geo) / geo):.1e}"
+    )
     inv = d2["gained_km2"] - d2["lost_km2"] - d2["net_km2"]
     print(f"  max |gained - lost - net|: {np.nanmax(np.abs(inv.to_numpy())):.1e} km²")
     print(
@@ -161,24 +178,31 @@ def main() -> None:
         f"full overlays needed: {int((d2['method'] == 'overlay').sum())}"
     )
 
+    one = str(files[0])
     t_start = cli_seconds(["--version"], r)
-    t_cli = cli_seconds(
-        ["timeline", str(args.data), "--format", "csv", "--no-progress"], r
-    )
-    t_cli_area = cli_seconds(
-        ["area", str(args.data), "--format", "csv", "--no-progress"], r
-    )
-    print("\nCLI end to end (subprocess, start-up included)")
+    print("\nCLI end to end (subprocess): all files, one file, marginal cost per file")
     print(f"  kurskgeo --version                 {t_start:6.2f} s")
+    marginal = {}
+    for cmd in ("timeline", "area"):
+        opts = ["--format", "csv", "--no-progress"]
+        t_all = cli_seconds([cmd, str(args.data), *opts], r)
+        t_one = cli_seconds([cmd, one, *opts], r)
+        marginal[cmd] = (t_all - t_one) / (n - 1)
+        print(
+            f"  kurskgeo {cmd:<9} {t_all:6.2f} s, one file {t_one:5.2f} s"
+            f"   marginal {marginal[cmd] * 1e3:5.2f} ms per file"
+        )
+    gpd_area, gpd_gain = t_gpd_area / n, t_gpd_gain / pairs
     print(
-        f"  kurskgeo timeline <folder>         {t_cli:6.2f} s   "
-        f"marginal {ms(t_cli - t_start)} per file"
+        f"  kurskgeo area vs geopandas read+to_crs+area:      "
+        f"{gpd_area / marginal['area']:5.1f}x"
     )
     print(
-        f"  kurskgeo area <folder>             {t_cli_area:6.2f} s   "
-        f"marginal {ms(t_cli_area - t_start)} per file"
+        f"  kurskgeo timeline vs geopandas + 3 overlays:     "
+        f"{gpd_gain / marginal['timeline']:5.1f}x"
     )
-    year = t_start + 365 * (t_cli - t_start) / n
+    year = cli_seconds(["timeline", one, "--format", "csv", "--no-progress"], 1)
+    year += 364 * marginal["timeline"]
     print(f"  a year of daily snapshots (365 files), extrapolated: {year:.1f} s")
 
 
