@@ -13,8 +13,8 @@ from kurskgeo.area import (
     Measurement,
     area_km2,
     feature_areas,
-    geodesic_area_km2,
     measure,
+    measure_files,
     select_zone,
     zone_union,
 )
@@ -46,6 +46,7 @@ from kurskgeo.errors import (
     SkippedFeatureWarning,
     SnapshotError,
 )
+from kurskgeo.geodesic import authalic_area_km2, geodesic_area_km2
 from kurskgeo.io import (
     as_snapshot,
     parse_date,
@@ -89,6 +90,7 @@ __all__ = [
     "area_km2",
     "area_series",
     "as_snapshot",
+    "authalic_area_km2",
     "check_claims",
     "check_equal_area",
     "claim_findings",
@@ -104,6 +106,7 @@ __all__ = [
     "is_equal_area",
     "make_report",
     "measure",
+    "measure_files",
     "parse_date",
     "plot_change",
     "plot_small_multiples",

@@ -252,8 +252,8 @@ def read_plain(path: str | Path, raw: bytes) -> Plain | None:
     doc_source = _str(doc.get("source")) or sources.SOURCE_NAMES.get(fmt) or "unknown"
     labels = tuple(_text(p.get("label")) or doc_label for p in props_list)
     srcs = tuple(_text(p.get("source")) or doc_source for p in props_list)
-    content_date = _feature_date(props_list)
-    if content_date is False:
+    one_date, content_date = _feature_date(props_list)
+    if not one_date:
         return None  # features of several dates: the reference reader splits them
     doc_date = content_date or _doc_date(doc, path)
     date = doc_date or _name_date(path)
@@ -270,19 +270,23 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _feature_date(props_list: list[dict[str, Any]]) -> dt.date | None | bool:
-    """The one date every feature gives, None if none gives one, False otherwise."""
+def _feature_date(props_list: list[dict[str, Any]]) -> tuple[bool, dt.date | None]:
+    """Return (True, the date every feature gives, or None if none gives one).
+
+    (False, None) if the features give several dates, or one that is no date
+    (the reference reader splits the file, or names the feature in its error).
+    """
     from kurskgeo.io import parse_date
 
     given = [p.get("date") for p in props_list]
     if all(d in (None, "") for d in given):
-        return None
+        return True, None
     if any(d != given[0] for d in given):
-        return False
+        return False, None
     try:
-        return parse_date(given[0])
+        return True, parse_date(given[0])
     except (TypeError, ValueError):
-        return False  # the reference reader names the feature in its error
+        return False, None
 
 
 def _doc_date(doc: dict[str, Any], path: Path) -> dt.date | None:

@@ -46,26 +46,22 @@ between two processes when a second CPU is idle (see `workers`).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import math
-import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo import _change, _fastread, _geojson, _parallel
-from kurskgeo._fastread import Ragged
+from kurskgeo import _change, _parallel
+from kurskgeo import _series as series
 from kurskgeo._progress import progress as progress_bar
-from kurskgeo.crs import LONLAT, equal_area_crs, laea_pipeline
+from kurskgeo.crs import LONLAT
 from kurskgeo.errors import SnapshotError
 
 __all__ = [
@@ -104,367 +100,6 @@ COLUMNS = (
     "method",
 )
 
-#: Measured snapshots kept for reuse (a map that returns to an earlier state).
-_CACHE_SIZE = 16
-_EMPTY_INDEX = np.zeros(1, dtype=np.int64)
-_EMPTY: Ragged = (np.empty((0, 2)), (_EMPTY_INDEX, _EMPTY_INDEX, _EMPTY_INDEX))
-
-
-# ---------------------------------------------------------------- loading
-
-
-@dataclass
-class _Item:
-    """One dated snapshot of a series, before it is measured."""
-
-    date: dt.date | None
-    path: str
-    key: bytes  # equal keys: identical geometry and zones
-    plain: _fastread.Plain | None = None
-    frame: gpd.GeoDataFrame | None = None
-
-
-def _frame_key(frame: gpd.GeoDataFrame) -> bytes:
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    zones = repr(list(frame["zone"])) if "zone" in frame.columns else ""
-    return _fastread.digest(b"".join(shapely.to_wkb(geoms)) + zones.encode())
-
-
-def _split(frame: gpd.GeoDataFrame, path: str, key: bytes) -> list[_Item]:
-    """One item per date of a snapshot table (several for a multi-date file)."""
-    dates = frame["date"]
-    if dates.isna().all():
-        return [_Item(None, path, key, frame=frame)]
-    if dates.isna().any():
-        raise SnapshotError(
-            f"{path}: some features have a date and some do not; give every "
-            "feature a 'date' property, or none"
-        )
-    from kurskgeo.io import parse_date
-
-    try:
-        norm = dates.map(parse_date)  # datetime.date, whatever the table held
-    except ValueError as exc:
-        raise SnapshotError(f"{path}: a 'date' is not a date ({exc})") from None
-    days = sorted(set(norm))
-    if len(days) == 1:
-        return [_Item(days[0], path, key, frame=frame)]
-    out = []
-    for day in days:
-        part = frame[(norm == day).to_numpy()].copy()
-        part.attrs = {**frame.attrs, "label": f"{path}@{day}"}
-        out.append(
-            _Item(day, f"{path}@{day}", key + day.isoformat().encode(), frame=part)
-        )
-    return out
-
-
-def _inputs(source: Any) -> list[Any]:
-    if isinstance(source, (str, os.PathLike, gpd.GeoDataFrame, gpd.GeoSeries)):
-        return [source]
-    if isinstance(source, Iterable):
-        return list(source)
-    raise TypeError(
-        "expected a path, a folder, a glob pattern, a GeoDataFrame or a list of "
-        f"them, not {type(source).__name__}"
-    )
-
-
-def _read_items(
-    source: Any, progress: bool | None, workers: int | None = None
-) -> list[_Item]:
-    """Read every file (fast path when plain) and table into dated items."""
-    from kurskgeo import io
-
-    entries: list[Any] = []
-    for x in _inputs(source):
-        if isinstance(x, (gpd.GeoDataFrame, gpd.GeoSeries)):
-            entries.append(x)
-        else:
-            entries.extend(io.resolve_paths(x))
-    if all(isinstance(e, Path) for e in entries):
-        # plain files are parsed on both cores; the rest is read here, in order
-        parsed = _parallel.fork_map(
-            lambda lo, hi, bar: _read_plain_range(entries[lo:hi], bar),
-            len(entries),
-            progress,
-            "reading snapshots",
-            workers,
-        )
-    else:
-        parsed = [None] * len(entries)
-    items: list[_Item] = []
-    frames: dict[bytes, gpd.GeoDataFrame] = {}
-    for entry, plain in zip(entries, parsed, strict=True):
-        if plain is not None:
-            items.append(_Item(plain.date, plain.path, plain.key, plain=plain))
-        elif not isinstance(entry, Path):
-            frame = io.as_snapshot(entry, stacklevel=4)
-            label = str(frame.attrs.get("path", f"table {len(items)}"))
-            items.extend(_split(frame, label, _frame_key(frame)))
-        else:
-            raw_key = _fastread.digest(_geojson.read_bytes(entry))
-            frame = frames.get(raw_key)
-            if frame is None:
-                frame = frames[raw_key] = io.read_snapshot(entry)
-            items.extend(_split(frame, str(entry), raw_key))
-    return items
-
-
-def _read_plain_range(
-    paths: list[Path], bar: bool | None
-) -> list[_fastread.Plain | None]:
-    """Parse the plain files among `paths` (None for the others)."""
-    out: list[_fastread.Plain | None] = []
-    last: tuple[bytes, _fastread.Plain | None] = (b"", None)
-    for path in progress_bar(paths, bar, "reading snapshots"):
-        raw = _geojson.read_bytes(path)
-        if raw == last[0] and last[1] is not None:
-            # byte-identical to the previous file: parsed once (a memcmp, no hash)
-            out.append(_fastread.with_path(last[1], path))
-            continue
-        plain = _fastread.read_plain(path, raw)
-        last = (raw, plain)
-        out.append(plain)
-    return out
-
-
-def _order(items: list[_Item], on_duplicate: str) -> list[_Item]:
-    """Sort by date; refuse (or pick from) snapshots that share a date."""
-    choices = ("error", "first", "last")
-    if on_duplicate not in choices:
-        raise ValueError(f"on_duplicate must be one of {choices}, not {on_duplicate!r}")
-    undated = [it.path for it in items if it.date is None]
-    if undated:
-        raise SnapshotError(
-            f"{undated[0]}: no date: name the file YYYY-MM-DD.geojson or add a "
-            "'date' property; a timeline needs a date for every snapshot"
-            + (f" ({len(undated)} files have none)" if len(undated) > 1 else "")
-        )
-    by_date: dict[dt.date, list[_Item]] = {}
-    for it in items:
-        assert it.date is not None
-        by_date.setdefault(it.date, []).append(it)
-    out = []
-    for day in sorted(by_date):
-        found = by_date[day]
-        if len(found) > 1 and on_duplicate == "error":
-            names = ", ".join(it.path for it in found)
-            raise SnapshotError(
-                f"{len(found)} snapshots show {day}: {names}; keep one, or pass "
-                "on_duplicate='first'/'last' (CLI: --on-duplicate)"
-            )
-        out.append(found[0] if on_duplicate != "last" else found[-1])
-    return out
-
-
-# ---------------------------------------------------------------- zones
-
-
-def _zones(zone: str | Sequence[str] | None) -> list[str] | None:
-    if zone is None:
-        return None
-    zones = [zone] if isinstance(zone, str) else [str(z) for z in zone]
-    return zones or None
-
-
-def _item_zones(item: _Item) -> list[Any]:
-    if item.plain is not None:
-        return list(item.plain.zones)
-    assert item.frame is not None
-    if "zone" not in item.frame.columns:
-        return [None] * len(item.frame)
-    return list(item.frame["zone"])
-
-
-def _check_zones(items: list[_Item], zones: list[str] | None) -> None:
-    if zones is None:
-        return
-    seen: set[str] = set()
-    for it in items:
-        seen.update(str(z) for z in _item_zones(it) if z is not None)
-    if not seen.intersection(zones):
-        raise SnapshotError(
-            f"no snapshot of the series has a polygon of zone {', '.join(zones)}; "
-            f"zones in the series: {', '.join(sorted(seen)) or 'none (no zone names)'}"
-        )
-
-
-def _to_ragged(geoms: np.ndarray) -> Ragged:
-    if len(geoms) == 0:
-        return _EMPTY
-    kind, coords, offsets = shapely.to_ragged_array(geoms)
-    if kind == shapely.GeometryType.POLYGON:
-        ring_off, poly_off = offsets
-        feats = np.arange(len(poly_off), dtype=np.int64)
-        return coords, (ring_off, poly_off, feats)
-    return coords, offsets
-
-
-def _selected(item: _Item, zones: list[str] | None) -> tuple[Ragged, int]:
-    """Longitude/latitude rings of the features of `zones`, and their count."""
-    keep = np.array(
-        [zones is None or z in zones for z in _item_zones(item)], dtype=bool
-    )
-    if item.plain is not None:
-        if not keep.any():
-            return _EMPTY, 0
-        return _fastread.subset(item.plain.ragged, keep), int(keep.sum())
-    assert item.frame is not None
-    geoms = np.asarray(item.frame.geometry.values, dtype=object)[keep]
-    return _to_ragged(geoms), len(geoms)
-
-
-# ---------------------------------------------------------------- measuring
-
-
-@dataclass
-class _Measured:
-    """A snapshot measured in the series CRS: exact area, and its edges for changes."""
-
-    area_km2: float
-    exact: BaseGeometry  # projected union, clipped: what area_km2 measures
-    edges: _change.Edges | None = None
-    key: bytes = b""  # equal for equal geometry (see _identity)
-
-
-@dataclass
-class _Context:
-    crs: CRS
-    transformer: Transformer
-    region: BaseGeometry | None
-    zones: list[str] | None
-    grid_size: float | None
-    cache: dict[bytes, _Measured] = field(default_factory=dict)
-    identity: dict[bytes, bytes] = field(default_factory=dict)
-    exact_edges: _fastread.DensifyCache = field(default_factory=_fastread.DensifyCache)
-    snapped_edges: _fastread.DensifyCache = field(
-        default_factory=_fastread.DensifyCache
-    )
-
-
-def _project(
-    ragged: Ragged, ctx: _Context, cache: _fastread.DensifyCache
-) -> np.ndarray:
-    densified = _fastread.densify(ragged, cache=cache)
-    return _fastread.build(_fastread.project(densified, ctx.transformer))
-
-
-def _measure(item: _Item, ctx: _Context) -> _Measured:
-    """Area of the union of the zone's polygons, clipped, as zone_union computes it."""
-    ragged, n = _selected(item, ctx.zones)
-    if n == 0:
-        return _Measured(0.0, shapely.Polygon())
-    projected = _project(ragged, ctx, ctx.exact_edges)
-    if n == 1 and shapely.is_valid(projected[0]):
-        union = projected[0]
-    elif item.plain is not None and (
-        n == 1 or not shapely.is_valid(_fastread.build(ragged)).all()
-    ):
-        # read_snapshot would repair this file: measure what it reads
-        return _measure(_reread(item), ctx)
-    else:
-        union = shapely.union_all(projected)
-    if ctx.region is not None:
-        union = shapely.intersection(union, ctx.region)
-    return _Measured(float(shapely.area(union)) / 1e6, union)
-
-
-def _reread(item: _Item) -> _Item:
-    from kurskgeo import io
-
-    if _parallel.in_child():
-        raise _parallel.ChildCannot(item.path)
-    frame = io.read_snapshot(item.path)
-    return _Item(item.date, item.path, item.key, frame=frame)
-
-
-def _snapped_edges(item: _Item, measured: _Measured, ctx: _Context) -> _change.Edges:
-    """Return the geometry compared between dates: snapped, then projected."""
-    if not ctx.grid_size:
-        return _change.edges(measured.exact)
-    ragged, n = _selected(item, ctx.zones)
-    if n == 0:
-        return _change.edges(shapely.Polygon())
-    projected = _project(_fastread.snap(ragged, ctx.grid_size), ctx, ctx.snapped_edges)
-    try:
-        geom = projected[0] if n == 1 else shapely.union_all(projected)
-        if ctx.region is not None:
-            geom = shapely.intersection(geom, ctx.region)
-    except shapely.errors.GEOSException:
-        geom = shapely.union_all(shapely.make_valid(projected))
-        if ctx.region is not None:
-            geom = shapely.intersection(geom, ctx.region)
-    return _change.edges(geom)
-
-
-def _identity(item: _Item, ctx: _Context) -> bytes:
-    """Return a key that is equal for snapshots whose measured geometry is equal."""
-    if ctx.zones is None:
-        return item.key
-    key = ctx.identity.get(item.key)
-    if key is None:
-        (coords, offsets), _ = _selected(item, ctx.zones)
-        parts = [
-            np.ascontiguousarray(coords).tobytes(),
-            *(o.tobytes() for o in offsets),
-        ]
-        key = ctx.identity[item.key] = _fastread.digest(b"|".join(parts))
-    return key
-
-
-def _get(item: _Item, ctx: _Context, with_edges: bool) -> _Measured:
-    key = _identity(item, ctx)
-    measured = ctx.cache.get(key)
-    if measured is None:
-        measured = _measure(item, ctx)
-        measured.key = key
-        ctx.cache[key] = measured
-        if len(ctx.cache) > _CACHE_SIZE:  # keep memory flat on long series
-            del ctx.cache[next(iter(ctx.cache))]
-    if with_edges and measured.edges is None:
-        measured.edges = _snapped_edges(item, measured, ctx)
-    return measured
-
-
-def _context(
-    items: list[_Item], zone: Any, region: Any, crs: Any, grid_size: float | None
-) -> _Context:
-    zones = _zones(zone)
-    _check_zones(items, zones)
-    bounds = []
-    for it in items:
-        ragged, n = _selected(it, zones)
-        if n:
-            coords = ragged[0]
-            bounds.append(_fastread.bounds(coords))
-    if not bounds:  # nothing of the zone anywhere: centre on everything
-        for it in items:
-            ragged, n = _selected(it, None)
-            if n:
-                coords = ragged[0]
-                bounds.append(_fastread.bounds(coords))
-    b = np.array(bounds, dtype=float).reshape(-1, 4)
-    box = shapely.box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
-    target = equal_area_crs(box, crs=crs)
-    if crs is None or (isinstance(crs, str) and crs.lower() == "auto"):
-        # the same operation as from_crs finds, without searching proj.db (12 ms)
-        transformer = Transformer.from_pipeline(laea_pipeline(target.srs))
-    else:
-        transformer = Transformer.from_crs(LONLAT, target, always_xy=True)
-    region_proj = None
-    if region is not None:
-        from kurskgeo.area import to_equal_area
-        from kurskgeo.io import read_region
-
-        region_proj = to_equal_area([read_region(region)], crs=target)[0][0]
-        shapely.prepare(region_proj)
-    if grid_size is not None and not (grid_size >= 0 and math.isfinite(grid_size)):
-        raise ValueError(
-            f"grid_size must be a non-negative number of degrees, not {grid_size!r}"
-        )
-    return _Context(target, transformer, region_proj, zones, grid_size or None)
-
 
 # ---------------------------------------------------------------- changes
 
@@ -482,13 +117,15 @@ class _Pair:
     method: str
 
 
-def _tolerance(a: _Measured, b: _Measured) -> float:
+def _tolerance(a: series.Measured, b: series.Measured) -> float:
     # Snapping moves an unshared vertex by at most half a grid step; on daily
     # DeepState maps the net effect stays well under 0.05 km².
     return 0.05 + 1e-7 * max(a.area_km2, b.area_km2)
 
 
-def _pair(a: _Measured, b: _Measured, min_area_km2: float, *, same: bool) -> _Pair:
+def _pair(
+    a: series.Measured, b: series.Measured, min_area_km2: float, *, same: bool
+) -> _Pair:
     net = b.area_km2 - a.area_km2
     empty = np.empty(0, dtype=object)
     if same:
@@ -524,24 +161,6 @@ def _pair(a: _Measured, b: _Measured, min_area_km2: float, *, same: bool) -> _Pa
 
 
 # ---------------------------------------------------------------- public API
-
-
-def _series(
-    source: Any,
-    *,
-    zone: Any,
-    region: Any,
-    crs: Any,
-    on_duplicate: str,
-    grid_size: float | None,
-    progress: bool | None,
-    workers: int | None,
-) -> tuple[list[_Item], _Context]:
-    items = _order(_read_items(source, progress, workers), on_duplicate)
-    if not items:
-        raise SnapshotError("the series is empty: no snapshot to measure")
-    ctx = _context(items, zone, region, crs, grid_size)
-    return items, ctx
 
 
 def area_series(
@@ -610,7 +229,7 @@ def area_series(
     >>> area_series(snaps)["area_km2"].round(2).tolist()
     [388.38, 776.76]
     """
-    items, ctx = _series(
+    items, ctx = series.load(
         paths_or_snapshots,
         zone=zone,
         region=region,
@@ -626,7 +245,7 @@ def area_series(
             {
                 "date": it.date,
                 "path": it.path,
-                "area_km2": _get(it, ctx, False).area_km2,
+                "area_km2": series.get(it, ctx, False).area_km2,
             }
             for it in progress_bar(items[lo:hi], bar, "measuring", unit="snapshot")
         ]
@@ -729,7 +348,7 @@ def timeline(
         raise ValueError(
             f"min_area_km2 must be a non-negative number, not {min_area_km2!r}"
         )
-    items, ctx = _series(
+    items, ctx = series.load(
         paths_or_snapshots,
         zone=zone,
         region=region,
@@ -765,8 +384,8 @@ def timeline(
 
 
 def _rows(
-    items: list[_Item],
-    ctx: _Context,
+    items: list[series.Item],
+    ctx: series.Context,
     lo: int,
     hi: int,
     min_area_km2: float,
@@ -774,11 +393,11 @@ def _rows(
 ) -> list[dict[str, Any]]:
     """Compute the rows of ``items[lo:hi]``, each against the item before it."""
     rows: list[dict[str, Any]] = []
-    prev: tuple[_Item, _Measured] | None = None
+    prev: tuple[series.Item, series.Measured] | None = None
     if lo > 0:
-        prev = (items[lo - 1], _get(items[lo - 1], ctx, True))
+        prev = (items[lo - 1], series.get(items[lo - 1], ctx, True))
     for it in progress_bar(items[lo:hi], bar, "measuring", unit="snapshot"):
-        measured = _get(it, ctx, True)
+        measured = series.get(it, ctx, True)
         row: dict[str, Any] = {
             "date": it.date,
             "path": it.path,
@@ -835,8 +454,8 @@ def _totals(df: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _one(source: Any, what: str) -> _Item:
-    items = _read_items(source, False)
+def _one(source: Any, what: str) -> series.Item:
+    items = series.read_items(source, False)
     if len(items) != 1:
         dates = ", ".join(str(it.date) for it in items[:6])
         raise SnapshotError(
@@ -900,8 +519,8 @@ def diff(
     [['gained', 388.39], ['lost', 388.39]]
     """
     item_a, item_b = _one(a, "a"), _one(b, "b")
-    ctx = _context([item_a, item_b], zone, region, crs, grid_size)
-    ma, mb = _get(item_a, ctx, True), _get(item_b, ctx, True)
+    ctx = series.context([item_a, item_b], zone, region, crs, grid_size)
+    ma, mb = series.get(item_a, ctx, True), series.get(item_b, ctx, True)
     same = ma.key == mb.key
     pair = _pair(ma, mb, min_area_km2, same=same)
     parts = [("gained", g) for g in pair.gained] + [("lost", g) for g in pair.lost]

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from kurskgeo import _fastread
+from kurskgeo import _fastread, _series
 from kurskgeo.area import area_km2, measure
 from kurskgeo.errors import (
     KurskgeoWarning,
@@ -470,7 +470,7 @@ def test_vectorised_densify_matches_area_densify():
     from kurskgeo.area import densify_geodesic
 
     geom = shapely.Polygon([(30, 45), (40, 45), (40, 55), (30.01, 55.001), (30, 45)])
-    ragged = tl._to_ragged(np.array([geom]))
+    ragged = _series.to_ragged(np.array([geom]))
     ours = shapely.get_coordinates(_fastread.build(_fastread.densify(ragged))[0])
     ref = shapely.get_coordinates(densify_geodesic(geom)[0])
     assert ours.shape == ref.shape
