@@ -112,15 +112,24 @@ def geodesic_area_km2(geoms: Any) -> Any:
     >>> round(geodesic_area_km2(box(35, 51, 36, 52)), 3)
     7725.536
     """
-    single = isinstance(geoms, BaseGeometry)
-    arr = _as_array(geoms)
+    return _by_geometry(geoms, _as_array(geoms), _geographiclib_ring_areas)
+
+
+def _geographiclib_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    out = np.empty(len(offsets) - 1)
+    for k in range(len(out)):
+        xy = coords[offsets[k] : offsets[k + 1]]
+        out[k] = abs(WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]) / 1e6
+    return out
+
+
+def _by_geometry(geoms: Any, arr: np.ndarray, ring_areas: Any) -> Any:
+    """Shells minus holes, per geometry: a float if `geoms` is one geometry."""
     out = np.zeros(len(arr))
     coords, offsets, is_shell, owner = _rings(arr)
-    for k in range(len(offsets) - 1):
-        xy = coords[offsets[k] : offsets[k + 1]]
-        ring = abs(WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]) / 1e6
-        out[owner[k]] += ring if is_shell[k] else -ring
-    return float(out[0]) if single else out
+    rings = ring_areas(coords, offsets)
+    np.add.at(out, owner, np.where(is_shell, rings, -rings))
+    return float(out[0]) if isinstance(geoms, BaseGeometry) else out
 
 
 def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -192,15 +201,10 @@ def authalic_area_km2(geoms: Any, *, densified: bool = False) -> Any:
     """
     from kurskgeo.area import densify_geodesic
 
-    single = isinstance(geoms, BaseGeometry)
     arr = _as_array(geoms)
     if not densified:
         polygonal = np.isin(shapely.get_type_id(arr), (3, 6))
         arr = arr.copy()
         arr[polygonal] = densify_geodesic(arr[polygonal])
         arr[~polygonal] = None
-    out = np.zeros(len(arr))
-    coords, offsets, is_shell, owner = _rings(arr)
-    rings = authalic_ring_areas(coords, offsets)
-    np.add.at(out, owner, np.where(is_shell, rings, -rings))
-    return float(out[0]) if single else out
+    return _by_geometry(geoms, arr, authalic_ring_areas)
