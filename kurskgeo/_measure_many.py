@@ -8,8 +8,9 @@ transformer kept for the run, checked for validity and measured; its
 geodesic check comes from the authalic sphere on the same densified
 vertices. Every other file, and any plain file that
 :func:`~kurskgeo.io.read_snapshot` would repair, is measured by the reference
-path. A byte-identical file is measured once. Long lists are split between
-two processes when a CPU is idle (:mod:`kurskgeo._parallel`).
+path. A file whose geometry and zones repeat the previous file's is measured
+once. Long lists are split between two processes when a CPU is idle
+(:mod:`kurskgeo._parallel`).
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ from kurskgeo.area import (
     densify_geodesic,
     measure,
     no_zone_error,
+    zone_list,
 )
 from kurskgeo.crs import (
     LONLAT,
     auto_centre,
     equal_area_crs,
+    is_auto,
     is_spherical_only,
     laea_pipeline,
     laea_srs,
@@ -176,9 +179,9 @@ def _reference(path: Path, run: _Run, crs: Any) -> list[Measurement]:
 def _by_date(snap: Any) -> list[Any]:
     if snap["date"].isna().all():
         return [snap]
-    from kurskgeo.io import _split_dates
+    from kurskgeo.io import split_dates
 
-    return [part for _, part in _split_dates(snap)]
+    return [part for _, part in split_dates(snap)]
 
 
 def _measure_path(path: Path, run: _Run, crs: Any) -> list[Measurement]:
@@ -221,19 +224,13 @@ def measure_paths(
     """One Measurement per file (per date for a multi-date file), in file order."""
     from kurskgeo.io import read_region
 
-    zones = (
-        [zone] if isinstance(zone, str) else ([str(z) for z in zone] if zone else None)
-    )
-    auto = crs is None or (isinstance(crs, str) and crs.lower() == "auto")
-    target = None if auto else equal_area_crs(crs=crs)
+    target = None if is_auto(crs) else equal_area_crs(crs=crs)
     region_lonlat = None
     if region is not None:
-        region_lonlat = densify_geodesic(np.array([read_region(region)], dtype=object))[
-            0
-        ]
+        region_lonlat = densify_geodesic([read_region(region)])[0]
     # spherical-only methods are applied on the authalic sphere: the reference path
     fast = target is None or not is_spherical_only(target)
-    run = _Run(zones or None, target, region_lonlat, rtol, fast)
+    run = _Run(zone_list(zone), target, region_lonlat, rtol, fast)
 
     def chunk(lo: int, hi: int, bar: bool | None) -> list[list[Measurement]]:
         return [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ from shapely.geometry.base import BaseGeometry
 from kurskgeo import _change, _fastread, _geojson, _parallel
 from kurskgeo._fastread import Ragged
 from kurskgeo._progress import progress as progress_bar
-from kurskgeo.crs import LONLAT, equal_area_crs, laea_pipeline
+from kurskgeo.area import zone_list
+from kurskgeo.crs import LONLAT, equal_area_crs, is_auto, laea_pipeline
 from kurskgeo.errors import SnapshotError
 
 #: Measured snapshots kept for reuse (a map that returns to an earlier state).
@@ -184,13 +185,6 @@ def order(items: list[Item], on_duplicate: str) -> list[Item]:
 
 
 # ---------------------------------------------------------------- zones
-
-
-def zone_list(zone: str | Sequence[str] | None) -> list[str] | None:
-    if zone is None:
-        return None
-    zones = [zone] if isinstance(zone, str) else [str(z) for z in zone]
-    return zones or None
 
 
 def item_zones(item: Item) -> list[Any]:
@@ -368,7 +362,7 @@ def context(
     b = np.array(bounds, dtype=float).reshape(-1, 4)
     box = shapely.box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
     target = equal_area_crs(box, crs=crs)
-    if crs is None or (isinstance(crs, str) and crs.lower() == "auto"):
+    if is_auto(crs):
         # the same operation as from_crs finds, without searching proj.db (12 ms)
         transformer = Transformer.from_pipeline(laea_pipeline(target.srs))
     else:

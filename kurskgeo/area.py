@@ -57,6 +57,7 @@ __all__ = [
     "measure_files",
     "select_zone",
     "to_equal_area",
+    "zone_list",
     "zone_union",
 ]
 
@@ -219,12 +220,17 @@ def to_lonlat(geoms: Any, crs: CRS) -> np.ndarray:
     return _project(_as_array(geoms), crs, LONLAT)
 
 
-def _zones(zone: str | Sequence[str] | None) -> list[str] | None:
+def zone_list(zone: str | Sequence[str] | None) -> list[str] | None:
+    """Return `zone` as a list of names, or None for all zones.
+
+    Examples
+    --------
+    >>> zone_list("liberated"), zone_list(["a", "b"]), zone_list([])
+    (['liberated'], ['a', 'b'], None)
+    """
     if zone is None:
         return None
-    if isinstance(zone, str):
-        return [zone]
-    zones = [str(z) for z in zone]
+    zones = [zone] if isinstance(zone, str) else [str(z) for z in zone]
     return zones or None
 
 
@@ -239,7 +245,7 @@ def select_zone(
         If `strict` and none of the zones occur in the snapshot; the message
         lists the zones that do.
     """
-    zones = _zones(zone)
+    zones = zone_list(zone)
     if zones is None:
         return snapshot
     if "zone" not in snapshot.columns:
@@ -461,7 +467,7 @@ def measure(
         geodesic = float(authalic_area_km2(selected.geometry.values)[0])
     else:
         geodesic = float(authalic_area_km2(to_lonlat(union, target))[0])
-    zones = _zones(zone)
+    zones = zone_list(zone)
     result = Measurement(
         path=snap.attrs.get("path"),
         date=snapshot_date(snap),

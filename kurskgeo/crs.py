@@ -296,11 +296,16 @@ def equal_area_crs(data: Any = None, *, crs: Any = "auto") -> CRS:
     ...
     kurskgeo.errors.CRSError: WGS 84 / Pseudo-Mercator (...) is conformal, ...
     """
-    if crs is None or (isinstance(crs, str) and crs.lower() == "auto"):
+    if is_auto(crs):
         if data is None:
             raise CRSError("crs='auto' needs data to centre the projection on")
         return laea(*auto_centre(_bounds(data)))
     return check_equal_area(crs)
+
+
+def is_auto(crs: Any) -> bool:
+    """Return True if `crs` asks for the automatic choice (``"auto"`` or None)."""
+    return crs is None or (isinstance(crs, str) and crs.lower() == "auto")
 
 
 def _bounds(data: Any) -> tuple[float, float, float, float]:

@@ -684,7 +684,7 @@ def read_snapshots(
         if not require_date and snap["date"].isna().all():
             snaps.append(snap)
         else:
-            snaps.extend(part for _, part in _split_dates(snap))
+            snaps.extend(part for _, part in split_dates(snap))
     return order_by_date(
         snaps,
         date=snapshot_date,
@@ -740,7 +740,7 @@ def order_by_date(
     return out + undated
 
 
-def _split_dates(snap: gpd.GeoDataFrame) -> Iterator[tuple[dt.date, gpd.GeoDataFrame]]:
+def split_dates(snap: gpd.GeoDataFrame) -> Iterator[tuple[dt.date, gpd.GeoDataFrame]]:
     if snap["date"].isna().any():
         raise SnapshotError(
             f"{snap.attrs.get('path')}: no date: name the file YYYY-MM-DD.geojson, add "
