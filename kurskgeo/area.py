@@ -42,7 +42,7 @@ from kurskgeo.crs import (
     is_spherical_only,
 )
 from kurskgeo.errors import GeodesicMismatchWarning, SnapshotError
-from kurskgeo.geodesic import WGS84, authalic_area_km2, geodesic_area_km2
+from kurskgeo.geodesic import WGS84, _as_array, authalic_area_km2, geodesic_area_km2
 
 __all__ = [
     "KM2_PER_HA",
@@ -88,18 +88,6 @@ def _on_authalic_sphere(crs: CRS) -> CRS:
         params.pop(key, None)
     params["R"] = authalic_radius()
     return CRS.from_dict(params)
-
-
-def _as_array(geoms: Any) -> np.ndarray:
-    if isinstance(geoms, BaseGeometry):
-        return np.array([geoms], dtype=object)
-    if isinstance(geoms, (gpd.GeoSeries, gpd.GeoDataFrame)):
-        return (
-            np.asarray(geoms.geometry.values, dtype=object)
-            if isinstance(geoms, gpd.GeoDataFrame)
-            else np.asarray(geoms.values, dtype=object)
-        )
-    return np.asarray(geoms, dtype=object)
 
 
 def densify_geodesic(geoms: Any, max_segment_km: float = MAX_SEGMENT_KM) -> np.ndarray:

@@ -57,6 +57,7 @@ _QP = float(authalic_q(np.array(1.0)))
 
 
 def _as_array(geoms: Any) -> np.ndarray:
+    """Geometries as an object array: one geometry, a sequence, GeoSeries or frame."""
     if isinstance(geoms, BaseGeometry):
         return np.array([geoms], dtype=object)
     if hasattr(geoms, "geometry") and hasattr(geoms.geometry, "values"):
