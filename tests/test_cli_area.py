@@ -181,3 +181,25 @@ def test_installed_script(two_files):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("path,date,zone")
+
+
+def test_a_warning_repeated_for_every_file_is_summed_up(runner, tmp_path):
+    """Past three lines of one kind, stderr counts the rest; -v prints them all."""
+    point = feature({"type": "Point", "coordinates": [35.1, 51.1]})
+    for day in range(1, 6):
+        write_geojson(
+            tmp_path / f"2025-01-0{day}.geojson",
+            collection(feature(polygon(SQUARE)), *[point] * day),
+        )
+    result = runner.invoke(cli, ["area", str(tmp_path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert sum(": ignored" in line for line in lines) == 3
+    assert lines[-1] == (
+        "warning: 2 more of the kind 'ignored N Point (only polygons have an area)' "
+        "(-v prints them all)"
+    )
+    assert len(result.stdout.splitlines()) == 6  # the header and five rows
+    loud = runner.invoke(cli, ["-v", "area", str(tmp_path), "--format", "csv"])
+    assert sum(": ignored" in line for line in loud.stderr.splitlines()) == 5
+    assert "more of the kind" not in loud.stderr

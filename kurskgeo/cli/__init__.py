@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import re
 import sys
 import warnings
 from typing import Any
@@ -43,10 +44,47 @@ def _oneline(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _showwarning(
-    message: Any, category: type[Warning], *args: Any, **kwargs: Any
-) -> None:
-    click.echo(f"warning: {_oneline(str(message))}", err=True)
+class _WarningLines:
+    """Print warnings on stderr, one line each; of one kind, only the first few.
+
+    A folder of DeepStateMap exports warns the same way for every file
+    ("ignored 370 Point"); after :data:`SHOWN` lines of a kind (the message
+    without its file name and numbers), the rest are counted and summed up at
+    the end. ``-v`` prints them all.
+    """
+
+    SHOWN = 3
+
+    def __init__(self, verbosity: int) -> None:
+        self.verbosity = verbosity
+        self.kinds: dict[str, int] = {}
+
+    def __call__(
+        self, message: Any, category: type[Warning], *args: Any, **kwargs: Any
+    ) -> None:
+        text = _oneline(str(message))
+        kind = _kind(text)
+        seen = self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        if seen <= self.SHOWN or self.verbosity > 0:
+            click.echo(f"warning: {text}", err=True)
+
+    def summary(self) -> None:
+        """Say how many warnings of each kind were not printed."""
+        for kind, seen in self.kinds.items():
+            if seen > self.SHOWN and self.verbosity <= 0:
+                click.echo(
+                    f"warning: {seen - self.SHOWN} more of the kind "
+                    f"'{kind}' (-v prints them all)",
+                    err=True,
+                )
+
+
+def _kind(text: str) -> str:
+    """Return what repeats in a warning: the text without its file and numbers."""
+    head, sep, rest = text.partition(": ")
+    if sep and ("/" in head or "." in head or "\\" in head):
+        text = rest
+    return re.sub(r"\d+(\.\d+)?", "N", text)
 
 
 class KurskgeoGroup(click.Group):
@@ -69,8 +107,12 @@ class KurskgeoGroup(click.Group):
             warnings.simplefilter(
                 "ignore" if verbosity <= -2 else "always", KurskgeoWarning
             )
-            warnings.showwarning = _showwarning
-            return self._invoke(ctx, verbosity)
+            lines = _WarningLines(verbosity)
+            warnings.showwarning = lines
+            try:
+                return self._invoke(ctx, verbosity)
+            finally:
+                lines.summary()
 
     def _invoke(self, ctx: click.Context, verbosity: int) -> Any:
         try:
