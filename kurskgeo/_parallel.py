@@ -17,6 +17,8 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from kurskgeo import _progress
+
 __all__ = ["PARALLEL_MIN", "ChildCannot", "fork_map", "in_child", "use_two_cores"]
 
 log = logging.getLogger(__name__)
@@ -104,30 +106,50 @@ def fork_map(
         return list(fn(0, n, progress))
     half = n // 2
     _CHILD_FN = fn  # inherited by the forked worker
+    context = multiprocessing.get_context("fork")
+    # the worker counts what it has done; the parent draws one bar for all n
+    _progress._shared = context.Value("q", 0, lock=False)
+    _progress._total = n
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
             pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=1,
-                mp_context=multiprocessing.get_context("fork"),
+                mp_context=context,
                 initializer=_child_init,
             )
             future = pool.submit(_child_run, half, n)
     except (OSError, ValueError) as exc:  # pragma: no cover - no processes left
         log.debug("%s: cannot fork (%s); one core", desc, exc)
         _CHILD_FN = None
+        _progress._shared = _progress._total = None
         return list(fn(0, n, progress))
     try:
         first = list(fn(0, half, progress))
         try:
-            second, caught = future.result()
+            second, caught = _wait(future)
         except Exception as exc:  # the worker failed or died: do its half here
             log.debug("%s: the second core failed (%s); finishing on one", desc, exc)
+            _progress.finish()
+            _progress._shared = _progress._total = None
             second = list(fn(half, n, progress))
         else:
             for message, category in caught:
                 warnings.warn(message, category, stacklevel=2)
     finally:
+        _progress.finish()
+        _progress._shared = _progress._total = None
         pool.shutdown(wait=True, cancel_futures=True)
         _CHILD_FN = None
     return first + second
+
+
+def _wait(future: Any) -> Any:
+    """Return the worker's result, keeping the progress bar moving meanwhile."""
+    import concurrent.futures
+
+    while True:
+        try:
+            return future.result(timeout=0.1)
+        except concurrent.futures.TimeoutError:
+            _progress.refresh()

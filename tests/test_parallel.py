@@ -48,3 +48,36 @@ def test_short_series_and_bad_worker_counts():
     assert not _parallel.use_two_cores(1, 2)
     with pytest.raises(ValueError, match="workers must be None, 1 or 2"):
         _parallel.use_two_cores(100, 3)
+
+
+def test_one_bar_counts_the_work_of_both_cores(monkeypatch):
+    """The parent draws one bar for all n items; the worker's count is added."""
+    import tqdm.auto
+
+    from kurskgeo._progress import progress
+
+    bars = []
+
+    class Bar:
+        monitor_interval = 10
+
+        def __init__(self, iterable=None, total=None, **kwargs):
+            self.total, self.n, self.closed_at = total, 0, None
+            bars.append(self)
+
+        def update(self, k):
+            self.n += k
+
+        def close(self):
+            self.closed_at = self.n
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
+    out = _parallel.fork_map(
+        lambda lo, hi, bar: list(progress(range(lo, hi), bar, "counting")),
+        100,
+        True,
+        "counting",
+        workers=2,
+    )
+    assert out == list(range(100))
+    assert [(b.total, b.closed_at) for b in bars] == [(100, 100)]
