@@ -10,8 +10,14 @@ warnings always surface in the caller as they would on one core.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import mmap
 import os
+import pickle
+import select
+import signal
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable
@@ -23,10 +29,9 @@ __all__ = ["PARALLEL_MIN", "ChildCannot", "fork_map", "in_child", "use_two_cores
 
 log = logging.getLogger(__name__)
 
-#: Series shorter than this are processed on one core (forking costs ~30 ms).
+#: Series shorter than this are processed on one core (forking a worker costs ~5 ms).
 PARALLEL_MIN = 40
 _IN_CHILD = False
-_CHILD_FN: Any = None
 
 
 class ChildCannot(Exception):
@@ -69,18 +74,33 @@ def use_two_cores(n: int, workers: int | None) -> bool:
     return cpus - load >= 0.5
 
 
-def _child_init() -> None:  # pragma: no cover - runs in the worker process
+def _child(
+    fn: Callable[..., Iterable[Any]], lo: int, hi: int, fd: int
+) -> None:  # pragma: no cover - runs in the worker process
+    """Run ``fn(lo, hi, False)`` in the forked worker and pickle the outcome to `fd`.
+
+    Sends ``(True, (results, [(message, category)]))``, or ``(False, None)``
+    when anything fails, and never returns: it ends the process.
+    """
     global _IN_CHILD
     _IN_CHILD = True
-
-
-def _child_run(
-    lo: int, hi: int
-) -> tuple[list[Any], list[tuple[str, type[Warning]]]]:  # pragma: no cover - worker
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = list(_CHILD_FN(lo, hi, False))
-    return out, [(str(w.message), w.category) for w in caught]
+    code = 1
+    try:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                out = list(fn(lo, hi, False))
+            data = pickle.dumps(
+                (True, (out, [(str(w.message), w.category) for w in caught]))
+            )
+            code = 0
+        except BaseException:  # the parent redoes this half and raises itself
+            data = pickle.dumps((False, None))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os._exit(code)
 
 
 def fork_map(
@@ -93,63 +113,82 @@ def fork_map(
     """Return ``list(fn(0, n, progress))``, the second half done by a worker if it pays.
 
     `fn(lo, hi, progress)` returns one result per index in ``lo..hi``; the
-    results must be picklable. The worker is a
-    :class:`concurrent.futures.ProcessPoolExecutor` on the ``fork`` context;
-    its warnings are issued again here after the first half's. If it fails,
-    the parent computes its half itself.
+    results must be picklable. The worker is forked with :func:`os.fork` and
+    pickles its results and recorded warnings into a pipe; its warnings are
+    issued again here after the first half's. If it fails, the parent
+    computes its half itself.
     """
-    import concurrent.futures
-    import multiprocessing
-
-    global _CHILD_FN
     if not use_two_cores(n, workers):
         return list(fn(0, n, progress))
     half = n // 2
-    _CHILD_FN = fn  # inherited by the forked worker
-    context = multiprocessing.get_context("fork")
     # the worker counts what it has done; the parent draws one bar for all n
-    _progress._shared = context.Value("q", 0, lock=False)
-    _progress._total = n
+    shared = ctypes.c_int64.from_buffer(mmap.mmap(-1, 8))
+    sys.stdout.flush()
+    sys.stderr.flush()  # the worker must not inherit unwritten output
+    try:
+        rfd, wfd = os.pipe()
+    except OSError as exc:  # pragma: no cover - no file descriptors left
+        log.debug("%s: cannot make a pipe (%s); one core", desc, exc)
+        return list(fn(0, n, progress))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
-            pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=context,
-                initializer=_child_init,
-            )
-            future = pool.submit(_child_run, half, n)
-    except (OSError, ValueError) as exc:  # pragma: no cover - no processes left
+            pid = os.fork()
+    except OSError as exc:  # pragma: no cover - no processes left
         log.debug("%s: cannot fork (%s); one core", desc, exc)
-        _CHILD_FN = None
-        _progress._shared = _progress._total = None
+        os.close(rfd)
+        os.close(wfd)
         return list(fn(0, n, progress))
+    if pid == 0:  # pragma: no cover - the worker
+        os.close(rfd)
+        _progress._shared, _progress._total = shared, n
+        _child(fn, half, n, wfd)
+    os.close(wfd)
+    _progress._shared, _progress._total = shared, n
+    reaped = False
     try:
         first = list(fn(0, half, progress))
-        try:
-            second, caught = _wait(future)
-        except Exception as exc:  # the worker failed or died: do its half here
-            log.debug("%s: the second core failed (%s); finishing on one", desc, exc)
+        ok, payload = _wait(rfd, pid)
+        reaped = True
+        if ok:
+            second, caught = payload
+            for message, category in caught:
+                warnings.warn(message, category, stacklevel=2)
+        else:  # the worker failed or died: do its half here
+            log.debug("%s: the second core failed; finishing on one", desc)
             _progress.finish()
             _progress._shared = _progress._total = None
             second = list(fn(half, n, progress))
-        else:
-            for message, category in caught:
-                warnings.warn(message, category, stacklevel=2)
     finally:
         _progress.finish()
         _progress._shared = _progress._total = None
-        pool.shutdown(wait=True, cancel_futures=True)
-        _CHILD_FN = None
+        os.close(rfd)
+        if not reaped:  # the parent's half raised: the worker's is not wanted
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     return first + second
 
 
-def _wait(future: Any) -> Any:
-    """Return the worker's result, keeping the progress bar moving meanwhile."""
-    import concurrent.futures
+def _wait(rfd: int, pid: int) -> tuple[bool, Any]:
+    """Read the worker's pickled outcome until EOF and reap it.
 
+    The progress bar keeps moving meanwhile. Returns ``(False, None)`` if the
+    worker failed, died or exited with a non-zero status.
+    """
+    chunks = []
     while True:
-        try:
-            return future.result(timeout=0.1)
-        except concurrent.futures.TimeoutError:
-            _progress.refresh()
+        ready, _, _ = select.select([rfd], [], [], 0.1)
+        _progress.refresh()
+        if ready:
+            chunk = os.read(rfd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not chunks:
+        return False, None
+    try:
+        result: tuple[bool, Any] = pickle.loads(b"".join(chunks))
+    except Exception:  # truncated, or not unpicklable here
+        return False, None
+    return result

@@ -81,3 +81,44 @@ def test_one_bar_counts_the_work_of_both_cores(monkeypatch):
     )
     assert out == list(range(100))
     assert [(b.total, b.closed_at) for b in bars] == [(100, 100)]
+
+
+def no_child_left():
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    return True
+
+
+@pytest.mark.parametrize("death", ["exit", "kill", "unpicklable"])
+def test_a_worker_that_dies_leaves_its_half_to_the_parent(death):
+    def dies(lo, hi, progress):
+        if _parallel.in_child():
+            if death == "exit":
+                os._exit(3)
+            if death == "kill":
+                os.kill(os.getpid(), 9)
+            return [lambda: None] * (hi - lo)  # cannot be pickled
+        return [(i * i, os.getpid()) for i in range(lo, hi)]
+
+    assert _parallel.fork_map(dies, 10, False, "test", workers=2) == squares(0, 10, 0)
+    assert no_child_left()
+
+
+def test_no_worker_is_left_when_the_parent_fails():
+    def parent_fails(lo, hi, progress):
+        if lo == 0:
+            raise RuntimeError("parent")
+        return list(range(lo, hi))
+
+    with pytest.raises(RuntimeError, match="parent"):
+        _parallel.fork_map(parent_fails, 6, False, "test", workers=2)
+    assert no_child_left()
+
+
+def test_a_large_result_is_read_whole():
+    """More than a pipe's buffer: the parent drains while the worker writes."""
+    big = _parallel.fork_map(
+        lambda lo, hi, p: ["x" * 10_000] * (hi - lo), 200, False, "t", 2
+    )
+    assert big == ["x" * 10_000] * 200
+    assert no_child_left()
