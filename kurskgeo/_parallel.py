@@ -189,6 +189,6 @@ def _wait(rfd: int, pid: int) -> tuple[bool, Any]:
         return False, None
     try:
         result: tuple[bool, Any] = pickle.loads(b"".join(chunks))
-    except Exception:  # truncated, or not unpicklable here
+    except Exception:  # truncated, or cannot be unpickled here
         return False, None
     return result
