@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +42,19 @@ from shapely import GeometryType
 from kurskgeo import _geojson, sources
 from kurskgeo.area import _KM_PER_DEG, MAX_SEGMENT_KM, WGS84
 
-__all__ = ["Plain", "Ragged", "build", "densify", "digest", "project", "read_plain"]
+__all__ = [
+    "Plain",
+    "Ragged",
+    "build",
+    "densify",
+    "densify_positions",
+    "digest",
+    "project",
+    "read_plain",
+]
 
 _WS = b" \t\r\n"
+_WS_CHARS = (b" ", b"\t", b"\r", b"\n")
 _NUMBER_CHARS = b"0123456789.eE+-,[]" + _WS
 _LONLAT_NAMES = frozenset(
     {
@@ -67,12 +78,29 @@ class Plain:
     path: str
     date: dt.date | None
     doc_date: dt.date | None  # the date the content gives (features' or document's)
-    key: bytes  # hash of the coordinate text: equal for identical geometry
+    texts: tuple[bytes, ...]  # the coordinate text of each feature, as written
     fmt: str
     zones: tuple[Any, ...]  # one zone per feature, as read_snapshot names it
     ragged: Ragged  # longitude/latitude, as written in the file
     labels: tuple[str | None, ...] = ()  # the feature's or the file's; None: file name
     sources: tuple[str, ...] = ()  # one source per feature, as read_snapshot names it
+
+    @functools.cached_property
+    def key(self) -> bytes:
+        """Hash of the coordinate text and zones: equal for identical geometry."""
+        return digest(b"\x00".join(self.texts) + repr(self.zones).encode())
+
+    def same_geometry(self, other: Plain | None) -> bool:
+        """Return True if `other` has the same coordinate text and zones.
+
+        Cheaper than comparing :attr:`key`: bytes of different length differ
+        at once, and no hash is computed.
+        """
+        return (
+            other is not None
+            and self.texts == other.texts
+            and self.zones == other.zones
+        )
 
     def label(self, k: int) -> str:
         """Return the ``label`` read_snapshot gives feature `k` (default: file name)."""
@@ -121,7 +149,7 @@ def _rings(seg: bytes, depth: int) -> tuple[np.ndarray, list[int], list[int]] | 
     the number of rings of each part, or None if the text is not a plain 2D
     polygon array.
     """
-    t = seg.translate(None, _WS)
+    t = seg.translate(None, _WS) if any(c in seg for c in _WS_CHARS) else seg
     if not (t.startswith(b"[" * depth) and t.endswith(b"]" * depth)):
         return None
     chunks = t.split(b"]],[[")
@@ -142,7 +170,7 @@ def _rings(seg: bytes, depth: int) -> tuple[np.ndarray, list[int], list[int]] | 
     between = buf[commas - 1] == 93  # preceded by "]"
     if not np.array_equal(between, np.arange(len(commas)) % dim == dim - 1):
         return None
-    flat = t.replace(b"[", b"").replace(b"]", b"")
+    flat = t.translate(None, b"[]")
     try:
         values = orjson.loads(b"[" + flat + b"]")
     except orjson.JSONDecodeError:
@@ -257,9 +285,10 @@ def read_plain(path: str | Path, raw: bytes) -> Plain | None:
         return None  # features of several dates: the reference reader splits them
     doc_date = content_date or _doc_date(doc, path)
     date = doc_date or _name_date(path)
-    key = digest(b"\x00".join(texts) + repr(zones).encode())
     ragged = (coords, (ring_off, part_off, feat_off))
-    return Plain(str(path), date, doc_date, key, fmt, zones, ragged, labels, srcs)
+    return Plain(
+        str(path), date, doc_date, tuple(texts), fmt, zones, ragged, labels, srcs
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -415,10 +444,23 @@ def densify(
     :meth:`pyproj.Geod.npts` call per edge, and taken from `cache` for edges
     the previous geometry densified.
     """
+    return densify_positions(ragged, max_segment_km, cache)[0]
+
+
+def densify_positions(
+    ragged: Ragged,
+    max_segment_km: float = MAX_SEGMENT_KM,
+    cache: DensifyCache | None = None,
+    remember: bool = True,
+) -> tuple[Ragged, np.ndarray]:
+    """:func:`densify`, and where each input vertex is in the output.
+
+    With `remember` False the cache is read but keeps what it holds.
+    """
     coords, (ring_off, part_off, feat_off) = ragged
     n = len(coords)
     if n < 2:
-        return ragged
+        return ragged, np.arange(n)
     valid = np.ones(n - 1, dtype=bool)
     inner = ring_off[1:-1]
     valid[inner[(inner > 0) & (inner < n)] - 1] = False
@@ -430,7 +472,7 @@ def densify(
     approx_km = _KM_PER_DEG * np.hypot(dlon * coslat, dlat)
     edges = np.flatnonzero(valid & (approx_km > 0.9 * max_segment_km))
     if not len(edges):
-        return ragged
+        return ragged, np.arange(n)
     ends = np.column_stack([lon[edges], lat[edges], lon[edges + 1], lat[edges + 1]])
     count = np.zeros(len(edges), dtype=np.int64)
     if cache is not None:
@@ -470,10 +512,10 @@ def densify(
     if hit.any():
         src = _ranges(cache.first[pos[hit]], count[hit])  # type: ignore[union-attr]
         points[_ranges(first[hit], count[hit])] = cache.points[src]  # type: ignore[union-attr]
-    if cache is not None:
+    if cache is not None and remember:
         cache.store(keys, ends, count, points)
     if not len(points):
-        return ragged
+        return ragged, np.arange(n)
     grow = np.ones(n, dtype=np.int64)
     grow[edges] += count
     position = np.cumsum(grow) - grow
@@ -481,7 +523,7 @@ def densify(
     out[position] = coords
     out[_ranges(position[edges] + 1, count)] = points
     new_ring_off = np.append(position[ring_off[:-1]], len(out))
-    return out, (new_ring_off, part_off, feat_off)
+    return (out, (new_ring_off, part_off, feat_off)), position
 
 
 def project(ragged: Ragged, transformer: Any) -> Ragged:

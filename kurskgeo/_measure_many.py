@@ -25,7 +25,7 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo import _fastread, _geojson, _parallel
+from kurskgeo import _fastread, _geojson, _parallel, _splice
 from kurskgeo._progress import progress as progress_bar
 from kurskgeo.area import (
     GEODESIC_RTOL,
@@ -45,7 +45,7 @@ from kurskgeo.crs import (
     laea_pipeline,
     laea_srs,
 )
-from kurskgeo.geodesic import authalic_area_km2, authalic_ring_areas
+from kurskgeo.geodesic import authalic_area_km2
 
 __all__ = ["measure_paths"]
 
@@ -62,7 +62,8 @@ class _Run:
     transformers: dict[str, Transformer] = field(default_factory=dict)
     regions: dict[str, BaseGeometry] = field(default_factory=dict)
     edges: _fastread.DensifyCache = field(default_factory=_fastread.DensifyCache)
-    last: tuple[bytes, Measurement | None] = (b"", None)  # Plain.key, its result
+    last: tuple[_fastread.Plain | None, Measurement | None] = (None, None)
+    shape: _splice.Shape | None = None  # the last valid geometry measured
 
     def transformer(self, srs: str) -> Transformer:
         tr = self.transformers.get(srs)
@@ -112,12 +113,22 @@ def _measure_plain(plain: _fastread.Plain, run: _Run) -> Measurement | None:
     else:
         srs = run.crs.srs
     tr = run.transformer(srs)
-    dense = _fastread.densify(ragged, cache=run.edges)
-    projected = _fastread.build(_fastread.project(dense, tr))
+    spliced = (
+        None
+        if run.shape is None
+        else _splice.splice(run.shape, ragged, srs, tr, run.edges)
+    )
+    if spliced is None:
+        shape, valid = _splice.shape(ragged, srs, tr, cache=run.edges), False
+    else:
+        shape, valid = spliced
+    projected = _fastread.build(shape.ragged())
     # validity is judged on what is measured, as zone_union does; read_snapshot
     # would repair an invalid polygon (and warn), so the reference path takes it
-    if not shapely.is_valid(projected).all():
+    if not valid and not shapely.is_valid(projected).all():
+        run.shape = None
         return None
+    run.shape = shape
     single = n == 1
     union = projected[0] if single else shapely.union_all(projected)
     if run.region is not None:
@@ -126,7 +137,7 @@ def _measure_plain(plain: _fastread.Plain, run: _Run) -> Measurement | None:
     if union.is_empty:
         geodesic = 0.0
     elif single and run.region is None:
-        geodesic = _ragged_authalic_km2(dense)
+        geodesic = shape.geodesic_km2()
     else:
         lonlat = shapely.transform(
             union,
@@ -152,15 +163,6 @@ def _measure_plain(plain: _fastread.Plain, run: _Run) -> Measurement | None:
 
 def _first_kept(plain: _fastread.Plain, zones: list[str] | None) -> int:
     return next(k for k, z in enumerate(plain.zones) if zones is None or z in zones)
-
-
-def _ragged_authalic_km2(ragged: _fastread.Ragged) -> float:
-    """Authalic area of densified rings: shells (first ring of a part) minus holes."""
-    coords, (ring_off, part_off, _) = ragged
-    rings = authalic_ring_areas(coords, ring_off)
-    shell = np.zeros(len(rings), dtype=bool)
-    shell[part_off[:-1][part_off[:-1] < len(rings)]] = True
-    return float(np.where(shell, rings, -rings).sum())
 
 
 def _reference(path: Path, run: _Run, crs: Any) -> list[Measurement]:
@@ -190,8 +192,8 @@ def _measure_path(path: Path, run: _Run, crs: Any) -> list[Measurement]:
     plain = _fastread.read_plain(path, _geojson.read_bytes(path))
     if plain is None:
         return _reference(path, run, crs)
-    last_key, last_result = run.last
-    if plain.key == last_key and last_result is not None:
+    last_plain, last_result = run.last
+    if last_result is not None and plain.same_geometry(last_plain):
         # the previous file's geometry and zones: only the names differ
         first = _first_kept(plain, run.zones)
         result = replace(
@@ -203,7 +205,7 @@ def _measure_path(path: Path, run: _Run, crs: Any) -> list[Measurement]:
         )
     else:
         found = _measure_plain(plain, run)
-        run.last = (plain.key, found)
+        run.last = (plain, found)
         if found is None:
             return _reference(path, run, crs)
         result = found
