@@ -381,3 +381,12 @@ def test_geodesic_km2_matches_geographiclib(prev):
     new_ref = geodesic_area_km2(_fastread.build(ragged)[0])
     assert out[0].geodesic_km2() == pytest.approx(new_ref, rel=1e-6)
     assert new_ref > ref
+
+
+def test_touching_a_part_at_one_vertex_is_judged_soundly(prev):
+    """The shell reaches vertex 0 of the part: GEOS allows parts touching at a
+    point, splice (which asks that a stretch meets nothing) may say False."""
+    new = edit(SHELL, 20, 20, [PART[0].tolist()])
+    _, valid, geos = check_splice(prev, ragged_of(with_ring(0, new)))
+    assert geos
+    assert valid is not None
