@@ -78,7 +78,7 @@ class Plain:
     path: str
     date: dt.date | None
     doc_date: dt.date | None  # the date the content gives (features' or document's)
-    texts: tuple[bytes, ...]  # the coordinate text of each feature, as written
+    texts: tuple[bytes, ...]  # each feature's coordinate text, without white space
     fmt: str
     zones: tuple[Any, ...]  # one zone per feature, as read_snapshot names it
     ragged: Ragged  # longitude/latitude, as written in the file
@@ -101,6 +101,14 @@ class Plain:
             and self.texts == other.texts
             and self.zones == other.zones
         )
+
+    def feature_text(self, k: int) -> tuple[bytes, np.ndarray] | None:
+        """Feature `k`'s coordinate text and its positions (None if no such)."""
+        if k >= len(self.texts):
+            return None
+        coords, (rings, parts, features) = self.ragged
+        lo, hi = rings[parts[features[k : k + 2]]]
+        return self.texts[k], coords[lo:hi]
 
     def label(self, k: int) -> str:
         """Return the ``label`` read_snapshot gives feature `k` (default: file name)."""
@@ -142,14 +150,23 @@ def _cut(raw: bytes) -> tuple[bytes, list[bytes]] | None:
     return b"".join(pieces), texts
 
 
-def _rings(seg: bytes, depth: int) -> tuple[np.ndarray, list[int], list[int]] | None:
+def _strip(seg: bytes) -> bytes:
+    """Return a coordinate text without white space."""
+    return seg.translate(None, _WS) if any(c in seg for c in _WS_CHARS) else seg
+
+
+def _rings(
+    seg: bytes, depth: int, prev: tuple[bytes, np.ndarray] | None = None
+) -> tuple[np.ndarray, list[int], list[int]] | None:
     """Parse one Polygon (depth 3) or MultiPolygon (depth 4) coordinate text.
 
+    The text has no white space (see :func:`_strip`).
     Returns the flat 2D positions, the number of positions of each ring and
     the number of rings of each part, or None if the text is not a plain 2D
-    polygon array.
+    polygon array. `prev` is an earlier text and its positions: only the
+    positions between their common beginning and end are parsed.
     """
-    t = seg.translate(None, _WS) if any(c in seg for c in _WS_CHARS) else seg
+    t = seg
     if not (t.startswith(b"[" * depth) and t.endswith(b"]" * depth)):
         return None
     chunks = t.split(b"]],[[")
@@ -165,24 +182,70 @@ def _rings(seg: bytes, depth: int) -> tuple[np.ndarray, list[int], list[int]] | 
     dim = t[depth : t.find(b"]")].count(b",") + 1
     if dim not in (2, 3):
         return None
+    xy = None
+    if prev is not None and dim == 2:
+        xy = _positions_from(t, *prev)
+    if xy is None:
+        values = _numbers(t, dim)
+        if values is None:
+            return None
+        xy = values.reshape(-1, dim)
+    if len(xy) != sum(sizes):
+        return None
+    return (xy if dim == 2 else np.ascontiguousarray(xy[:, :2])), sizes, parts
+
+
+def _numbers(t: bytes, dim: int) -> np.ndarray | None:
+    """Return the numbers in a text of whole positions of `dim` numbers, or None.
+
+    The commas alternate: ``dim - 1`` inside each position, then one after
+    its ``]``.
+    """
     buf = np.frombuffer(t, dtype=np.uint8)
     commas = np.flatnonzero(buf == 44)
     between = buf[commas - 1] == 93  # preceded by "]"
     if not np.array_equal(between, np.arange(len(commas)) % dim == dim - 1):
         return None
-    flat = t.translate(None, b"[]")
     try:
-        values = orjson.loads(b"[" + flat + b"]")
+        values = orjson.loads(b"[" + t.translate(None, b"[]") + b"]")
     except orjson.JSONDecodeError:
         return None
-    xy = np.array(values, dtype=np.float64)
-    if xy.ndim != 1 or len(xy) != dim * sum(sizes):
+    out = np.array(values, dtype=np.float64)
+    if out.ndim != 1 or len(out) % dim:
         return None
-    xy = xy.reshape(-1, dim)
-    return (xy if dim == 2 else np.ascontiguousarray(xy[:, :2])), sizes, parts
+    return out
 
 
-def read_plain(path: str | Path, raw: bytes) -> Plain | None:
+def _positions_from(t: bytes, old: bytes, old_xy: np.ndarray) -> np.ndarray | None:
+    """Return the 2D positions of text `t`, parsing only what differs from `old`.
+
+    `old_xy` are the positions of `old`. The common beginning and end of
+    the two texts are cut back to whole positions (at a ``],[``); the
+    positions there are taken from `old_xy`. None if little is shared.
+    """
+    a, b = np.frombuffer(t, dtype=np.uint8), np.frombuffer(old, dtype=np.uint8)
+    m = min(len(a), len(b))
+    differ = a[:m] != b[:m]
+    head = int(differ.argmax()) if differ.any() else m
+    differ = a[len(a) - m :] != b[len(b) - m :]
+    tail = min(int(differ[::-1].argmax()) if differ.any() else m, m - head)
+    lo = t.rfind(b"],[", 0, head)  # the last separator before the change
+    hi = t.find(b"],[", len(t) - tail)  # the first after it
+    if lo < 0 or hi < lo + 3:
+        return None
+    before = t.count(b"],[", 0, lo + 3)  # positions kept at the beginning
+    after = t.count(b"],[", hi)  # and at the end
+    if before + after > len(old_xy):
+        return None
+    values = _numbers(t[lo + 2 : hi + 1], 2)
+    if values is None:
+        return None
+    return np.concatenate(
+        [old_xy[:before], values.reshape(-1, 2), old_xy[len(old_xy) - after :]]
+    )
+
+
+def read_plain(path: str | Path, raw: bytes, prev: Plain | None = None) -> Plain | None:
     """Parse the bytes of a plain snapshot file, or return None if it is not plain.
 
     Parameters
@@ -191,6 +254,9 @@ def read_plain(path: str | Path, raw: bytes) -> Plain | None:
         The file, for its name (date, format detection) and messages.
     raw : bytes
         Its content, already read (and gunzipped).
+    prev : Plain, optional
+        The previous file of a series: the coordinates each feature's text
+        shares with the same feature's there are not parsed again.
 
     Returns
     -------
@@ -242,7 +308,9 @@ def read_plain(path: str | Path, raw: bytes) -> Plain | None:
         ):
             return None
         used += 1
-        parsed = _rings(texts[index], 4 if kind == "MultiPolygon" else 3)
+        earlier = prev.feature_text(index) if prev is not None else None
+        texts[index] = _strip(texts[index])
+        parsed = _rings(texts[index], 4 if kind == "MultiPolygon" else 3, earlier)
         if parsed is None:
             return None
         xy, sizes, parts = parsed

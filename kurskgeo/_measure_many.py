@@ -189,7 +189,7 @@ def _by_date(snap: Any) -> list[Any]:
 def _measure_path(path: Path, run: _Run, crs: Any) -> list[Measurement]:
     if not run.fast:
         return _reference(path, run, crs)
-    plain = _fastread.read_plain(path, _geojson.read_bytes(path))
+    plain = _fastread.read_plain(path, _geojson.read_bytes(path), run.last[0])
     if plain is None:
         return _reference(path, run, crs)
     last_plain, last_result = run.last
@@ -240,5 +240,8 @@ def measure_paths(
             for path in progress_bar(files[lo:hi], bar, "measuring")
         ]
 
-    done = _parallel.fork_map(chunk, len(files), progress, "measuring", workers)
+    # files cost unequal time (one unlike the file before costs more): share
+    done = _parallel.fork_map(
+        chunk, len(files), progress, "measuring", workers, share=True
+    )
     return [m for found in done for m in found]

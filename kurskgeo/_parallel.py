@@ -75,12 +75,15 @@ def use_two_cores(n: int, workers: int | None) -> bool:
 
 
 def _child(
-    fn: Callable[..., Iterable[Any]], lo: int, hi: int, fd: int
+    fn: Callable[..., Iterable[Any]], lo: int, hi: int, fd: int, tokens: int | None
 ) -> None:  # pragma: no cover - runs in the worker process
-    """Run ``fn(lo, hi, False)`` in the forked worker and pickle the outcome to `fd`.
+    """Do the worker's items in the forked worker and pickle the outcome to `fd`.
 
-    Sends ``(True, (results, [(message, category)]))``, or ``(False, None)``
-    when anything fails, and never returns: it ends the process.
+    Without `tokens` the items are ``lo..hi``, in one call of `fn`; with
+    them, one item at a time from `hi` backwards while :func:`_take` gives
+    one. Sends ``(True, (first item done, results, [(message, category)]))``
+    in item order, or ``(False, None)`` when anything fails, and never
+    returns: it ends the process.
     """
     global _IN_CHILD
     _IN_CHILD = True
@@ -89,12 +92,22 @@ def _child(
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                out = list(fn(lo, hi, False))
-            data = pickle.dumps(
-                (True, (out, [(str(w.message), w.category) for w in caught]))
-            )
+                if tokens is None:
+                    out, start, notes = list(fn(lo, hi, False)), lo, caught
+                else:
+                    done: list[list[Any]] = []  # results, warnings, results, ...
+                    start = hi
+                    while _take(tokens):
+                        mark = len(caught)
+                        done.append(list(fn(start - 1, start, False)))
+                        done.append(caught[mark:])  # this item's warnings
+                        start -= 1
+                    out = [r for results in done[-2::-2] for r in results]
+                    notes = [w for ws in done[::-2] for w in ws]
+            outcome = (start, out, [(str(w.message), w.category) for w in notes])
+            data = pickle.dumps((True, outcome))
             code = 0
-        except BaseException:  # the parent redoes this half and raises itself
+        except BaseException:  # the parent redoes these items and raises itself
             data = pickle.dumps((False, None))
         view = memoryview(data)
         while view:
@@ -103,24 +116,62 @@ def _child(
         os._exit(code)
 
 
+def _tokens(n: int) -> int | None:
+    """Return the read end of a pipe holding `n` bytes, one per item (write end shut).
+
+    None if the pipe cannot hold them (its buffer is 64 KiB on Linux).
+    """
+    try:
+        rfd, wfd = os.pipe()
+    except OSError:  # pragma: no cover - no file descriptors left
+        return None
+    try:
+        os.set_blocking(wfd, False)
+        written = os.write(wfd, bytes(n))
+    except OSError:
+        written = -1
+    finally:
+        os.close(wfd)
+    if written != n:
+        os.close(rfd)
+        return None
+    return rfd
+
+
+def _take(tokens: int) -> bool:
+    """Take one item: True while the pipe has a byte left.
+
+    Reading one byte from a pipe is atomic, so two processes never take the
+    same byte; once all are taken, the closed write end gives end of file.
+    """
+    return bool(os.read(tokens, 1))
+
+
 def fork_map(
     fn: Callable[[int, int, bool | None], Iterable[Any]],
     n: int,
     progress: bool | None,
     desc: str,
     workers: int | None = None,
+    *,
+    share: bool = False,
 ) -> list[Any]:
-    """Return ``list(fn(0, n, progress))``, the second half done by a worker if it pays.
+    """Return ``list(fn(0, n, progress))``, part of it done by a worker if it pays.
 
     `fn(lo, hi, progress)` returns one result per index in ``lo..hi``; the
     results must be picklable. The worker is forked with :func:`os.fork` and
     pickles its results and recorded warnings into a pipe; its warnings are
-    issued again here after the first half's. If it fails, the parent
-    computes its half itself.
+    issued again here after the parent's. If it fails, the parent computes
+    its items itself.
+
+    By default the worker does the second half. With `share` the two take
+    items one at a time from either end of the list until they meet (the
+    worker from the end, backwards), so that neither waits for the other
+    when items cost unequal time; `fn` is then called once per item.
     """
     if not use_two_cores(n, workers):
         return list(fn(0, n, progress))
-    half = n // 2
+    tokens = _tokens(n) if share else None
     # the worker counts what it has done; the parent draws one bar for all n
     shared = ctypes.c_int64.from_buffer(mmap.mmap(-1, 8))
     sys.stdout.flush()
@@ -129,6 +180,7 @@ def fork_map(
         rfd, wfd = os.pipe()
     except OSError as exc:  # pragma: no cover - no file descriptors left
         log.debug("%s: cannot make a pipe (%s); one core", desc, exc)
+        _close(tokens)
         return list(fn(0, n, progress))
     try:
         with warnings.catch_warnings():
@@ -138,35 +190,49 @@ def fork_map(
         log.debug("%s: cannot fork (%s); one core", desc, exc)
         os.close(rfd)
         os.close(wfd)
+        _close(tokens)
         return list(fn(0, n, progress))
     if pid == 0:  # pragma: no cover - the worker
         os.close(rfd)
         _progress._shared, _progress._total = shared, n
-        _child(fn, half, n, wfd)
+        _child(fn, n // 2, n, wfd, tokens)
     os.close(wfd)
     _progress._shared, _progress._total = shared, n
     reaped = False
     try:
-        first = list(fn(0, half, progress))
+        if tokens is None:
+            lo = n // 2
+            first = list(fn(0, lo, progress))
+        else:
+            first, lo = [], 0
+            while _take(tokens):
+                first.extend(fn(lo, lo + 1, progress))
+                lo += 1
         ok, payload = _wait(rfd, pid)
         reaped = True
-        if ok:
-            second, caught = payload
+        if ok and payload[0] == lo:
+            _, second, caught = payload
             for message, category in caught:
                 warnings.warn(message, category, stacklevel=2)
-        else:  # the worker failed or died: do its half here
+        else:  # the worker failed or died: do its items here
             log.debug("%s: the second core failed; finishing on one", desc)
             _progress.finish()
             _progress._shared = _progress._total = None
-            second = list(fn(half, n, progress))
+            second = list(fn(lo, n, progress))
     finally:
         _progress.finish()
         _progress._shared = _progress._total = None
         os.close(rfd)
-        if not reaped:  # the parent's half raised: the worker's is not wanted
+        _close(tokens)
+        if not reaped:  # the parent's part raised: the worker's is not wanted
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
     return first + second
+
+
+def _close(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
 
 
 def _wait(rfd: int, pid: int) -> tuple[bool, Any]:

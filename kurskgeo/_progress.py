@@ -43,7 +43,8 @@ def progress(
     if _total is None:
         bar: Any = tqdm(items, desc=desc, unit=unit, leave=False)
         return bar
-    _bar, _parent_done = tqdm(total=_total, desc=desc, unit=unit, leave=False), 0
+    if _bar is None:  # the first of the parent's calls in the job
+        _bar, _parent_done = tqdm(total=_total, desc=desc, unit=unit, leave=False), 0
     return _drawing(items)
 
 

@@ -38,7 +38,7 @@ import numpy as np
 import shapely
 
 from kurskgeo import _fastread
-from kurskgeo.geodesic import authalic_ring_areas
+from kurskgeo.geodesic import authalic_edge_terms, authalic_ring_areas
 
 __all__ = ["Shape", "shape", "splice"]
 
@@ -56,6 +56,7 @@ class Shape:
     projected: np.ndarray  # (m, 2) `dense` projected
     dense_rings: np.ndarray  # ring starts in `dense`, and m
     where: np.ndarray  # (n,) the index in `dense` of each written vertex
+    terms: tuple[np.ndarray, np.ndarray]  # authalic_edge_terms of `dense`
     ring_km2: np.ndarray  # the authalic area of each ring
 
     def ragged(self) -> _fastread.Ragged:
@@ -83,8 +84,11 @@ def shape(
         ragged, cache=cache
     )
     projected, _ = _fastread.project((dense, offsets), transformer)
-    ring_km2 = authalic_ring_areas(dense, dense_rings)
-    return Shape(srs, lonlat, offsets, dense, projected, dense_rings, where, ring_km2)
+    terms = authalic_edge_terms(dense, dense_rings)
+    ring_km2 = authalic_ring_areas(dense, dense_rings, terms)
+    return Shape(
+        srs, lonlat, offsets, dense, projected, dense_rings, where, terms, ring_km2
+    )
 
 
 def splice(
@@ -96,36 +100,60 @@ def splice(
 ) -> tuple[Shape, bool] | None:
     """Return ``shape(ragged, ...)`` built from `prev`, and whether it is surely valid.
 
-    `prev` must be valid (:func:`shapely.is_valid`). None if the geometries
-    cannot be spliced: another CRS, other numbers of rings, parts or
-    features, or a ring whose first vertex moved.
+    `prev` must be valid (:func:`shapely.is_valid`). Rings are matched by
+    position when the geometries have as many rings, parts and features,
+    else by their first vertex; a ring with no match is densified whole.
+    Validity is inferred only in the first case, when every changed ring
+    kept its first vertex. None if the CRS differs.
     """
+    if srs != prev.srs:
+        return None
     lonlat, offsets = ragged
     rings, parts, features = offsets
     old_rings = prev.offsets[0]
-    if (
-        srs != prev.srs
-        or len(rings) != len(old_rings)
-        or not np.array_equal(parts, prev.offsets[1])
-        or not np.array_equal(features, prev.offsets[2])
-    ):
-        return None
-    changes: list[tuple[int, int, int]] = []  # ring, common prefix, common suffix
-    for k in range(len(rings) - 1):
-        old = prev.lonlat[old_rings[k] : old_rings[k + 1]]
+    same_form = (
+        len(rings) == len(old_rings)
+        and np.array_equal(parts, prev.offsets[1])
+        and np.array_equal(features, prev.offsets[2])
+    )
+    if same_form:
+        sources = list(range(len(rings) - 1))
+    else:
+        sources = _match_first_vertices(prev, lonlat, rings)
+    plan: list[tuple[str, int, int, int]] = []  # how, old ring, prefix, suffix
+    for k, j in enumerate(sources):
         new = lonlat[rings[k] : rings[k + 1]]
+        old = prev.lonlat[old_rings[j] : old_rings[j + 1]] if j >= 0 else new[:0]
         if len(old) == len(new) and old.tobytes() == new.tobytes():
+            plan.append(("copy", j, 0, 0))
             continue
         head, tail = _common_ends(old, new)
-        if head == 0 or tail == 0:
-            return None
-        changes.append((k, head, tail))
-    if not changes:
+        plan.append(("stretch", j, head, tail) if head and tail else ("new", j, 0, 0))
+    if same_form and all(how == "copy" for how, *_ in plan):
         return dataclasses.replace(prev, lonlat=lonlat), True
-    middles = _new_stretches(lonlat, rings, changes, transformer, cache)
-    spliced, stretches = _assemble(prev, lonlat, offsets, changes, middles)
-    valid = all(_stretch_is_safe(prev, spliced, *s) for s in stretches)
-    return spliced, valid
+    middles = _new_stretches(lonlat, rings, plan, transformer, cache)
+    spliced, stretches = _assemble(prev, lonlat, offsets, plan, middles)
+    if not same_form or any(how == "new" for how, *_ in plan):
+        return spliced, False
+    return spliced, all(_stretch_is_safe(prev, spliced, *s) for s in stretches)
+
+
+def _match_first_vertices(
+    prev: Shape, lonlat: np.ndarray, rings: np.ndarray
+) -> list[int]:
+    """For each new ring, the old ring that starts at the same vertex, or -1."""
+    old_rings = prev.offsets[0]
+    starts: dict[bytes, int] = {}
+    for j, first in enumerate(prev.lonlat[old_rings[:-1]]):
+        key = first.tobytes()
+        starts[key] = -1 if key in starts else j  # ambiguous: no match
+    taken: set[int] = set()
+    out = []
+    for first in lonlat[rings[:-1]]:
+        j = starts.get(first.tobytes(), -1)
+        out.append(-1 if j in taken else j)
+        taken.add(j)
+    return out
 
 
 def _common_ends(old: np.ndarray, new: np.ndarray) -> tuple[int, int]:
@@ -145,65 +173,88 @@ def _common_ends(old: np.ndarray, new: np.ndarray) -> tuple[int, int]:
 def _new_stretches(
     lonlat: np.ndarray,
     rings: np.ndarray,
-    changes: list[tuple[int, int, int]],
+    plan: list[tuple[str, int, int, int]],
     transformer: Any,
     cache: _fastread.DensifyCache | None,
 ) -> tuple[np.ndarray, ...]:
-    """Densify and project every changed stretch, with its two unchanged ends.
+    """Densify and project the changed stretches and new rings in one pass.
 
-    Returns the densified longitude/latitude, its projection, the stretches'
+    A stretch comes with its two unchanged end vertices.
+
+    Returns the densified longitude/latitude, its projection, the pieces'
     starts (and the end) in both, where each written vertex went, and the
-    stretches' starts among the written vertices. The edge cache is read,
-    not updated: it keeps the edges of the last whole geometry.
+    pieces' starts among the written vertices. The edge cache is read, not
+    updated: it keeps the edges of the last whole geometry.
     """
-    pieces = [
-        lonlat[rings[k] + head - 1 : rings[k + 1] - tail + 1]
-        for k, head, tail in changes
-    ]
+    pieces = []
+    for k, (how, _, head, tail) in enumerate(plan):
+        if how == "stretch":
+            pieces.append(lonlat[rings[k] + head - 1 : rings[k + 1] - tail + 1])
+        elif how == "new":
+            pieces.append(lonlat[rings[k] : rings[k + 1]])
     starts = np.cumsum([0] + [len(p) for p in pieces])
     none = np.zeros(1, dtype=np.int64)
+    if not pieces:  # rings removed, the others unchanged
+        empty = np.empty((0, 2))
+        return empty, empty, starts, starts, starts, (empty[:, 0], empty[:, 0])
     ragged = (np.concatenate(pieces), (starts, none, none))
     (dense, (dense_starts, _, _)), where = _fastread.densify_positions(
         ragged, cache=cache, remember=False
     )
     projected, _ = _fastread.project((dense, ragged[1]), transformer)
-    return dense, projected, dense_starts, where, starts
+    terms = authalic_edge_terms(dense, dense_starts)
+    return dense, projected, dense_starts, where, starts, terms
 
 
 def _assemble(
     prev: Shape,
     lonlat: np.ndarray,
     offsets: Offsets,
-    changes: list[tuple[int, int, int]],
+    plan: list[tuple[str, int, int, int]],
     middles: tuple[np.ndarray, ...],
 ) -> tuple[Shape, list[tuple[int, int, int, int, int]]]:
-    """Splice the new stretches into `prev`; return the Shape and the stretches.
+    """Splice the new pieces into `prev`; return the Shape and the stretches.
 
     A stretch is (ring, its first and last index in the new ``dense``, and
     the same in ``prev.dense``).
     """
-    mid_dense, mid_proj, mid_starts, mid_where, written = middles
+    mid_dense, mid_proj, mid_starts, mid_where, written, mid_terms = middles
+    old_terms = np.column_stack(prev.terms)
+    new_terms = np.column_stack(mid_terms)
     old_rings, old_dense_rings = prev.offsets[0], prev.dense_rings
-    changed = {k: (i, head, tail) for i, (k, head, tail) in enumerate(changes)}
-    dense, proj, where, sizes = [], [], [], []
+    dense, proj, where, terms, sizes = [], [], [], [], []
     stretches = []
     done = 0  # dense vertices so far
-    for k in range(len(old_rings) - 1):
-        lo, hi = old_dense_rings[k], old_dense_rings[k + 1]
-        w_old = prev.where[old_rings[k] : old_rings[k + 1]] - lo
-        if k not in changed:
+    i = 0  # the next piece
+    for k, (how, j, head, tail) in enumerate(plan):
+        if how == "new":
+            m0, m1 = mid_starts[i], mid_starts[i + 1]
+            dense.append(mid_dense[m0:m1])
+            proj.append(mid_proj[m0:m1])
+            terms.append(new_terms[m0:m1])
+            where.append(mid_where[written[i] : written[i + 1]] - m0 + done)
+            sizes.append(m1 - m0)
+            done += m1 - m0
+            i += 1
+            continue
+        lo, hi = old_dense_rings[j], old_dense_rings[j + 1]
+        w_old = prev.where[old_rings[j] : old_rings[j + 1]] - lo
+        if how == "copy":
             dense.append(prev.dense[lo:hi])
             proj.append(prev.projected[lo:hi])
+            terms.append(old_terms[lo:hi])
             where.append(w_old + done)
             sizes.append(hi - lo)
             done += hi - lo
             continue
-        i, head, tail = changed[k]
         a, b = lo + w_old[head - 1], lo + w_old[len(w_old) - tail]  # old A, old B
         m0, m1 = mid_starts[i], mid_starts[i + 1]
         w_mid = mid_where[written[i] : written[i + 1]] - m0
+        i += 1
         dense += [prev.dense[lo:a], mid_dense[m0:m1], prev.dense[b + 1 : hi]]
         proj += [prev.projected[lo:a], mid_proj[m0:m1], prev.projected[b + 1 : hi]]
+        # the terms of the edges from each point: up to A, A to B, from B
+        terms += [old_terms[lo:a], new_terms[m0 : m1 - 1], old_terms[b:hi]]
         first = done + a - lo  # the new index of A
         last = first + (m1 - m0) - 1  # of B
         where += [
@@ -217,11 +268,9 @@ def _assemble(
         done += size
     dense_rings = np.concatenate([[0], np.cumsum(sizes)])
     dense_all = np.concatenate(dense)
-    ring_km2 = prev.ring_km2.copy()
-    ks = [k for k, *_ in stretches]
-    changed_rings = [dense_all[dense_rings[k] : dense_rings[k + 1]] for k in ks]
-    ring_starts = np.cumsum([0] + [len(r) for r in changed_rings])
-    ring_km2[ks] = authalic_ring_areas(np.concatenate(changed_rings), ring_starts)
+    edge_terms = np.concatenate(terms)
+    excess, dlam = edge_terms[:, 0], edge_terms[:, 1]
+    ring_km2 = authalic_ring_areas(dense_all, dense_rings, (excess, dlam))
     spliced = Shape(
         prev.srs,
         lonlat,
@@ -230,6 +279,7 @@ def _assemble(
         np.concatenate(proj),
         dense_rings,
         np.concatenate(where),
+        (excess, dlam),
         ring_km2,
     )
     return spliced, stretches

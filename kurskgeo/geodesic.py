@@ -133,7 +133,11 @@ def _by_geometry(geoms: Any, arr: np.ndarray, ring_areas: Any) -> Any:
     return float(out[0]) if isinstance(geoms, BaseGeometry) else out
 
 
-def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+def authalic_ring_areas(
+    coords: np.ndarray,
+    offsets: np.ndarray,
+    terms: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Unsigned area in km² of each closed ring, on the authalic sphere.
 
     Parameters
@@ -142,6 +146,8 @@ def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         Longitude/latitude of all rings, one after the other, each closed.
     offsets : numpy.ndarray
         Start of each ring in `coords`, and ``n`` at the end.
+    terms : (numpy.ndarray, numpy.ndarray), optional
+        :func:`authalic_edge_terms` of `coords`, if already computed.
 
     Notes
     -----
@@ -153,25 +159,49 @@ def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     n_rings = len(offsets) - 1
     if n_rings <= 0 or len(coords) < 2:
         return np.zeros(max(n_rings, 0))
+    excess, dlam = terms if terms is not None else authalic_edge_terms(coords, offsets)
+    starts = offsets[:-1]
+    out = np.abs(np.add.reduceat(excess, starts)) * _R2_KM2
+    polar = np.abs(np.add.reduceat(dlam, starts)) > np.pi  # the ring turns round
+    for k in np.flatnonzero(polar):
+        xy = coords[offsets[k] : offsets[k + 1]]
+        out[k] = abs(WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]) / 1e6
+    return out
+
+
+def authalic_edge_terms(
+    coords: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spherical excess and longitude step of the edge from each point to the next.
+
+    Both are 0 at a ring's last point (no edge leaves it), so a ring's area
+    is ``R² |Σ excess|`` over its points, and copying a stretch of points
+    copies its edges' terms.
+
+    Parameters
+    ----------
+    coords : numpy.ndarray, shape (n, 2)
+        Longitude/latitude of all rings, one after the other.
+    offsets : numpy.ndarray
+        Start of each ring in `coords`, and ``n`` at the end.
+    """
+    excess, dlam = np.zeros(len(coords)), np.zeros(len(coords))
+    if len(coords) < 2:
+        return excess, dlam
     sin_beta = np.clip(authalic_q(np.sin(np.radians(coords[:, 1]))) / _QP, -1, 1)
     t = sin_beta / (1 + np.sqrt(1 - sin_beta * sin_beta))  # tan(beta / 2)
-    dlam = np.radians(np.diff(coords[:, 0]))
-    if np.abs(dlam).max() > np.pi:  # an edge across the antimeridian
-        dlam = (dlam + np.pi) % (2 * np.pi) - np.pi
-    excess = 2 * np.arctan2(np.tan(dlam / 2) * (t[1:] + t[:-1]), 1 + t[1:] * t[:-1])
+    step = np.radians(np.diff(coords[:, 0]))
+    if np.abs(step).max() > np.pi:  # an edge across the antimeridian
+        step = (step + np.pi) % (2 * np.pi) - np.pi
+    excess[:-1] = 2 * np.arctan2(
+        np.tan(step / 2) * (t[1:] + t[:-1]), 1 + t[1:] * t[:-1]
+    )
+    dlam[:-1] = step
     # the step from one ring's last point to the next ring's first is no edge
     joins = offsets[1:-1] - 1
     excess[joins] = 0.0
     dlam[joins] = 0.0
-    starts, ends = offsets[:-1], offsets[1:] - 1
-    cum = np.concatenate([[0.0], np.cumsum(excess)])
-    out = np.abs(cum[ends] - cum[starts]) * _R2_KM2
-    winding = np.concatenate([[0.0], np.cumsum(dlam)])
-    polar = np.abs(winding[ends] - winding[starts]) > np.pi  # the ring turns round
-    for k in np.flatnonzero(polar):
-        xy = coords[starts[k] : ends[k] + 1]
-        out[k] = abs(WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]) / 1e6
-    return out
+    return excess, dlam
 
 
 def authalic_area_km2(geoms: Any, *, densified: bool = False) -> Any:

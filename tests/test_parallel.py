@@ -43,27 +43,19 @@ def test_an_error_in_the_worker_is_raised_by_the_parent():
         _parallel.fork_map(fails_late, 6, False, "test", workers=2)
 
 
-def test_short_series_and_bad_worker_counts():
-    assert not _parallel.use_two_cores(5, None)
-    assert not _parallel.use_two_cores(1, 2)
-    with pytest.raises(ValueError, match="workers must be None, 1 or 2"):
-        _parallel.use_two_cores(100, 3)
-
-
-def test_one_bar_counts_the_work_of_both_cores(monkeypatch):
-    """The parent draws one bar for all n items; the worker's count is added."""
+@pytest.fixture
+def bars(monkeypatch):
+    """The tqdm bars drawn, replaced by counters that remember their total."""
     import tqdm.auto
 
-    from kurskgeo._progress import progress
-
-    bars = []
+    drawn = []
 
     class Bar:
         monitor_interval = 10
 
         def __init__(self, iterable=None, total=None, **kwargs):
             self.total, self.n, self.closed_at = total, 0, None
-            bars.append(self)
+            drawn.append(self)
 
         def update(self, k):
             self.n += k
@@ -72,6 +64,20 @@ def test_one_bar_counts_the_work_of_both_cores(monkeypatch):
             self.closed_at = self.n
 
     monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
+    return drawn
+
+
+def test_short_series_and_bad_worker_counts():
+    assert not _parallel.use_two_cores(5, None)
+    assert not _parallel.use_two_cores(1, 2)
+    with pytest.raises(ValueError, match="workers must be None, 1 or 2"):
+        _parallel.use_two_cores(100, 3)
+
+
+def test_one_bar_counts_the_work_of_both_cores(bars):
+    """The parent draws one bar for all n items; the worker's count is added."""
+    from kurskgeo._progress import progress
+
     out = _parallel.fork_map(
         lambda lo, hi, bar: list(progress(range(lo, hi), bar, "counting")),
         100,
@@ -122,3 +128,69 @@ def test_a_large_result_is_read_whole():
     )
     assert big == ["x" * 10_000] * 200
     assert no_child_left()
+
+
+# Sharing: the two processes take items one at a time from either end.
+
+
+def test_shared_items_give_the_same_results_in_order():
+    one = _parallel.fork_map(squares, 50, False, "test", workers=1, share=True)
+    two = _parallel.fork_map(squares, 50, False, "test", workers=2, share=True)
+    assert [v for v, _ in one] == [v for v, _ in two] == [i * i for i in range(50)]
+    pids = [pid for _, pid in two]
+    # each process did one contiguous run: the parent from the start
+    assert pids[0] == os.getpid()
+    assert sorted(pids, key=lambda p: p != os.getpid()) == pids
+    assert no_child_left()
+
+
+def test_shared_items_go_to_the_process_that_is_free():
+    """Slow items at the start: the worker takes more than half of the rest."""
+    import time
+
+    def slow_start(lo, hi, progress):
+        assert hi == lo + 1  # one item per call
+        time.sleep(0.02 if lo < 10 else 0.001)
+        return [os.getpid()]
+
+    pids = _parallel.fork_map(slow_start, 60, False, "test", workers=2, share=True)
+    parent = sum(pid == os.getpid() for pid in pids)
+    assert 1 <= parent < 30  # a static split would give the parent 30
+
+
+def test_shared_warnings_come_in_item_order():
+    def warns(lo, hi, progress):
+        warnings.warn(f"item {lo}", UserWarning, stacklevel=1)
+        return [lo]
+
+    with pytest.warns(UserWarning, match="item") as record:
+        out = _parallel.fork_map(warns, 40, False, "test", workers=2, share=True)
+    assert out == list(range(40))
+    assert [str(w.message) for w in record] == [f"item {i}" for i in range(40)]
+
+
+@pytest.mark.parametrize("death", ["exit", "kill"])
+def test_a_sharing_worker_that_dies_leaves_its_items_to_the_parent(death):
+    def dies_late(lo, hi, progress):
+        if _parallel.in_child() and lo < 45:
+            os._exit(3) if death == "exit" else os.kill(os.getpid(), 9)
+        return [(i * i, os.getpid()) for i in range(lo, hi)]
+
+    out = _parallel.fork_map(dies_late, 50, False, "test", workers=2, share=True)
+    assert [v for v, _ in out] == [i * i for i in range(50)]
+    assert no_child_left()
+
+
+def test_sharing_draws_one_bar_for_all_items(bars):
+    from kurskgeo._progress import progress
+
+    out = _parallel.fork_map(
+        lambda lo, hi, bar: list(progress(range(lo, hi), bar, "counting")),
+        100,
+        True,
+        "counting",
+        workers=2,
+        share=True,
+    )
+    assert out == list(range(100))
+    assert [(b.total, b.closed_at) for b in bars] == [(100, 100)]
