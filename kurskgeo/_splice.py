@@ -56,7 +56,7 @@ class Shape:
     projected: np.ndarray  # (m, 2) `dense` projected
     dense_rings: np.ndarray  # ring starts in `dense`, and m
     where: np.ndarray  # (n,) the index in `dense` of each written vertex
-    terms: tuple[np.ndarray, np.ndarray]  # authalic_edge_terms of `dense`
+    terms: np.ndarray  # (m, 2) authalic_edge_terms of `dense`, as columns
     ring_km2: np.ndarray  # the authalic area of each ring
 
     def ragged(self) -> _fastread.Ragged:
@@ -84,8 +84,9 @@ def shape(
         ragged, cache=cache
     )
     projected, _ = _fastread.project((dense, offsets), transformer)
-    terms = authalic_edge_terms(dense, dense_rings)
-    ring_km2 = authalic_ring_areas(dense, dense_rings, terms)
+    excess, dlam = authalic_edge_terms(dense, dense_rings)
+    ring_km2 = authalic_ring_areas(dense, dense_rings, (excess, dlam))
+    terms = np.column_stack([excess, dlam])
     return Shape(
         srs, lonlat, offsets, dense, projected, dense_rings, where, terms, ring_km2
     )
@@ -170,21 +171,29 @@ def _common_ends(old: np.ndarray, new: np.ndarray) -> tuple[int, int]:
     return head, min(tail, m - head)
 
 
+@dataclass(frozen=True)
+class _Pieces:
+    """Changed stretches and new rings, densified and projected together."""
+
+    dense: np.ndarray  # (m, 2) longitude/latitude
+    projected: np.ndarray  # (m, 2)
+    starts: np.ndarray  # each piece's start in `dense`, and m
+    where: np.ndarray  # the index in `dense` of each written vertex
+    written: np.ndarray  # each piece's start among the written vertices
+    terms: np.ndarray  # (m, 2) authalic edge terms, as in Shape
+
+
 def _new_stretches(
     lonlat: np.ndarray,
     rings: np.ndarray,
     plan: list[tuple[str, int, int, int]],
     transformer: Any,
     cache: _fastread.DensifyCache | None,
-) -> tuple[np.ndarray, ...]:
+) -> _Pieces:
     """Densify and project the changed stretches and new rings in one pass.
 
-    A stretch comes with its two unchanged end vertices.
-
-    Returns the densified longitude/latitude, its projection, the pieces'
-    starts (and the end) in both, where each written vertex went, and the
-    pieces' starts among the written vertices. The edge cache is read, not
-    updated: it keeps the edges of the last whole geometry.
+    A stretch comes with its two unchanged end vertices. The edge cache is
+    read, not updated: it keeps the edges of the last whole geometry.
     """
     pieces = []
     for k, (how, _, head, tail) in enumerate(plan):
@@ -196,14 +205,14 @@ def _new_stretches(
     none = np.zeros(1, dtype=np.int64)
     if not pieces:  # rings removed, the others unchanged
         empty = np.empty((0, 2))
-        return empty, empty, starts, starts, starts, (empty[:, 0], empty[:, 0])
+        return _Pieces(empty, empty, starts, starts, starts, empty)
     ragged = (np.concatenate(pieces), (starts, none, none))
     (dense, (dense_starts, _, _)), where = _fastread.densify_positions(
         ragged, cache=cache, remember=False
     )
     projected, _ = _fastread.project((dense, ragged[1]), transformer)
-    terms = authalic_edge_terms(dense, dense_starts)
-    return dense, projected, dense_starts, where, starts, terms
+    terms = np.column_stack(authalic_edge_terms(dense, dense_starts))
+    return _Pieces(dense, projected, dense_starts, where, starts, terms)
 
 
 def _assemble(
@@ -211,16 +220,16 @@ def _assemble(
     lonlat: np.ndarray,
     offsets: Offsets,
     plan: list[tuple[str, int, int, int]],
-    middles: tuple[np.ndarray, ...],
+    middles: _Pieces,
 ) -> tuple[Shape, list[tuple[int, int, int, int, int]]]:
     """Splice the new pieces into `prev`; return the Shape and the stretches.
 
     A stretch is (ring, its first and last index in the new ``dense``, and
     the same in ``prev.dense``).
     """
-    mid_dense, mid_proj, mid_starts, mid_where, written, mid_terms = middles
-    old_terms = np.column_stack(prev.terms)
-    new_terms = np.column_stack(mid_terms)
+    mid_dense, mid_proj, mid_starts = middles.dense, middles.projected, middles.starts
+    mid_where, written, new_terms = middles.where, middles.written, middles.terms
+    old_terms = prev.terms
     old_rings, old_dense_rings = prev.offsets[0], prev.dense_rings
     dense, proj, where, terms, sizes = [], [], [], [], []
     stretches = []
@@ -279,7 +288,7 @@ def _assemble(
         np.concatenate(proj),
         dense_rings,
         np.concatenate(where),
-        (excess, dlam),
+        edge_terms,
         ring_km2,
     )
     return spliced, stretches
