@@ -98,9 +98,17 @@ class Plain:
         """
         return (
             other is not None
+            and bool(self.texts)
             and self.texts == other.texts
             and self.zones == other.zones
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the key, not the texts: a worker sends arrays, not their text."""
+        state = dict(self.__dict__)
+        state["key"] = self.key
+        state["texts"] = ()
+        return state
 
     def feature_text(self, k: int) -> tuple[bytes, np.ndarray] | None:
         """Feature `k`'s coordinate text and its positions (None if no such)."""

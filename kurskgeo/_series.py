@@ -24,7 +24,7 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo import _change, _fastread, _geojson, _parallel
+from kurskgeo import _change, _fastread, _geojson, _parallel, _splice
 from kurskgeo._fastread import Ragged
 from kurskgeo._progress import progress as progress_bar
 from kurskgeo.area import zone_list
@@ -149,7 +149,7 @@ def _read_plain_range(
             # byte-identical to the previous file: parsed once (a memcmp, no hash)
             out.append(_fastread.with_path(last[1], path))
             continue
-        plain = _fastread.read_plain(path, raw)
+        plain = _fastread.read_plain(path, raw, last[1])
         last = (raw, plain)
         out.append(plain)
     return out
@@ -258,6 +258,7 @@ class Context:
     snapped_edges: _fastread.DensifyCache = field(
         default_factory=_fastread.DensifyCache
     )
+    shape: _splice.Shape | None = None  # the last valid single geometry measured
 
 
 def project(ragged: Ragged, ctx: Context, cache: _fastread.DensifyCache) -> np.ndarray:
@@ -270,6 +271,17 @@ def measure_item(item: Item, ctx: Context) -> Measured:
     ragged, n = selected(item, ctx.zones)
     if n == 0:
         return Measured(0.0, shapely.Polygon())
+    if item.plain is not None and n == 1:
+        # spliced from the last geometry where only stretches changed
+        shape, valid = _shape(ragged, ctx)
+        projected = _fastread.build(shape.ragged())
+        ctx.shape = shape if valid or shapely.is_valid(projected[0]) else None
+        if ctx.shape is None:  # read_snapshot would repair this file
+            return measure_item(reread(item), ctx)
+        union = projected[0]
+        if ctx.region is not None:
+            union = shapely.intersection(union, ctx.region)
+        return Measured(float(shapely.area(union)) / 1e6, union)
     projected = project(ragged, ctx, ctx.exact_edges)
     if n == 1 and shapely.is_valid(projected[0]):
         union = projected[0]
@@ -283,6 +295,18 @@ def measure_item(item: Item, ctx: Context) -> Measured:
     if ctx.region is not None:
         union = shapely.intersection(union, ctx.region)
     return Measured(float(shapely.area(union)) / 1e6, union)
+
+
+def _shape(ragged: Ragged, ctx: Context) -> tuple[_splice.Shape, bool]:
+    """Densify and project, spliced from ``ctx.shape``: (Shape, surely valid)."""
+    srs = ctx.crs.srs
+    if ctx.shape is not None:
+        spliced = _splice.splice(
+            ctx.shape, ragged, srs, ctx.transformer, ctx.exact_edges
+        )
+        if spliced is not None:
+            return spliced
+    return _splice.shape(ragged, srs, ctx.transformer, cache=ctx.exact_edges), False
 
 
 def reread(item: Item) -> Item:

@@ -250,7 +250,9 @@ def area_series(
             for it in progress_bar(items[lo:hi], bar, "measuring", unit="snapshot")
         ]
 
-    rows = _parallel.fork_map(areas, len(items), progress, "measuring", workers)
+    rows = _parallel.fork_map(
+        areas, len(items), progress, "measuring", workers, share=True
+    )
     out = pd.DataFrame(rows, columns=["date", "path", "area_km2"])
     out.attrs.update({"crs": ctx.crs.srs, "zone": ctx.zones})
     return out
@@ -364,6 +366,7 @@ def timeline(
         progress,
         "measuring",
         workers,
+        share=True,
     )
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     out.attrs.update(

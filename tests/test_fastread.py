@@ -170,3 +170,15 @@ def test_real_series_read_partially_as_whole(shared_data, folder, partial):
     assert plain
     if folder == "deepstate-occupied":
         assert partial["reused"] >= 0.8 * plain
+
+
+def test_a_pickled_reading_keeps_its_key_not_its_texts():
+    import pickle
+
+    plain = read(text(BASE))
+    again = pickle.loads(pickle.dumps(plain))
+    assert again.key == plain.key and again.texts == ()
+    same_arrays = again.ragged[0].tobytes() == plain.ragged[0].tobytes()
+    assert same_arrays and again.zones == plain.zones
+    assert not again.same_geometry(pickle.loads(pickle.dumps(plain)))
+    assert read(text(BASE), again).ragged[0].tobytes() == plain.ragged[0].tobytes()
