@@ -530,6 +530,19 @@ def test_real_areas_match_straightforward_and_geodesic(occupied):
 
 
 @pytest.mark.realdata
+def test_real_timeline_on_one_core_and_two(occupied, occupied_timeline):
+    """Two cores share the items from both ends: the same table, row for row."""
+    one = tl.timeline(occupied, progress=False, workers=1)
+    pd.testing.assert_frame_equal(one, occupied_timeline)
+    two = tl.timeline(occupied, progress=False, workers=2)
+    pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(
+        tl.area_series(occupied, progress=False, workers=2),
+        one[["date", "path", "area_km2"]],
+    )
+
+
+@pytest.mark.realdata
 def test_real_timeline_invariants(occupied_timeline):
     df = occupied_timeline
     check_invariants(df)
