@@ -32,7 +32,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
@@ -69,6 +69,17 @@ _LONLAT_NAMES = frozenset(
 
 #: (coordinates (n, 2), (ring offsets, part offsets, feature offsets))
 Ragged = tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]
+#: one feature parsed: positions (n, 2), positions per ring, rings per part
+Parsed = tuple[np.ndarray, list[int], list[int]]
+
+
+class Earlier(NamedTuple):
+    """A feature as the file before had it: what :func:`read_plain` reuses."""
+
+    text: bytes  # its coordinate text, without white space
+    xy: np.ndarray  # its positions
+    sizes: list[int]  # positions per ring
+    parts: list[int]  # rings per part
 
 
 @dataclass(frozen=True)
@@ -110,13 +121,16 @@ class Plain:
         state["texts"] = ()
         return state
 
-    def feature_text(self, k: int) -> tuple[bytes, np.ndarray] | None:
-        """Feature `k`'s coordinate text and its positions (None if no such)."""
+    def feature_text(self, k: int) -> Earlier | None:
+        """Feature `k`'s coordinate text, positions and rings (None if no such)."""
         if k >= len(self.texts):
             return None
         coords, (rings, parts, features) = self.ragged
-        lo, hi = rings[parts[features[k : k + 2]]]
-        return self.texts[k], coords[lo:hi]
+        first, last = parts[features[k : k + 2]]
+        lo, hi = rings[[first, last]]
+        sizes = np.diff(rings[first : last + 1]).tolist()
+        part_sizes = np.diff(parts[features[k] : features[k + 1] + 1]).tolist()
+        return Earlier(self.texts[k], coords[lo:hi], sizes, part_sizes)
 
     def label(self, k: int) -> str:
         """Return the ``label`` read_snapshot gives feature `k` (default: file name)."""
@@ -163,20 +177,29 @@ def _strip(seg: bytes) -> bytes:
     return seg.translate(None, _WS) if any(c in seg for c in _WS_CHARS) else seg
 
 
-def _rings(
-    seg: bytes, depth: int, prev: tuple[bytes, np.ndarray] | None = None
-) -> tuple[np.ndarray, list[int], list[int]] | None:
+def _rings(seg: bytes, depth: int, prev: Earlier | None = None) -> Parsed | None:
     """Parse one Polygon (depth 3) or MultiPolygon (depth 4) coordinate text.
 
-    The text has no white space (see :func:`_strip`).
-    Returns the flat 2D positions, the number of positions of each ring and
-    the number of rings of each part, or None if the text is not a plain 2D
-    polygon array. `prev` is an earlier text and its positions: only the
-    positions between their common beginning and end are parsed.
+    The text has no white space (see :func:`_strip`). Returns the flat 2D
+    positions, the number of positions of each ring and the number of rings
+    of each part, or None if the text is not a plain 2D polygon array.
+    `prev` is the same feature's text in the file before: only the positions
+    between their common beginning and end are parsed (see :func:`_from_prev`).
     """
     t = seg
     if not (t.startswith(b"[" * depth) and t.endswith(b"]" * depth)):
         return None
+    # every position is [x, y] or [x, y, z] (z is dropped, as read_snapshot
+    # does): so many commas inside each position, then one between positions
+    dim = t[depth : t.find(b"]")].count(b",") + 1
+    if dim not in (2, 3):
+        return None
+    xy = None
+    if prev is not None and dim == 2:
+        found = _from_prev(t, prev)
+        if found is not None and found[1]:
+            return found  # one ring changed in place: its rings are known
+        xy = found[0] if found is not None else None
     chunks = t.split(b"]],[[")
     sizes: list[int] = []
     parts: list[int] = []
@@ -185,14 +208,6 @@ def _rings(
             parts.append(0)
         parts[-1] += 1
         sizes.append(chunk.count(b"],[") + 1)
-    # every position is [x, y] or [x, y, z] (z is dropped, as read_snapshot
-    # does): so many commas inside each position, then one between positions
-    dim = t[depth : t.find(b"]")].count(b",") + 1
-    if dim not in (2, 3):
-        return None
-    xy = None
-    if prev is not None and dim == 2:
-        xy = _positions_from(t, *prev)
     if xy is None:
         values = _numbers(t, dim)
         if values is None:
@@ -224,13 +239,16 @@ def _numbers(t: bytes, dim: int) -> np.ndarray | None:
     return out
 
 
-def _positions_from(t: bytes, old: bytes, old_xy: np.ndarray) -> np.ndarray | None:
-    """Return the 2D positions of text `t`, parsing only what differs from `old`.
+def _from_prev(t: bytes, prev: Earlier) -> Parsed | None:
+    """Parse text `t` from the same feature's text in the file before.
 
-    `old_xy` are the positions of `old`. The common beginning and end of
-    the two texts are cut back to whole positions (at a ``],[``); the
-    positions there are taken from `old_xy`. None if little is shared.
+    The common beginning and end of the two texts are cut back to whole
+    positions (at a ``],[``) and their positions taken from `prev`; the rest
+    is parsed. When that rest lies inside one ring in both texts, the ring
+    sizes are `prev`'s with that ring's count changed; otherwise they are
+    left empty for the caller to count. None if little is shared.
     """
+    old, old_xy, old_sizes, old_parts = prev
     a, b = np.frombuffer(t, dtype=np.uint8), np.frombuffer(old, dtype=np.uint8)
     m = min(len(a), len(b))
     differ = a[:m] != b[:m]
@@ -245,11 +263,33 @@ def _positions_from(t: bytes, old: bytes, old_xy: np.ndarray) -> np.ndarray | No
     after = t.count(b"],[", hi)  # and at the end
     if before + after > len(old_xy):
         return None
-    values = _numbers(t[lo + 2 : hi + 1], 2)
+    middle = t[lo + 2 : hi + 1]
+    values = _numbers(middle, 2)
     if values is None:
         return None
-    return np.concatenate(
+    xy = np.concatenate(
         [old_xy[:before], values.reshape(-1, 2), old_xy[len(old_xy) - after :]]
+    )
+    n_new, n_old = len(values) // 2, len(old_xy) - before - after
+    old_middle = old[lo + 2 : len(old) - (len(t) - hi) + 1]
+    if not (
+        _in_one_ring(middle, n_new)
+        and _in_one_ring(old_middle, n_old)
+        and (n_new or n_old)
+    ):
+        return xy, [], []
+    ring = int(np.searchsorted(np.cumsum(old_sizes), before, side="right"))
+    sizes = list(old_sizes)
+    sizes[ring] += n_new - n_old
+    return xy, sizes, list(old_parts)
+
+
+def _in_one_ring(text: bytes, n: int) -> bool:
+    """Return True if `text` is `n` whole positions of one ring (no end or start)."""
+    return (
+        b"]]" not in text
+        and b"[[" not in text
+        and text.count(b"[") == n == text.count(b"]")
     )
 
 

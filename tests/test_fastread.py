@@ -54,14 +54,14 @@ def read(raw, prev=None, name="s_2024-08-10.geojson"):
 def partial(monkeypatch):
     """Count the readings that reused the previous file's positions."""
     calls = {"reused": 0}
-    positions_from = _fastread._positions_from
+    positions_from = _fastread._from_prev
 
     def counting(*args):
         out = positions_from(*args)
         calls["reused"] += out is not None
         return out
 
-    monkeypatch.setattr(_fastread, "_positions_from", counting)
+    monkeypatch.setattr(_fastread, "_from_prev", counting)
     return calls
 
 
