@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 #: Series shorter than this are processed on one core (forking a worker costs ~5 ms).
 PARALLEL_MIN = 40
 _IN_CHILD = False
+_LOADAVG = "/proc/loadavg"
 
 
 class ChildCannot(Exception):
@@ -66,12 +67,30 @@ def use_two_cores(n: int, workers: int | None) -> bool:
     cpus = len(getaff(0)) if getaff is not None else (os.cpu_count() or 1)
     if cpus < 2 or threading.active_count() > 1:
         return False  # forking a threaded process can deadlock the child
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - not on this platform
-        load = 0.0
     # On a machine busy with other work a second process only adds switching.
-    return cpus - load >= 0.5
+    return cpus - _others_running() >= 2
+
+
+def _others_running() -> float:
+    """How many other processes want a CPU now.
+
+    Linux counts the runnable ones in ``/proc/loadavg`` (this process among
+    them). The load average is the fallback: it lags by a minute and counts
+    this process's own recent work, so after a busy minute of kurskgeo it
+    would keep a long series on one core.
+    """
+    try:
+        counts = []
+        for _ in range(2):  # the smaller of two looks: a kernel thread passes
+            with open(_LOADAVG) as f:
+                counts.append(float(f.read().split()[3].split("/")[0]) - 1)
+        return min(counts)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return max(os.getloadavg()[0] - 1, 0.0)
+    except OSError:  # pragma: no cover - not on this platform
+        return 0.0
 
 
 def _child(

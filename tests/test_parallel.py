@@ -194,3 +194,24 @@ def test_sharing_draws_one_bar_for_all_items(bars):
     )
     assert out == list(range(100))
     assert [(b.total, b.closed_at) for b in bars] == [(100, 100)]
+
+
+@pytest.mark.parametrize(
+    ("loadavg", "two"),
+    [
+        ("1.95 1.40 0.80 1/180 4242", True),  # busy last minute, idle now
+        ("0.10 0.10 0.10 2/180 4242", False),  # another process running now
+        ("not a load line", None),  # falls back to the load average
+    ],
+)
+def test_a_second_core_is_used_when_one_is_idle_now(
+    tmp_path, monkeypatch, loadavg, two
+):
+    path = tmp_path / "loadavg"
+    path.write_text(loadavg)
+    monkeypatch.setattr(_parallel, "_LOADAVG", str(path))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    expected = True if two is None else two
+    assert _parallel.use_two_cores(100, None) is expected
+    assert _parallel.use_two_cores(5, None) is False  # too short to pay
