@@ -35,9 +35,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import shapely
 
-from kurskgeo import _fastread
+from kurskgeo import _fastread, _validity
 from kurskgeo.geodesic import authalic_edge_terms, authalic_ring_areas
 
 __all__ = ["Shape", "shape", "splice"]
@@ -134,9 +133,7 @@ def splice(
         return dataclasses.replace(prev, lonlat=lonlat), True
     middles = _new_stretches(lonlat, rings, plan, transformer, cache)
     spliced, stretches = _assemble(prev, lonlat, offsets, plan, middles)
-    if not same_form or any(how == "new" for how, *_ in plan):
-        return spliced, False
-    return spliced, all(_stretch_is_safe(prev, spliced, *s) for s in stretches)
+    return spliced, _validity.inherited(prev, spliced, plan, stretches)
 
 
 def _match_first_vertices(
@@ -292,96 +289,3 @@ def _assemble(
         ring_km2,
     )
     return spliced, stretches
-
-
-def _stretch_is_safe(
-    prev: Shape, new: Shape, ring: int, first: int, last: int, a: int, b: int
-) -> bool:
-    """Conditions 1-3 of the module docstring for one new stretch."""
-    xy = new.projected
-    start, end = new.dense_rings[ring], new.dense_rings[ring + 1]
-    # the edges that adjoin the stretch (a ring's last vertex repeats its first)
-    before = first - 1 if first > start else end - 2
-    after = last if last < end - 1 else start
-    if before == after:
-        return False
-    # the stretch with its two neighbours is a simple open line: the
-    # stretch is simple and each neighbour meets it only at its end
-    line = np.concatenate(
-        [xy[before : before + 1], xy[first : last + 1], xy[after + 1 : after + 2]]
-    )
-    if (line[0] == line[-1]).all() or not shapely.is_simple(shapely.linestrings(line)):
-        return False
-    stretch = shapely.linestrings(line[1:-1])
-    if _meets_other_edges(new, stretch, first, last, before, after):
-        return False
-    return _others_kept_sides(prev, new, ring, line[1:-1], prev.projected[a : b + 1])
-
-
-def _meets_other_edges(
-    new: Shape, stretch: Any, first: int, last: int, before: int, after: int
-) -> bool:
-    """Return True if an edge other than the stretch's and its neighbours meets it."""
-    xy = new.projected
-    x0, y0, x1, y1 = xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]
-    sx, sy = xy[first : last + 1, 0], xy[first : last + 1, 1]
-    near = (
-        (np.maximum(x0, x1) >= sx.min())
-        & (np.minimum(x0, x1) <= sx.max())
-        & (np.maximum(y0, y1) >= sy.min())
-        & (np.minimum(y0, y1) <= sy.max())
-    )
-    near[new.dense_rings[1:-1] - 1] = False  # from one ring's end to the next's start
-    near[first:last] = False
-    near[[before, after]] = False
-    edges = np.flatnonzero(near)
-    if not len(edges):
-        return False
-    # consecutive edges as one line: fewer, longer geometries for GEOS
-    starts = np.concatenate([[0], np.flatnonzero(np.diff(edges) != 1) + 1])
-    counts = np.diff(np.append(starts, len(edges))) + 1  # points per line
-    first_point = edges[starts]
-    points = _fastread._ranges(first_point, counts)
-    lines = shapely.linestrings(
-        xy[points], indices=np.repeat(np.arange(len(counts)), counts)
-    )
-    shapely.prepare(stretch)
-    return bool(shapely.intersects(stretch, lines).any())
-
-
-def _others_kept_sides(
-    prev: Shape, new: Shape, ring: int, line: np.ndarray, old_line: np.ndarray
-) -> bool:
-    """Return True if every other ring's first vertex kept its side of `ring`.
-
-    A point changed sides if it lies inside the closed curve that the new
-    stretch and the old one (reversed) make: an odd number of crossings of a
-    ray from it. A point within a micrometre of that curve is not decided.
-    """
-    both = np.concatenate([line, old_line])
-    lo = np.array([both[:, 0].min(), both[:, 1].min()])  # by column: 20 times faster
-    hi = np.array([both[:, 0].max(), both[:, 1].max()])
-    firsts = new.projected[new.dense_rings[:-1]]
-    candidates = ((firsts >= lo) & (firsts <= hi)).all(axis=1)
-    candidates[ring] = False
-    if not candidates.any():
-        return True
-    points = firsts[candidates]
-    curve = np.concatenate([line, old_line[::-1]])  # closed: A..B, then B..A
-    if (
-        shapely.distance(shapely.linestrings(curve), shapely.points(points)).min()
-        < 1e-6
-    ):
-        return False
-    return not (_crossings(curve, points) % 2).any()
-
-
-def _crossings(curve: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """How many edges of `curve` a ray from each point towards +x crosses."""
-    x0, y0 = curve[:-1, 0], curve[:-1, 1]
-    x1, y1 = curve[1:, 0], curve[1:, 1]
-    px, py = points[:, :1], points[:, 1:]
-    spans = (y0 > py) != (y1 > py)  # half-open: a vertex on the ray counts once
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cross_x = x0 + (py - y0) * (x1 - x0) / (y1 - y0)
-    return (spans & (px < cross_x)).sum(axis=1)
