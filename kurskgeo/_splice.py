@@ -9,23 +9,11 @@ written vertices), densifies and projects only the new stretches, and copies
 the rest. The result is bit for bit what :func:`shape` gives for the whole
 geometry, since both steps work vertex by vertex and edge by edge.
 
-Validity is inherited. The previous geometry was valid, so the new one is
-valid if every new stretch, from its first to its last vertex (both
-unchanged, and two different points):
-
-1. is a simple line;
-2. meets the rest of the boundary (every ring, its own unchanged part
-   included) only at those two end points, each through the one edge that
-   adjoins it there;
-3. has not swept over another ring: the first vertex of every other ring
-   (unchanged) lies on the same side of the changed ring as before, and on
-   neither.
-
-Then no ring crosses or touches anything it did not cross or touch before,
-and no ring changed sides: what :func:`shapely.is_valid` checks beyond each
-ring's own form (closed, four positions or more), which the reader has
-checked. The test can only say "valid"; when a condition fails the caller
-asks GEOS about the whole geometry.
+Rings are matched to the previous geometry's by position when both have as
+many rings, parts and features, else by their first vertex; a ring with no
+match (or whose first vertex moved) is densified whole. Validity is
+inherited from the previous geometry when :mod:`kurskgeo._validity` can
+prove it; otherwise the caller asks GEOS about the whole geometry.
 """
 
 from __future__ import annotations
@@ -100,11 +88,9 @@ def splice(
 ) -> tuple[Shape, bool] | None:
     """Return ``shape(ragged, ...)`` built from `prev`, and whether it is surely valid.
 
-    `prev` must be valid (:func:`shapely.is_valid`). Rings are matched by
-    position when the geometries have as many rings, parts and features,
-    else by their first vertex; a ring with no match is densified whole.
-    Validity is inferred only in the first case, when every changed ring
-    kept its first vertex. None if the CRS differs.
+    `prev` must be valid (:func:`shapely.is_valid`); see the module
+    docstring for how rings are matched, and :func:`._validity.inherited`
+    for when the result is surely valid. None if the CRS differs.
     """
     if srs != prev.srs:
         return None
