@@ -74,7 +74,8 @@ def test_short_series_and_bad_worker_counts():
         _parallel.use_two_cores(100, 3)
 
 
-def test_one_bar_counts_the_work_of_both_cores(bars):
+@pytest.mark.parametrize("share", [False, True])
+def test_one_bar_counts_the_work_of_both_cores(bars, share):
     """The parent draws one bar for all n items; the worker's count is added."""
     from kurskgeo._progress import progress
 
@@ -84,6 +85,7 @@ def test_one_bar_counts_the_work_of_both_cores(bars):
         True,
         "counting",
         workers=2,
+        share=share,
     )
     assert out == list(range(100))
     assert [(b.total, b.closed_at) for b in bars] == [(100, 100)]
@@ -179,21 +181,6 @@ def test_a_sharing_worker_that_dies_leaves_its_items_to_the_parent(death):
     out = _parallel.fork_map(dies_late, 50, False, "test", workers=2, share=True)
     assert [v for v, _ in out] == [i * i for i in range(50)]
     assert no_child_left()
-
-
-def test_sharing_draws_one_bar_for_all_items(bars):
-    from kurskgeo._progress import progress
-
-    out = _parallel.fork_map(
-        lambda lo, hi, bar: list(progress(range(lo, hi), bar, "counting")),
-        100,
-        True,
-        "counting",
-        workers=2,
-        share=True,
-    )
-    assert out == list(range(100))
-    assert [(b.total, b.closed_at) for b in bars] == [(100, 100)]
 
 
 @pytest.mark.parametrize(
