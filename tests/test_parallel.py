@@ -33,14 +33,18 @@ def test_warnings_of_the_worker_are_issued_by_the_parent_in_order():
     assert [str(w.message) for w in record] == ["half 0-3", "half 3-6"]
 
 
-def test_an_error_in_the_worker_is_raised_by_the_parent():
-    def fails_late(lo, hi, progress):
-        if hi == 6:
-            raise RuntimeError("boom")
+@pytest.mark.parametrize("side", ["worker", "parent"])
+def test_an_error_on_either_side_is_raised_by_the_parent(side):
+    """The worker's half fails: the parent redoes it and raises; no worker is left."""
+
+    def fails(lo, hi, progress):
+        if (hi == 6) if side == "worker" else (lo == 0):
+            raise RuntimeError(side)
         return list(range(lo, hi))
 
-    with pytest.raises(RuntimeError, match="boom"):
-        _parallel.fork_map(fails_late, 6, False, "test", workers=2)
+    with pytest.raises(RuntimeError, match=side):
+        _parallel.fork_map(fails, 6, False, "test", workers=2)
+    assert no_child_left()
 
 
 @pytest.fixture
@@ -109,17 +113,6 @@ def test_a_worker_that_dies_leaves_its_half_to_the_parent(death):
         return [(i * i, os.getpid()) for i in range(lo, hi)]
 
     assert _parallel.fork_map(dies, 10, False, "test", workers=2) == squares(0, 10, 0)
-    assert no_child_left()
-
-
-def test_no_worker_is_left_when_the_parent_fails():
-    def parent_fails(lo, hi, progress):
-        if lo == 0:
-            raise RuntimeError("parent")
-        return list(range(lo, hi))
-
-    with pytest.raises(RuntimeError, match="parent"):
-        _parallel.fork_map(parent_fails, 6, False, "test", workers=2)
     assert no_child_left()
 
 
