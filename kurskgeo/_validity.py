@@ -6,7 +6,10 @@ geometry from the previous one, which was valid (:func:`shapely.is_valid`).
 asking GEOS about the whole of it. It checks what changed:
 
 - every ring keeps its role: a ring matched to an old one is still a shell,
-  or still a hole of the part whose shell is matched to its old part's;
+  or still a hole of the part whose shell is matched to its old part's, and
+  in the same feature (features are judged apart, so they may overlap);
+- no ring lies where a removed hole was (an island in that lake would now
+  be inside the shell);
 - every changed stretch of a matched ring, from its first to its last
   (unchanged) vertex, two different points:
 
@@ -66,18 +69,27 @@ def inherited(
     """
     if sum(how == "new" for how, *_ in plan) > _NEW_RINGS_MAX:
         return False  # each new ring costs a GEOS call or two: GEOS does it at once
-    new_part, new_shell = _roles(new)
-    old_part, old_shell = _roles(prev)
+    new_part, new_shell, new_feature = _roles(new)
+    old_part, old_shell, old_feature = _roles(prev)
     shells = new.offsets[1]  # the first ring of each part is its shell
+    kept = set()
     for k, (how, j, _, _) in enumerate(plan):
         if how == "new":
             continue
-        if old_shell[j] != new_shell[k]:
+        kept.add(j)
+        # features are judged apart (they may overlap): none may merge
+        if old_shell[j] != new_shell[k] or old_feature[j] != new_feature[k]:
             return False
         if not new_shell[k]:
             shell_plan = plan[shells[new_part[k]]]
             if shell_plan[0] == "new" or old_part[shell_plan[1]] != old_part[j]:
                 return False
+    # a new ring is placed by its own checks below; a kept one must not lie
+    # where a removed hole was
+    matched = np.array([how != "new" for how, *_ in plan])
+    removed = [j for j in range(len(old_shell)) if j not in kept and not old_shell[j]]
+    if any(_fills_over_a_ring(prev, new, j, matched) for j in removed):
+        return False
     if not all(_stretch_is_safe(prev, new, *s) for s in stretches):
         return False
     return all(
@@ -87,12 +99,30 @@ def inherited(
     )
 
 
-def _roles(shape: Shape) -> tuple[np.ndarray, np.ndarray]:
-    """Return the part of each ring, and whether it is its part's shell."""
-    parts = shape.offsets[1]
+def _roles(shape: Shape) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return each ring's part, whether it is its part's shell, and its feature."""
+    _, parts, features = shape.offsets
     n_rings = len(shape.offsets[0]) - 1
     part = np.repeat(np.arange(len(parts) - 1), np.diff(parts))[:n_rings]
-    return part, np.arange(n_rings) == parts[part]
+    feature = np.repeat(np.arange(len(features) - 1), np.diff(features))[part]
+    return part, np.arange(n_rings) == parts[part], feature
+
+
+def _fills_over_a_ring(prev: Shape, new: Shape, hole: int, rings: np.ndarray) -> bool:
+    """Return True unless none of `rings` (a mask) lies where the removed `hole` was.
+
+    A ring there (an island in the lake the hole was) would now be inside
+    the shell. A first vertex on the hole's edge is not decided (True).
+    """
+    ring = prev.projected[prev.dense_rings[hole] : prev.dense_rings[hole + 1]]
+    firsts = new.projected[new.dense_rings[:-1]][rings]
+    if not len(firsts):
+        return False
+    line = shapely.linestrings(ring)
+    if shapely.distance(line, shapely.points(firsts)).min() < _NEAR_M:
+        return True
+    inside = _inside(ring, firsts)
+    return inside is None or bool(inside.any())
 
 
 def _stretch_is_safe(

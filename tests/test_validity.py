@@ -449,25 +449,19 @@ def test_three_new_rings_are_left_to_geos(prev, plans, rings, hows):
     assert plan_of(plans) == hows
 
 
-# 5. known unsound cases ----------------------------------------------------
+# 5. cases that were once called valid ------------------------------------
 
 BIG_HOLE = hole(0, 0, 10, 30)  # a lake in the shell
 ISLAND = part(0, 0, 3)  # an island in the lake: a part of its own
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_validity does not check what a removed hole uncovers: an island "
-    "part inside the removed hole now lies inside the shell (nested shells), "
-    "yet every remaining ring is a copy with its role, so inherited() is True",
-)
 def test_removing_a_hole_around_an_island_is_not_called_valid(plans):
     before = ragged_of([[SHELL, BIG_HOLE], [ISLAND]])
     prev = _splice.shape(before, SRS, TRANSFORMER)
     assert is_valid(prev)  # an island in a lake is valid
     after = ragged_of([[SHELL], [ISLAND]])
     assert not is_valid(_splice.shape(after, SRS, TRANSFORMER))  # nested shells
-    _, valid, _ = check_splice(prev, after)  # fails: valid is True
+    _, valid, _ = check_splice(prev, after)
     assert valid is False
     assert plan_of(plans) == ["copy", "copy"]
 
@@ -484,18 +478,12 @@ def features(*parts_km: list[np.ndarray]) -> _fastread.Ragged:
     return coords, offsets
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_validity ignores feature offsets: two overlapping features, each "
-    "valid alone, merged into one MultiPolygon are overlapping parts, yet "
-    "every ring is a copy with its role, so inherited() is True",
-)
 def test_merging_overlapping_features_is_not_called_valid(plans):
     west, east = part(-5, 0, 10, 30), part(5, 0, 10, 30)
     prev = _splice.shape(features([west], [east]), SRS, TRANSFORMER)
     assert is_valid(prev)  # each feature is valid alone
     merged = features([west, east])
     assert not is_valid(_splice.shape(merged, SRS, TRANSFORMER))
-    _, valid, _ = check_splice(prev, merged)  # fails: valid is True
+    _, valid, _ = check_splice(prev, merged)
     assert valid is False
     assert plan_of(plans) == ["copy", "copy"]
