@@ -133,8 +133,8 @@ def test_shared_items_give_the_same_results_in_order():
     two = _parallel.fork_map(squares, 50, False, "test", workers=2, share=True)
     assert [v for v, _ in one] == [v for v, _ in two] == [i * i for i in range(50)]
     pids = [pid for _, pid in two]
-    # each process did one contiguous run: the parent from the start
-    assert pids[0] == os.getpid()
+    # each process did one contiguous run, the parent's from the start (a quick
+    # worker may take every item before the parent takes one)
     assert sorted(pids, key=lambda p: p != os.getpid()) == pids
     assert no_child_left()
 
@@ -150,7 +150,7 @@ def test_shared_items_go_to_the_process_that_is_free():
 
     pids = _parallel.fork_map(slow_start, 60, False, "test", workers=2, share=True)
     parent = sum(pid == os.getpid() for pid in pids)
-    assert 1 <= parent < 30  # a static split would give the parent 30
+    assert parent < 30  # a static split would give the parent 30
 
 
 def test_shared_warnings_come_in_item_order():
