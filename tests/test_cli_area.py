@@ -166,6 +166,45 @@ def test_python_m_and_script(two_files, launcher):
     assert json.loads(proc.stdout)[0]["date"] == "2025-01-01"
 
 
+@pytest.mark.parametrize(
+    ("args", "status", "says"),
+    [
+        (["area", "--nope"], 2, "No such option"),  # a usage error
+        (["area", "missing.geojson"], 1, "Error: missing.geojson"),  # in one line
+        (["area", "{bad}"], 1, "Error: "),
+        (["--version"], 0, ""),
+    ],
+)
+def test_the_script_exits_with_the_status_of_the_command(tmp_path, args, status, says):
+    """The script leaves without the interpreter's clean-up; statuses are kept."""
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [')
+    args = [a.replace("{bad}", str(bad)) for a in args]
+    proc = subprocess.run(
+        [sys.executable, "-m", "kurskgeo", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == status, proc.stderr
+    assert says in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_reader_that_leaves_early_is_no_error(tmp_path, two_files):
+    """``kurskgeo area ... | head -1``: the broken pipe ends the run quietly."""
+    proc = subprocess.run(
+        f"{sys.executable} -m kurskgeo area {two_files[0]} {two_files[1]}"
+        " --format csv | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout == "p"
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
 def test_installed_script(two_files):
     import shutil
 

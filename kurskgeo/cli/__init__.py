@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import os
 import re
 import sys
 import warnings
@@ -193,5 +194,37 @@ def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point of the ``kurskgeo`` script and ``python -m kurskgeo``."""
-    return cli.main(args=argv, prog_name="kurskgeo")
+    """Entry point of the ``kurskgeo`` script and ``python -m kurskgeo``.
+
+    Called with `argv`, it behaves like any click command (and raises
+    SystemExit). As the script (no `argv`) it ends the process as soon as
+    the command's output is flushed, skipping the interpreter's own
+    clean-up: with pandas, pyproj and shapely loaded that takes 60-100 ms,
+    longer than measuring a hundred snapshots, and frees nothing the system
+    does not free anyway. Outputs are complete by then: files are written
+    atomically and closed by the command itself.
+    """
+    if argv is not None:
+        return cli.main(args=argv, prog_name="kurskgeo")
+    try:
+        cli.main(prog_name="kurskgeo")
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc)
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader left (``kurskgeo area ... | head``)
+        pass
+    os._exit(code)
+
+
+def _exit_code(exc: SystemExit) -> int:
+    """Return the status SystemExit gives the shell (a message: printed, 1)."""
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    click.echo(str(exc.code), err=True)
+    return 1
