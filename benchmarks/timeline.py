@@ -20,7 +20,10 @@ is the best of N runs (default 3), in one process, on the same files:
   folder and on its first file alone, in subprocesses, in turns; the median
   of the paired differences, divided by the extra files, is the marginal
   cost per file, start-up and imports excluded (pairing and the median keep
-  a slow moment of the machine from deciding it).
+  a slow moment of the machine from deciding it);
+- the same for ``kurskgeo area`` on the files dated at most three days
+  after the file before (half of the test series; the rest are two weeks
+  apart): kurskgeo redoes only what changed since the last file.
 """
 
 from __future__ import annotations
@@ -93,6 +96,39 @@ def cli_seconds(args, repeat):
         subprocess.run([*cmd, *args], check=True, capture_output=True)
 
     return best(run, repeat)[0]
+
+
+def cli_marginal(cmd, paths, one, repeat, n=None, show=False):
+    """Marginal CLI cost per file: median of paired (all - first) differences.
+
+    The two runs alternate, so that both see the same machine.
+    """
+    n = n or len(paths)
+    opts = ["--format", "csv", "--no-progress"]
+    t_all, t_one = [], []
+    for _ in range(repeat):
+        t_all.append(cli_seconds([cmd, *paths, *opts], 1))
+        t_one.append(cli_seconds([cmd, one, *opts], 1))
+    diffs = np.subtract(t_all, t_one) / (n - 1)
+    marginal = float(np.median(diffs))
+    if show:
+        print(
+            f"  kurskgeo {cmd:<9} {min(t_all):6.2f} s, one file {min(t_one):5.2f} s"
+            f"   marginal {marginal * 1e3:5.2f} ms per file"
+            f" (paired differences {diffs.min() * 1e3:.2f} to {diffs.max() * 1e3:.2f})"
+        )
+    return marginal
+
+
+def daily_files(files):
+    """The files dated at most 3 days after the file before, or before the next."""
+    dates = [read_snapshot(f)["date"].iloc[0] for f in files]
+    close = [
+        (i > 0 and (dates[i] - dates[i - 1]).days <= 3)
+        or (i + 1 < len(files) and (dates[i + 1] - dates[i]).days <= 3)
+        for i in range(len(files))
+    ]
+    return [f for f, c in zip(files, close, strict=True) if c]
 
 
 def main() -> None:
@@ -189,19 +225,7 @@ def main() -> None:
     print(f"  kurskgeo --version                 {t_start:6.2f} s")
     marginal = {}
     for cmd in ("timeline", "area"):
-        opts = ["--format", "csv", "--no-progress"]
-        t_all, t_one = [], []
-        for _ in range(r):  # in turns, so that both see the same machine
-            t_all.append(cli_seconds([cmd, str(args.data), *opts], 1))
-            t_one.append(cli_seconds([cmd, one, *opts], 1))
-        diffs = np.subtract(t_all, t_one)
-        marginal[cmd] = float(np.median(diffs)) / (n - 1)
-        print(
-            f"  kurskgeo {cmd:<9} {min(t_all):6.2f} s, one file {min(t_one):5.2f} s"
-            f"   marginal {marginal[cmd] * 1e3:5.2f} ms per file"
-            f" (paired differences {diffs.min() / (n - 1) * 1e3:.2f}"
-            f" to {diffs.max() / (n - 1) * 1e3:.2f})"
-        )
+        marginal[cmd] = cli_marginal(cmd, [str(args.data)], one, r, n, show=True)
     gpd_area, gpd_gain = t_gpd_area / n, t_gpd_gain / pairs
     print(
         f"  kurskgeo area vs geopandas read+to_crs+area:      "
@@ -214,6 +238,19 @@ def main() -> None:
     year = cli_seconds(["timeline", one, "--format", "csv", "--no-progress"], 1)
     year += 364 * marginal["timeline"]
     print(f"  a year of daily snapshots (365 files), extrapolated: {year:.1f} s")
+
+    # kurskgeo redoes only what changed since the file before: daily files
+    # (a day or a few apart) cost less than files two weeks apart
+    daily = daily_files(files)
+    if len(daily) >= 2 * len(files) // 5:
+        t_gpd_daily, _ = best(lambda: plain_area(daily, crs), r)
+        m_daily = cli_marginal("area", [str(f) for f in daily], str(daily[0]), r)
+        print(
+            f"\nThe {len(daily)} files at most 3 days after the one before:"
+            f" geopandas {t_gpd_daily / len(daily) * 1e3:.2f} ms per file,"
+            f" kurskgeo area marginal {m_daily * 1e3:.2f} ms per file:"
+            f" {t_gpd_daily / len(daily) / m_daily:.1f}x"
+        )
 
 
 if __name__ == "__main__":
