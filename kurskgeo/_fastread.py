@@ -50,6 +50,7 @@ __all__ = [
     "densify_positions",
     "digest",
     "project",
+    "ranges",
     "read_plain",
 ]
 
@@ -537,7 +538,7 @@ def _edge_keys(ends: np.ndarray) -> np.ndarray:
     return key
 
 
-def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+def ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(first[i], first[i] + count[i])``."""
     total = int(count.sum())
     if total == 0:
@@ -624,10 +625,10 @@ def densify_positions(
     first = np.cumsum(count) - count
     points = np.empty((int(count.sum()), 2))
     if len(miss):
-        points[_ranges(first[miss], count[miss])] = new_points
+        points[ranges(first[miss], count[miss])] = new_points
     if hit.any():
-        src = _ranges(cache.first[pos[hit]], count[hit])  # type: ignore[union-attr]
-        points[_ranges(first[hit], count[hit])] = cache.points[src]  # type: ignore[union-attr]
+        src = ranges(cache.first[pos[hit]], count[hit])  # type: ignore[union-attr]
+        points[ranges(first[hit], count[hit])] = cache.points[src]  # type: ignore[union-attr]
     if cache is not None and remember:
         cache.store(keys, ends, count, points)
     if not len(points):
@@ -637,7 +638,7 @@ def densify_positions(
     position = np.cumsum(grow) - grow
     out = np.empty((n + len(points), 2))
     out[position] = coords
-    out[_ranges(position[edges] + 1, count)] = points
+    out[ranges(position[edges] + 1, count)] = points
     new_ring_off = np.append(position[ring_off[:-1]], len(out))
     return (out, (new_ring_off, part_off, feat_off)), position
 

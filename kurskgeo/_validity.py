@@ -207,7 +207,7 @@ def _meets_other_edges(
     # consecutive edges as one line: fewer, longer geometries for GEOS
     starts = np.concatenate([[0], np.flatnonzero(np.diff(edges) != 1) + 1])
     counts = np.diff(np.append(starts, len(edges))) + 1  # points per line
-    points = _fastread._ranges(edges[starts], counts)
+    points = _fastread.ranges(edges[starts], counts)
     lines = shapely.linestrings(
         xy[points], indices=np.repeat(np.arange(len(counts)), counts)
     )
