@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -402,7 +402,7 @@ class Measurement:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain types for JSON: the date as ISO text."""
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["date"] = self.date.isoformat() if self.date else None
         d["relative_difference"] = self.relative_difference
         d["notes"] = list(self.notes)
