@@ -6,7 +6,7 @@ Run from the repository::
 
 PATH defaults to ``$KURSKGEO_TEST_DATA/deepstate-occupied`` or
 ``../shared/data/deepstate-occupied`` beside the checkout. Every measurement
-is the best of N runs (default 3), in one process, on the same files:
+in one process is the best of N runs (default 3), on the same files:
 
 - plain geopandas area: ``gpd.read_file`` + ``to_crs(equal-area)`` + ``.area``;
 - plain gained/lost: the same, then three shapely overlays per consecutive
@@ -16,11 +16,13 @@ is the best of N runs (default 3), in one process, on the same files:
   core and on two;
 - ``kurskgeo.area.measure_files`` (behind ``kurskgeo area``: the same
   numbers with mi², the geodesic check and metadata) on one core and two;
-- the CLI end to end: ``kurskgeo timeline`` and ``kurskgeo area`` on the
-  folder and on its first file alone, in subprocesses, in turns; the median
-  of the paired differences, divided by the extra files, is the marginal
-  cost per file, start-up and imports excluded (pairing and the median keep
-  a slow moment of the machine from deciding it);
+- end to end, side by side: ``kurskgeo area``, ``kurskgeo timeline`` and
+  the two plain geopandas loops above (this script with ``--plain``), each
+  in a subprocess on all the files and on the first file alone, all in
+  turns; the median of the paired differences, divided by the extra files,
+  is the marginal cost per file, start-up and imports excluded. Both sides
+  are timed the same way, and pairing and the median keep a slow moment of
+  the machine from deciding it;
 - the same for ``kurskgeo area`` on the files dated at most three days
   after the file before (half of the test series; the rest are two weeks
   apart): kurskgeo redoes only what changed since the last file.
@@ -88,36 +90,49 @@ def straightforward(files, crs):
     return np.array([area_km2(read_snapshot(f), crs=crs) for f in files])
 
 
-def cli_seconds(args, repeat):
+def kurskgeo_command():
     exe = shutil.which("kurskgeo") or str(Path(sys.executable).with_name("kurskgeo"))
-    cmd = [exe] if Path(exe).exists() else [sys.executable, "-m", "kurskgeo"]
+    return [exe] if Path(exe).exists() else [sys.executable, "-m", "kurskgeo"]
 
+
+def plain_command(task, crs):
+    """This script run as plain geopandas on the files that follow (see main)."""
+    return [sys.executable, __file__, "--plain", task, "--crs", str(crs)]
+
+
+def seconds(argv, repeat=1):
     def run():
-        subprocess.run([*cmd, *args], check=True, capture_output=True)
+        subprocess.run(argv, check=True, capture_output=True)
 
     return best(run, repeat)[0]
 
 
-def cli_marginal(cmd, paths, one, repeat, n=None, show=False):
-    """Marginal CLI cost per file: median of paired (all - first) differences.
+def marginals(commands, paths, one, repeat, n):
+    """Marginal cost per file of commands run side by side, in subprocesses.
 
-    The two runs alternate, so that both see the same machine.
+    Each round runs every command on `paths` (n files) and then on the file
+    `one` alone, so that all see the same machine; start-up and imports
+    cancel in the difference. Returns {label: (median of the per-file
+    differences, all of them)}.
     """
-    n = n or len(paths)
-    opts = ["--format", "csv", "--no-progress"]
-    t_all, t_one = [], []
+    runs = {label: ([], []) for label in commands}
     for _ in range(repeat):
-        t_all.append(cli_seconds([cmd, *paths, *opts], 1))
-        t_one.append(cli_seconds([cmd, one, *opts], 1))
-    diffs = np.subtract(t_all, t_one) / (n - 1)
-    marginal = float(np.median(diffs))
-    if show:
-        print(
-            f"  kurskgeo {cmd:<9} {min(t_all):6.2f} s, one file {min(t_one):5.2f} s"
-            f"   marginal {marginal * 1e3:5.2f} ms per file"
-            f" (paired differences {diffs.min() * 1e3:.2f} to {diffs.max() * 1e3:.2f})"
-        )
-    return marginal
+        for label, command in commands.items():
+            runs[label][0].append(seconds([*command, *paths]))
+            runs[label][1].append(seconds([*command, one]))
+    out = {}
+    for label, (t_all, t_one) in runs.items():
+        diffs = np.subtract(t_all, t_one) / (n - 1)
+        out[label] = (float(np.median(diffs)), diffs)
+    return out
+
+
+def show(label, found, unit="file"):
+    cost, diffs = found
+    print(
+        f"  {label:<32} {cost * 1e3:6.2f} ms per {unit}"
+        f"  (paired differences {diffs.min() * 1e3:.2f} to {diffs.max() * 1e3:.2f})"
+    )
 
 
 def daily_files(files):
@@ -135,7 +150,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_data())
     parser.add_argument("--repeat", type=int, default=3)
+    # the plain geopandas code alone, for the side-by-side subprocess runs
+    parser.add_argument("--plain", choices=["area", "gains"], help=argparse.SUPPRESS)
+    parser.add_argument("--crs", help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.plain:
+        plain(args.plain, args.crs, args.paths)
+        return
     files = sorted(args.data.glob("*.geojson"))
     if not files:
         sys.exit(f"no .geojson files in {args.data}")
@@ -216,41 +238,70 @@ def main() -> None:
     )
 
     one = str(files[0])
-    t_start = cli_seconds(["--version"], r)
     print(
-        "\nCLI end to end (subprocess): all files and the first file alone, run in"
-        " turns; the marginal cost per file is the median of the paired"
-        " differences over the other files"
+        "\nEnd to end, side by side: each command in a subprocess on all files and"
+        " on the first file alone, in turns; the marginal cost is the median of"
+        " the paired differences (start-up and imports cancel)"
     )
-    print(f"  kurskgeo --version                 {t_start:6.2f} s")
-    marginal = {}
-    for cmd in ("timeline", "area"):
-        marginal[cmd] = cli_marginal(cmd, [str(args.data)], one, r, n, show=True)
-    gpd_area, gpd_gain = t_gpd_area / n, t_gpd_gain / pairs
+    cli = kurskgeo_command()
     print(
-        f"  kurskgeo area vs geopandas read+to_crs+area:      "
-        f"{gpd_area / marginal['area']:5.1f}x"
+        f"  kurskgeo --version               {seconds([*cli, '--version'], r):6.2f} s"
     )
-    print(
-        f"  kurskgeo timeline vs geopandas + 3 overlays:     "
-        f"{gpd_gain / marginal['timeline']:5.1f}x"
+    opts = ["--format", "csv", "--no-progress"]
+    found = marginals(
+        {
+            "geopandas area": plain_command("area", crs),
+            "kurskgeo area": [*cli, "area", *opts],
+            "geopandas + 3 overlays": plain_command("gains", crs),
+            "kurskgeo timeline": [*cli, "timeline", *opts],
+        },
+        [str(f) for f in files],
+        one,
+        r,
+        n,
     )
-    year = cli_seconds(["timeline", one, "--format", "csv", "--no-progress"], 1)
-    year += 364 * marginal["timeline"]
+    show("plain geopandas read+to_crs+area", found["geopandas area"])
+    show("kurskgeo area", found["kurskgeo area"])
+    show("plain geopandas + 3 overlays", found["geopandas + 3 overlays"], "pair")
+    show("kurskgeo timeline", found["kurskgeo timeline"], "pair")
+    area_ratio = found["geopandas area"][0] / found["kurskgeo area"][0]
+    gain_ratio = found["geopandas + 3 overlays"][0] / found["kurskgeo timeline"][0]
+    print(f"  kurskgeo area vs plain geopandas:               {area_ratio:5.1f}x")
+    print(f"  kurskgeo timeline vs geopandas + 3 overlays:    {gain_ratio:5.1f}x")
+    year = seconds([*cli, "timeline", *opts, one])
+    year += 364 * found["kurskgeo timeline"][0]
     print(f"  a year of daily snapshots (365 files), extrapolated: {year:.1f} s")
 
     # kurskgeo redoes only what changed since the file before: daily files
     # (a day or a few apart) cost less than files two weeks apart
     daily = daily_files(files)
     if len(daily) >= 2 * len(files) // 5:
-        t_gpd_daily, _ = best(lambda: plain_area(daily, crs), r)
-        m_daily = cli_marginal("area", [str(f) for f in daily], str(daily[0]), r)
-        print(
-            f"\nThe {len(daily)} files at most 3 days after the one before:"
-            f" geopandas {t_gpd_daily / len(daily) * 1e3:.2f} ms per file,"
-            f" kurskgeo area marginal {m_daily * 1e3:.2f} ms per file:"
-            f" {t_gpd_daily / len(daily) / m_daily:.1f}x"
+        found = marginals(
+            {
+                "geopandas area": plain_command("area", crs),
+                "kurskgeo area": [*cli, "area", *opts],
+            },
+            [str(f) for f in daily],
+            str(daily[0]),
+            r,
+            len(daily),
         )
+        print(f"\nThe {len(daily)} files at most 3 days after the one before:")
+        show("plain geopandas read+to_crs+area", found["geopandas area"])
+        show("kurskgeo area", found["kurskgeo area"])
+        ratio = found["geopandas area"][0] / found["kurskgeo area"][0]
+        print(f"  kurskgeo area vs plain geopandas:               {ratio:5.1f}x")
+
+
+def plain(task, crs, paths):
+    """The --plain mode: what users write today, on files and folders."""
+    files = []
+    for p in map(Path, paths):
+        files += sorted(p.glob("*.geojson")) if p.is_dir() else [p]
+    if task == "area":
+        print(plain_area(files, crs).sum())
+    else:
+        print(plain_gains(files, crs)[0].sum())
 
 
 if __name__ == "__main__":
