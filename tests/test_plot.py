@@ -114,6 +114,56 @@ def test_places_inside_view_are_labelled(snapshot_ax):
     assert "Far away" not in labels
 
 
+def test_labels_under_the_legend_are_hidden():
+    """A place in the legend's corner gets no label half hidden by the legend."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    bare = kplot.plot_snapshot(A, region=REGION, crs="EPSG:3035")
+    (x0, x1), (y0, y1) = bare.get_xlim(), bare.get_ylim()
+    to_lonlat = Transformer.from_crs("EPSG:3035", "OGC:CRS84", always_xy=True)
+    corner = to_lonlat.transform(x0 + 0.05 * (x1 - x0), y1 - 0.05 * (y1 - y0))
+    places = gpd.GeoDataFrame(
+        {"name": ["Cornered", "Alpha"]},
+        geometry=[Point(*corner), Point(35.15, 51.3)],
+        crs="OGC:CRS84",
+    )
+    ax = kplot.plot_snapshot(A, region=REGION, places=places, crs="EPSG:3035")
+    assert (ax.get_xlim(), ax.get_ylim()) == ((x0, x1), (y0, y1))
+    shown = {t.get_text(): t.get_visible() for t in by_gid(ax, "kurskgeo-place-label")}
+    assert shown == {"Cornered": False, "Alpha": True}
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_no_visible_label_meets_the_legend_once_saved(layout):
+    """The embedded change map, as the report draws it: no label under the legend.
+
+    With constrained layout (the report's) the axes move when the figure is
+    laid out: labels must be judged where they will be saved.
+    """
+    from matplotlib.figure import Figure
+
+    from kurskgeo.report import geodata_dir
+
+    data = geodata_dir()
+    snaps = sorted((data / "snapshots").glob("*.geojson"))
+    ax = None if layout is None else Figure((9, 8), layout=layout).add_subplot()
+    ax = kplot.plot_change(
+        snaps[0],
+        snaps[-1],
+        places=data / "places.geojson",
+        context=data / "countries.geojson",
+        ax=ax,
+    )
+    kplot.figure_bytes(ax.figure, "png", dpi=100)  # laid out as when saved
+    legend = ax.get_legend().get_window_extent()
+    labels = by_gid(ax, "kurskgeo-place-label")
+    shown = [t for t in labels if t.get_visible()]
+    assert len(shown) >= 10
+    assert not [t.get_text() for t in shown if t.get_window_extent().overlaps(legend)]
+    assert len(shown) < len(labels)  # one of them was under the legend
+
+
 def test_graticule_labels_sit_where_meridians_cross_the_frame(snapshot_ax):
     ax = snapshot_ax
     y0 = ax.get_ylim()[0]

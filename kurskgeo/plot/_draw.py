@@ -244,6 +244,28 @@ def _place_labels(
     return out
 
 
+def _hide_labels_under(ax: Axes, legend: Any) -> None:
+    """Hide the place labels that `legend` covers, whole or in part.
+
+    A label half under the legend would read as another name. With a layout
+    engine (constrained layout, as the report uses) the axes are placed
+    first, as saving the figure will place them.
+    """
+    labels = [
+        t for t in ax.texts if t.get_gid() == "kurskgeo-place-label" and t.get_visible()
+    ]
+    if not labels:
+        return
+    fig: Any = ax.get_figure(root=True)
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+    box = legend.get_window_extent()
+    for text in labels:
+        if text.get_window_extent().overlaps(box):
+            log.debug("label %r hidden: under the legend", text.get_text())
+            text.set_visible(False)
+
+
 def _label_spot(
     country: BaseGeometry,
     view: tuple[float, float, float, float],

@@ -25,6 +25,7 @@ from kurskgeo.plot._draw import (
     _context_handles,
     _draw_context,
     _furnish,
+    _hide_labels_under,
     _legend_patch,
     _new_map_axes,
     _rc_context,
@@ -176,6 +177,9 @@ def iter_frames(
             )
             leg.set_zorder(30)
             texts = leg.get_texts()[: len(first)]
+            for i, t in enumerate(texts):  # as wide as it will be: the longest
+                t.set_text(max((_zone_label(ls[i]) for ls in all_layers), key=len))
+            _hide_labels_under(ax, leg)
         else:
             ax.set_axis_off()
         fig = _figure_of(ax)

@@ -13,6 +13,7 @@ from kurskgeo.plot._draw import (
     _context_handles,
     _draw_context,
     _furnish,
+    _hide_labels_under,
     _legend_patch,
     _new_map_axes,
     _rc_context,
@@ -176,6 +177,7 @@ def plot_snapshot(
         lk.update(legend_kwds or {})
         leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)  # type: ignore[call-overload]
         leg.set_zorder(30)
+        _hide_labels_under(ax, leg)
     return ax
 
 
@@ -274,6 +276,7 @@ def plot_change(
         lk.update(legend_kwds or {})
         leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)  # type: ignore[call-overload]
         leg.set_zorder(30)
+        _hide_labels_under(ax, leg)
     return ax
 
 
