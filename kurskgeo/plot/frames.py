@@ -219,10 +219,9 @@ def iter_frames(
             ):
                 # The legend lies clear of every zone: keep its frame, keys
                 # and fixed entries static and redraw only the area labels,
-                # laid out for the longest label of all frames.
+                # laid out for the longest label of all frames (set above).
                 slots = list(texts)
-                for i, t in enumerate(slots):
-                    t.set_text(max((_zone_label(ls[i]) for ls in all_layers), key=len))
+                for t in slots:
                     t.set_visible(False)
             for a in dynamic:
                 a.set_animated(True)
