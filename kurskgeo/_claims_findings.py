@@ -135,15 +135,7 @@ def _fmt(value: float, unit: str = "km2") -> str:
 
 
 def _said(c: Claim, value: float | None = None, unit: str | None = None) -> str:
-    words = {
-        "exact": "exactly ",
-        "about": "about ",
-        "nearly": "nearly ",
-        "more_than": "more than ",
-        "at_least": "at least ",
-        "less_than": "less than ",
-        "at_most": "at most ",
-    }[c.qualifier]
+    words = _p.QUALIFIER_WORDS[c.qualifier]
     v = c.value if value is None else value
     return words + _fmt(v, unit or c.unit)
 

@@ -80,6 +80,16 @@ QUALIFIERS = (
     "less_than",
     "at_most",
 )
+#: How each qualifier reads before a figure in a sentence.
+QUALIFIER_WORDS: Mapping[str, str] = {
+    "exact": "exactly ",
+    "about": "about ",
+    "nearly": "nearly ",
+    "more_than": "more than ",
+    "at_least": "at least ",
+    "less_than": "less than ",
+    "at_most": "at most ",
+}
 _QUALIFIER_ALIASES: Mapping[str, str] = {
     **{q: q for q in QUALIFIERS},
     "exactly": "exact",

@@ -12,17 +12,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from kurskgeo._claims_parse import QUALIFIER_WORDS
 from kurskgeo.errors import KurskgeoError
 
-_QUALIFIER_SIGN = {
-    "exact": "",
-    "about": "about ",
-    "nearly": "nearly ",
-    "more_than": "more than ",
-    "at_least": "at least ",
-    "less_than": "less than ",
-    "at_most": "at most ",
-}
+#: a qualifier before a figure in a table: an exact figure needs no word
+_QUALIFIER_SIGN = {**QUALIFIER_WORDS, "exact": ""}
 
 
 def _km2(value: Any, digits: int = 0) -> str:
