@@ -174,6 +174,7 @@ def fork_map(
     workers: int | None = None,
     *,
     share: bool = False,
+    unit: str = "file",
 ) -> list[Any]:
     """Return ``list(fn(0, n, progress))``, part of it done by a worker if it pays.
 
@@ -187,6 +188,9 @@ def fork_map(
     items one at a time from either end of the list until they meet (the
     worker from the end, backwards), so that neither waits for the other
     when items cost unequal time; `fn` is then called once per item.
+
+    The parent draws one progress bar for all `n` items (`desc`, `unit`),
+    opened before the two start, so it shows even if the worker takes them all.
     """
     if not use_two_cores(n, workers):
         return list(fn(0, n, progress))
@@ -216,7 +220,7 @@ def fork_map(
         _progress._shared, _progress._total = shared, n
         _child(fn, n // 2, n, wfd, tokens)
     os.close(wfd)
-    _progress._shared, _progress._total = shared, n
+    _progress.start(shared, n, progress, desc, unit)
     reaped = False
     try:
         if tokens is None:
@@ -236,11 +240,9 @@ def fork_map(
         else:  # the worker failed or died: do its items here
             log.debug("%s: the second core failed; finishing on one", desc)
             _progress.finish()
-            _progress._shared = _progress._total = None
             second = list(fn(lo, n, progress))
     finally:
         _progress.finish()
-        _progress._shared = _progress._total = None
         os.close(rfd)
         _close(tokens)
         if not reaped:  # the parent's part raised: the worker's is not wanted

@@ -25,27 +25,46 @@ _parent_done = 0  # items the parent has done in that job
 def progress(
     items: Sequence[T], enabled: bool | None, desc: str, unit: str = "file"
 ) -> Iterable[T]:
-    """Wrap `items` in a tqdm bar on stderr when `enabled` (None: when long)."""
-    global _bar, _parent_done
+    """Wrap `items` in a tqdm bar on stderr when `enabled` (None: when long).
+
+    Within a job split by :func:`start`, the items count on the job's bar.
+    """
     from kurskgeo._parallel import in_child
 
     if in_child():
         return _counting(items) if _shared is not None else items
-    total = _total if _total is not None else len(items)
+    if _total is not None:  # a split job: its bar, if any, is open already
+        return _drawing(items) if _bar is not None else items
     if enabled is None:
-        enabled = total > THRESHOLD
+        enabled = len(items) > THRESHOLD
     if not enabled:
         return items
+    bar: Any = _tqdm()(items, desc=desc, unit=unit, leave=False)
+    return bar
+
+
+def start(
+    shared: Any, total: int, enabled: bool | None, desc: str, unit: str = "file"
+) -> None:
+    """Begin a job of `total` items split with a worker counting in `shared`.
+
+    The job's bar is opened here, before either process takes an item: the
+    worker may take them all.
+    """
+    global _shared, _total, _bar, _parent_done
+    _shared, _total, _parent_done = shared, total, 0
+    if enabled is None:
+        enabled = total > THRESHOLD
+    if enabled:
+        _bar = _tqdm()(total=total, desc=desc, unit=unit, leave=False)
+
+
+def _tqdm() -> Any:
     from tqdm.auto import tqdm
 
     # no monitor thread: a process with threads cannot fork workers safely
     tqdm.monitor_interval = 0
-    if _total is None:
-        bar: Any = tqdm(items, desc=desc, unit=unit, leave=False)
-        return bar
-    if _bar is None:  # the first of the parent's calls in the job
-        _bar, _parent_done = tqdm(total=_total, desc=desc, unit=unit, leave=False), 0
-    return _drawing(items)
+    return tqdm
 
 
 def _counting(items: Sequence[T]) -> Iterator[T]:
@@ -69,9 +88,10 @@ def refresh() -> None:
 
 
 def finish() -> None:
-    """Close the whole job's bar, if one was drawn."""
-    global _bar
+    """Close the job's bar, if one was drawn, and end the job."""
+    global _bar, _shared, _total
     if _bar is not None:
         refresh()
         _bar.close()
         _bar = None
+    _shared = _total = None

@@ -251,7 +251,7 @@ def area_series(
         ]
 
     rows = _parallel.fork_map(
-        areas, len(items), progress, "measuring", workers, share=True
+        areas, len(items), progress, "measuring", workers, share=True, unit="snapshot"
     )
     out = pd.DataFrame(rows, columns=["date", "path", "area_km2"])
     out.attrs.update({"crs": ctx.crs.srs, "zone": ctx.zones})
@@ -367,6 +367,7 @@ def timeline(
         "measuring",
         workers,
         share=True,
+        unit="snapshot",
     )
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     out.attrs.update(

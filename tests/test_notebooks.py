@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-#: Each notebook must stay quick enough to run in CI.
-MAX_SECONDS = 30
+#: A cell that runs longer than this has hung (a notebook takes a few seconds).
+CELL_TIMEOUT = 120
 
 
 def test_there_are_notebooks():
@@ -46,7 +45,7 @@ def _run(path: Path, env: dict[str, str]) -> None:
         client = nbclient.NotebookClient(
             book,
             kernel_name="python3",
-            timeout=120,
+            timeout=CELL_TIMEOUT,
             resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()
@@ -63,15 +62,11 @@ def _run(path: Path, env: dict[str, str]) -> None:
 def test_notebook_runs_on_the_embedded_data(path, tmp_path):
     """Without real data (KURSKGEO_DATA pointing at an empty folder) every notebook
     falls back to geodata/ and runs without error."""
-    start = time.perf_counter()
     _run(path, {"KURSKGEO_DATA": str(tmp_path), "MPLBACKEND": "Agg"})
-    assert time.perf_counter() - start < MAX_SECONDS
 
 
 @pytest.mark.slow
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_real_data(path, shared_data):
-    start = time.perf_counter()
     _run(path, {"KURSKGEO_DATA": str(shared_data), "MPLBACKEND": "Agg"})
-    assert time.perf_counter() - start < MAX_SECONDS

@@ -95,6 +95,27 @@ def test_one_bar_counts_the_work_of_both_cores(bars, share):
     assert [(b.total, b.closed_at) for b in bars] == [(100, 100)]
 
 
+def test_the_bar_shows_when_the_worker_takes_every_item(bars, monkeypatch):
+    """Sharing is a race: a busy parent may get no item, and still draws the bar."""
+    from kurskgeo._progress import progress
+
+    take = _parallel._take
+    monkeypatch.setattr(_parallel, "_take", lambda t: _parallel.in_child() and take(t))
+    out = _parallel.fork_map(
+        lambda lo, hi, bar: [
+            (i, os.getpid()) for i in progress(range(lo, hi), bar, "c")
+        ],
+        100,
+        True,
+        "counting",
+        workers=2,
+        share=True,
+    )
+    assert [i for i, _ in out] == list(range(100))
+    assert os.getpid() not in {pid for _, pid in out}  # the worker did them all
+    assert [(b.total, b.closed_at) for b in bars] == [(100, 100)]
+
+
 def no_child_left():
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
@@ -139,18 +160,28 @@ def test_shared_items_give_the_same_results_in_order():
     assert no_child_left()
 
 
-def test_shared_items_go_to_the_process_that_is_free():
-    """Slow items at the start: the worker takes more than half of the rest."""
+def test_shared_items_go_to_the_process_that_is_free(tmp_path):
+    """The parent is held up by its first item: the worker does all the others.
+
+    The parent waits for a sign that the worker reached item 1 rather than
+    for a fixed time, so a loaded machine cannot change the outcome.
+    """
     import time
 
-    def slow_start(lo, hi, progress):
+    reached = tmp_path / "worker-reached-item-1"
+
+    def held_up(lo, hi, progress):
         assert hi == lo + 1  # one item per call
-        time.sleep(0.02 if lo < 10 else 0.001)
+        if lo == 0 and not _parallel.in_child():
+            deadline = time.monotonic() + 30
+            while not reached.exists() and time.monotonic() < deadline:
+                time.sleep(0.005)
+        if lo == 1 and _parallel.in_child():
+            reached.touch()
         return [os.getpid()]
 
-    pids = _parallel.fork_map(slow_start, 60, False, "test", workers=2, share=True)
-    parent = sum(pid == os.getpid() for pid in pids)
-    assert parent < 30  # a static split would give the parent 30
+    pids = _parallel.fork_map(held_up, 60, False, "test", workers=2, share=True)
+    assert sum(pid == os.getpid() for pid in pids) <= 1  # a static split gives 30
 
 
 def test_shared_warnings_come_in_item_order():
