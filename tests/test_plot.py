@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import os
 import re
 import subprocess
@@ -439,6 +440,78 @@ def test_timeline_step_follows_series():
     line = ax.get_lines()[0]
     assert line.get_drawstyle() == "steps-post"
     assert list(line.get_ydata()) == [469.0, 908.0, 790.0]
+
+
+def _saved_label_boxes(ax):
+    """Save the figure (laid out as saved) and return its claim labels' boxes."""
+    kplot.figure_bytes(ax.figure, "png", dpi=100)
+    labels = by_gid(ax, "kurskgeo-claim-label")
+    return {t.get_text(): t.get_window_extent() for t in labels}
+
+
+def _crosses_series(ax, box):
+    """Whether `box` (pixels) meets a drawn series line (matplotlib's own test)."""
+    for line in ax.get_lines():
+        if line.get_linestyle() in ("None", "none", "", " "):
+            continue  # markers only, or a claim's tick
+        path = line.get_transform().transform_path(line.get_path())
+        if path.intersects_bbox(box, filled=False):
+            return True
+    return False
+
+
+FLAT = pd.DataFrame(
+    {"date": ["2024-08-01", "2024-08-31", "2024-09-30"], "area_km2": [500.0] * 3}
+)
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+@pytest.mark.parametrize("kind", ["line", "step"])
+def test_a_claim_label_is_moved_off_the_series_line(layout, kind):
+    """A claim on a flat series: the label's usual spot, to the right, is on the line."""
+    from matplotlib.figure import Figure
+
+    claims = pd.DataFrame(
+        {"id": ["on-the-line"], "date": ["2024-08-31"], "claimed_km2": [500.0]}
+    )
+    ax = None if layout is None else Figure((8, 4.5), layout=layout).add_subplot()
+    ax = kplot.plot_timeline(FLAT, claims=claims, ax=ax, kind=kind, label="held")
+    box = _saved_label_boxes(ax)["on-the-line"]
+    assert not _crosses_series(ax, box)
+    assert ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1)
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_labels_of_claims_of_one_date_are_apart_and_by_their_own_marker(layout):
+    from matplotlib.figure import Figure
+
+    claims = pd.DataFrame(
+        {
+            "id": ["low-claim", "mid-claim", "high-claim"],
+            "date": ["2024-08-31"] * 3,
+            "claimed_km2": [440.0, 500.0, 560.0],
+            "qualifier": ["about", "more_than", "about"],
+            "verdict": ["consistent"] * 3,
+        }
+    )
+    ax = None if layout is None else Figure((8, 4.5), layout=layout).add_subplot()
+    ax = kplot.plot_timeline(FLAT, claims=claims, ax=ax, kind="line", label="held")
+    boxes = _saved_label_boxes(ax)
+    assert sorted(boxes) == sorted(claims["id"])
+    for a, b in itertools.combinations(boxes.values(), 2):
+        assert not a.overlaps(b)
+    markers = ax.transData.transform(
+        [
+            (ax.convert_xunits(pd.Timestamp("2024-08-31")), v)
+            for v in claims["claimed_km2"]
+        ]
+    )
+    for i, name in enumerate(claims["id"]):
+        box = boxes[name]
+        assert not _crosses_series(ax, box)
+        # the label is nearer its own marker than any other claim's
+        near = [np.hypot(*(np.clip(m, box.p0, box.p1) - m)) for m in markers]
+        assert int(np.argmin(near)) == i, (name, near)
 
 
 def test_timeline_from_snapshots_measures_areas():

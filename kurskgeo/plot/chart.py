@@ -22,6 +22,7 @@ from kurskgeo.plot._inputs import (
     _sources,
     _zones_arg,
 )
+from kurskgeo.plot._placement import SPOTS, place_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -221,6 +222,7 @@ def plot_timeline(
             FigureCanvasAgg(fig)
             ax = fig.add_axes((0.085, 0.2, 0.63, 0.64))
         handles: list[Any] = []
+        labels: list[Any] = []  # of the claims, placed once all else is drawn
         handler_map: dict[Any, Any] = {}
         for i, (group, part) in enumerate(frame.groupby("group", sort=False)):
             part = part.sort_values("date")
@@ -308,7 +310,6 @@ def plot_timeline(
                 shown.append(v)
             dirs = {0: False, 1: False, -1: False}
             checked_against = False
-            stacked: dict[Any, int] = {}
             for _, row in cl.iterrows():
                 d = _qualifier_direction(row.get("qualifier"))
                 y = float(row["claimed_km2"])
@@ -354,20 +355,18 @@ def plot_timeline(
                     )
                     checked_against = True
                 if "id" in cl.columns and isinstance(row.get("id"), str):
-                    # several claims of one date and similar size: stack labels
-                    key = (row["date"], round(y / (arrow_len or 1.0)))
-                    nth = stacked.get(key, 0)
-                    stacked[key] = nth + 1
                     t = ax.annotate(
                         row["id"],
                         (row["date"], y),
-                        xytext=(7, (2 if d >= 0 else -9) - 8 * nth),
+                        xytext=SPOTS[0][:2],
                         textcoords="offset points",
                         fontsize=6.5,
                         color="#444444",
                         zorder=9.5,
+                        gid="kurskgeo-claim-label",
                     )
                     _halo_text(t)
+                    labels.append(t)
             if checked_against:
                 handles.append(
                     Line2D(
@@ -429,6 +428,8 @@ def plot_timeline(
         }
         lk.update(legend_kwds or {})
         ax.legend(handles=handles, handler_map=handler_map, **lk)
+        # beside each claim, off the lines, markers and other labels
+        place_labels(ax, labels)
     return ax
 
 
