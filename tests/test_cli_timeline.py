@@ -176,6 +176,7 @@ def test_progress_bar_goes_to_stderr(runner, tmp_path):
     result = invoke(runner, "timeline", tmp_path, "--progress", "--format", "json")
     assert result.exit_code == 0
     json.loads(result.stdout)  # stdout stays clean
+    assert "measuring" in result.stderr and "/3 " in result.stderr  # tqdm, on stderr
 
 
 def test_installed_script_runs_timeline():
