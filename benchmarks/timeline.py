@@ -12,7 +12,7 @@ in one process is the best of N runs (default 3), on the same files:
 - plain gained/lost: the same, then three shapely overlays per consecutive
   pair (``b - a``, ``a - b``, ``a & b``) of the projected unions;
 - the straightforward kurskgeo result: ``read_snapshot`` + ``area_km2``;
-- ``kurskgeo.timeline.area_series`` and ``kurskgeo.timeline.timeline`` on one
+- ``kurskgeo.series.area_series`` and ``kurskgeo.series.timeline`` on one
   core and on two;
 - ``kurskgeo.area.measure_files`` (behind ``kurskgeo area``: the same
   numbers with mi², the geodesic check and metadata) on one core and two;
@@ -43,9 +43,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from kurskgeo.area import area_km2, measure_files
+from kurskgeo.measure import area_km2, measure_files
 from kurskgeo.io import read_snapshot
-from kurskgeo.timeline import area_series, timeline
+from kurskgeo.series import area_series, timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 

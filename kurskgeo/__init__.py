@@ -1,23 +1,17 @@
 """kurskgeo: check territorial-control claims against the geometry of snapshots.
 
-Load control-zone snapshots (:mod:`kurskgeo.io`), measure them in an equal-area
-CRS (:mod:`kurskgeo.crs`, :mod:`kurskgeo.area`), and compare the areas with
-what armies, ministries and mapping projects said.
+Load control-zone snapshots (:mod:`kurskgeo.io`), measure them in an
+equal-area CRS (:mod:`kurskgeo.measure`), follow them over time
+(:mod:`kurskgeo.series`), compare the areas with what armies, ministries and
+mapping projects said (:mod:`kurskgeo.claims`), fetch the real maps
+(:mod:`kurskgeo.datasets`), and draw and report the results
+(:mod:`kurskgeo.plot`, :mod:`kurskgeo.report`).
+
+Conventions: tables are DataFrames (or GeoDataFrames where they carry
+geometry); one measured thing is a record (:class:`Measurement`,
+:class:`Claim`, :class:`Finding`); CRSs are :class:`pyproj.CRS`.
 """
 
-from kurskgeo._show_versions import show_versions
-from kurskgeo._version import __version__
-from kurskgeo.area import (
-    KM2_PER_HA,
-    KM2_PER_MI2,
-    Measurement,
-    area_km2,
-    feature_areas,
-    measure,
-    measure_files,
-    select_zone,
-    zone_union,
-)
 from kurskgeo.claims import (
     CheckResult,
     Claim,
@@ -26,7 +20,6 @@ from kurskgeo.claims import (
     claim_findings,
     read_claims,
 )
-from kurskgeo.crs import check_equal_area, equal_area_crs, is_equal_area
 from kurskgeo.datasets import (
     fetch_boundary,
     fetch_deepstate,
@@ -41,19 +34,39 @@ from kurskgeo.errors import (
     GeodesicMismatchWarning,
     KurskgeoError,
     KurskgeoWarning,
+    OutputError,
     OutputExistsError,
     RepairWarning,
     SkippedFeatureWarning,
     SnapshotError,
 )
-from kurskgeo.geodesic import authalic_area_km2, geodesic_area_km2
 from kurskgeo.io import (
+    Layer,
     as_snapshot,
     parse_date,
+    read_layer,
     read_region,
     read_snapshot,
     read_snapshots,
     resolve_paths,
+)
+from kurskgeo.io.sources import ZONES, deepstate_zone
+from kurskgeo.measure import (
+    KM2_PER_HA,
+    KM2_PER_MI2,
+    Engine,
+    Measurement,
+    area_km2,
+    authalic_area_km2,
+    check_equal_area,
+    equal_area_crs,
+    feature_areas,
+    geodesic_area_km2,
+    is_equal_area,
+    measure,
+    measure_files,
+    select_zone,
+    zone_union,
 )
 from kurskgeo.plot import (
     plot_change,
@@ -63,8 +76,8 @@ from kurskgeo.plot import (
     save_figure,
 )
 from kurskgeo.report import Report, make_report
-from kurskgeo.sources import ZONES, deepstate_zone
-from kurskgeo.timeline import area_series, diff, timeline
+from kurskgeo.series import area_series, diff, timeline
+from kurskgeo.versions import __version__, show_versions
 
 __all__ = [
     "KM2_PER_HA",
@@ -76,11 +89,14 @@ __all__ = [
     "Claim",
     "ClaimsFileError",
     "DatasetError",
+    "Engine",
     "Finding",
     "GeodesicMismatchWarning",
     "KurskgeoError",
     "KurskgeoWarning",
+    "Layer",
     "Measurement",
+    "OutputError",
     "OutputExistsError",
     "RepairWarning",
     "Report",
@@ -113,6 +129,7 @@ __all__ = [
     "plot_snapshot",
     "plot_timeline",
     "read_claims",
+    "read_layer",
     "read_region",
     "read_snapshot",
     "read_snapshots",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
 import kurskgeo
-from kurskgeo.area import (
+from kurskgeo.measure import (
     KM2_PER_MI2,
     area_km2,
     densify_geodesic,

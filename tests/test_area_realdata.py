@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 import kurskgeo
-from kurskgeo.area import geodesic_area_km2, measure
+from kurskgeo.measure import geodesic_area_km2, measure
 from kurskgeo.io import read_snapshot
 
 pytestmark = pytest.mark.realdata

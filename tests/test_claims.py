@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely import box
 
-from kurskgeo.area import KM2_PER_MI2, geodesic_area_km2
+from kurskgeo.measure import KM2_PER_MI2, geodesic_area_km2
 from kurskgeo.claims import (
     COLUMNS,
     Claim,

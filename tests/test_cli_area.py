@@ -11,7 +11,7 @@ import sys
 import pytest
 from shapely.geometry import Polygon
 
-from kurskgeo.area import geodesic_area_km2
+from kurskgeo.measure import geodesic_area_km2
 from kurskgeo.cli import cli
 from tests.common import box_ring, collection, feature, polygon, write_geojson
 

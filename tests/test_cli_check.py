@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kurskgeo.area import KM2_PER_MI2
+from kurskgeo.measure import KM2_PER_MI2
 from kurskgeo.claims import COLUMNS
 from kurskgeo.cli import cli
 

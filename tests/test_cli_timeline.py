@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kurskgeo.cli import cli
-from kurskgeo.timeline import COLUMNS
+from kurskgeo.series import COLUMNS
 
 DATA = Path(__file__).parent / "data" / "timeline"
 FRONT = sorted(str(p) for p in DATA.glob("front_*.geojson"))

@@ -7,7 +7,7 @@ import pytest
 from pyproj import CRS
 from shapely.geometry import box
 
-from kurskgeo.crs import (
+from kurskgeo.measure.crs import (
     as_crs,
     authalic_latitude,
     check_equal_area,

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
-from kurskgeo.crs import authalic_latitude, geodetic_latitude
-from kurskgeo.geodesic import (
+from kurskgeo.measure.crs import authalic_latitude, geodetic_latitude
+from kurskgeo.measure.geodesic import (
     authalic_area_km2,
     authalic_ring_areas,
     geodesic_area_km2,
@@ -133,7 +133,7 @@ def test_random_star_polygons_agree_with_geographiclib(lon, lat, size, n, seed):
 @pytest.mark.parametrize("azimuth", [0, 30, 60, 90, 135])
 def test_thin_strips_never_trip_the_check(azimuth):
     """A 300 m wide, 150 km long strip of 2 km edges, as front lines draw them."""
-    from kurskgeo.geodesic import WGS84
+    from kurskgeo.measure.geodesic import WGS84
 
     n = 76
     lon, lat, _ = WGS84.fwd(

@@ -12,7 +12,7 @@ from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
 import kurskgeo
-from kurskgeo.area import area_km2, geodesic_area_km2
+from kurskgeo.measure import area_km2, geodesic_area_km2
 from kurskgeo.io import atomic_write, date_from_name, read_snapshot, read_snapshots
 from tests.common import box_ring, collection, feature, polygon, write_geojson
 

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-from kurskgeo.area import measure, measure_files
-from kurskgeo.crs import LONLAT, laea, laea_pipeline, laea_srs
+from kurskgeo.measure import measure, measure_files
+from kurskgeo.io import LONLAT
+from kurskgeo.measure.crs import laea, laea_pipeline, laea_srs
 from kurskgeo.errors import RepairWarning, SnapshotError
 from kurskgeo.io import read_snapshots
 from tests.common import box_ring, collection, feature, polygon, write_geojson

@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kurskgeo._report_figures import _chart_claims
 from kurskgeo.cli import cli
 from kurskgeo.report import geodata_dir, make_report
 
@@ -203,32 +202,6 @@ def test_unknown_zone_is_an_error(tmp_path, runner):
     assert result.exit_code == 1
     assert "occupied" in result.output
     assert "liberated" in result.output
-
-
-def test_chart_claims_keep_only_areas_held_at_their_date():
-    class C:
-        def __init__(self, cid, kind, measure="area"):
-            self.id, self.kind, self.measure = cid, kind, measure
-
-    verdicts = pd.DataFrame(
-        {
-            "id": ["a", "l", "p", "d", "s", "dl"],
-            "kind": ["area", "lost", "peak", "derived", "share", "derived"],
-            "date": pd.to_datetime(["2025-01-17"] * 6),
-            "claimed_km2": [420.0, 801.0, 1268.0, 467.0, float("nan"), 100.0],
-        }
-    )
-    result = type("R", (), {"verdicts": verdicts})()
-    claims = [
-        C("a", "area"),
-        C("l", "lost"),
-        C("p", "peak"),
-        C("d", "derived"),
-        C("s", "share"),
-        C("dl", "derived", measure="lost"),
-    ]
-    assert list(_chart_claims(result, claims)["id"]) == ["a", "d"]
-    assert _chart_claims(None, claims) is None
 
 
 def test_markdown_and_html_escape_cells():

@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from kurskgeo import sources
-from kurskgeo.area import measure
+from kurskgeo.io import sources
+from kurskgeo.measure import measure
 from kurskgeo.errors import KurskgeoWarning, RepairWarning, SkippedFeatureWarning
 from kurskgeo.io import SCHEMA, read_snapshot, read_snapshots
 

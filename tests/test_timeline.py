@@ -25,7 +25,7 @@ from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from kurskgeo import _fastread, _series
-from kurskgeo.area import area_km2, measure
+from kurskgeo.measure import area_km2, measure
 from kurskgeo.errors import (
     KurskgeoWarning,
     RepairWarning,
@@ -467,7 +467,7 @@ def test_fast_reader_matches_the_reference_parser():
 
 
 def test_vectorised_densify_matches_area_densify():
-    from kurskgeo.area import densify_geodesic
+    from kurskgeo.measure import densify_geodesic
 
     geom = shapely.Polygon([(30, 45), (40, 45), (40, 55), (30.01, 55.001), (30, 45)])
     ragged = _series.to_ragged(np.array([geom]))

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from kurskgeo._version import __version__
+from kurskgeo.versions import __version__
 from kurskgeo.errors import KurskgeoError, KurskgeoWarning
 
 __all__ = ["cli", "main"]
@@ -153,7 +153,7 @@ def _configure_logging(verbose: int, quiet: int) -> None:
 def _show_versions(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from kurskgeo._show_versions import show_versions
+    from kurskgeo.versions import show_versions
 
     click.echo(show_versions())
     ctx.exit(0)

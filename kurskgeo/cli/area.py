@@ -8,7 +8,16 @@ import click
 
 from kurskgeo.cli import options
 
-COLUMNS = ("path", "date", "zone", "n_features", "area_km2", "area_mi2", "geodesic_km2")
+COLUMNS = (
+    "path",
+    "date",
+    "timestamp",
+    "zone",
+    "n_features",
+    "area_km2",
+    "area_mi2",
+    "geodesic_km2",
+)
 
 
 @click.command(short_help="Measure the area of snapshots in km² and mi².")
@@ -21,6 +30,7 @@ COLUMNS = ("path", "date", "zone", "n_features", "area_km2", "area_mi2", "geodes
 @options.output_option
 @options.overwrite_option
 @options.progress_option
+@options.jobs_option
 def area(
     paths: tuple[str, ...],
     zone: tuple[str, ...],
@@ -31,6 +41,7 @@ def area(
     output: str | None,
     overwrite: bool,
     progress: bool | None,
+    jobs: int,
 ) -> None:
     """Measure the area of each snapshot: the union of its polygons (of --zone).
 
@@ -44,15 +55,17 @@ def area(
     $ kurskgeo area raw/*.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson --format json
     """
-    from kurskgeo.area import measure_files
+    from kurskgeo.measure import measure_files
 
-    rows = measure_files(
-        paths,
-        zone=options.zones_or_none(zone),
-        region=region,
-        crs=crs,
-        on_duplicate=on_duplicate,
-        progress=progress,
-    )
-    text = options.render([m.to_dict() for m in rows], COLUMNS, fmt)
+    with options.executor(jobs) as pool:
+        table = measure_files(
+            paths,
+            zone=options.zones_or_none(zone),
+            region=region,
+            crs=crs,
+            on_duplicate=on_duplicate,
+            progress=options.show_progress(progress),
+            executor=pool,
+        )
+    text = options.render(table.to_dict("records"), COLUMNS, fmt)
     options.emit(text, output, overwrite=overwrite)

@@ -50,7 +50,7 @@ def diff(
           --region boundaries/kursk_oblast.geojson -o kursk_change.geojson
     """
     from kurskgeo.io import atomic_write
-    from kurskgeo.timeline import diff as run
+    from kurskgeo.series import diff as run
 
     parts = run(
         a,

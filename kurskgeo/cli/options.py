@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +47,7 @@ def _resolve_many(ctx: click.Context, param: click.Parameter, value: Any) -> Any
 def _crs(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None or value.lower() == "auto":
         return "auto"
-    from kurskgeo.crs import check_equal_area
+    from kurskgeo.measure.crs import check_equal_area
 
     try:
         return check_equal_area(value)
@@ -102,8 +105,40 @@ def format_option(
 progress_option = click.option(
     "--progress/--no-progress",
     default=None,
-    help="Progress bar on stderr (default: for series of more than 50 files).",
+    help="Progress bar on stderr (default: when stderr is a terminal).",
 )
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Measure on N processes (the result is the same).",
+)
+
+
+def show_progress(value: bool | None) -> bool:
+    """``--progress``/``--no-progress`` as given, else whether stderr is a terminal."""
+    if value is not None:
+        return value
+    return sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def executor(jobs: int) -> Iterator[Executor | None]:
+    """A process pool of `jobs` workers (None for one: the work runs here)."""
+    if jobs <= 1:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers start with kurskgeo imported, in milliseconds
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield pool
 
 _SUFFIXES = (".png", ".svg", ".pdf")
 

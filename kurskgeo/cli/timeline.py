@@ -23,7 +23,7 @@ TABLE_COLUMNS = (
 # Defaults repeated from kurskgeo.timeline, which is imported only when the
 # command runs (so that ``kurskgeo --help`` stays fast).
 MIN_AREA_KM2 = 0.01
-GRID_SIZE = 1e-6
+GRID_SIZE = 0.1
 
 
 def sliver_options(fn: Any) -> Any:
@@ -33,9 +33,9 @@ def sliver_options(fn: Any) -> Any:
         type=click.FloatRange(min=0),
         default=GRID_SIZE,
         show_default=True,
-        metavar="DEGREES",
-        help="Snap coordinates to this grid before comparing dates; 0 compares "
-        "them as written.",
+        metavar="METRES",
+        help="Snap coordinates to this grid (metres, in the equal-area CRS) "
+        "before comparing dates; 0 compares them as measured.",
     )(fn)
     return click.option(
         "--min-area",
@@ -59,6 +59,7 @@ def sliver_options(fn: Any) -> Any:
 @options.output_option
 @options.overwrite_option
 @options.progress_option
+@options.jobs_option
 def timeline(
     paths: tuple[str, ...],
     zone: tuple[str, ...],
@@ -71,11 +72,12 @@ def timeline(
     output: str | None,
     overwrite: bool,
     progress: bool | None,
+    jobs: int,
 ) -> None:
     """Follow the area of a series: one row per date with gains, losses and rate.
 
-    PATH may be files, folders or globs, or one multi-date file. Every
-    snapshot is measured in one equal-area CRS. gained_km2 - lost_km2 equals
+    PATH may be files, folders or globs, or one multi-date file. Each
+    snapshot is measured as `kurskgeo area` measures it. gained_km2 - lost_km2 equals
     net_km2, the change of area_km2 since the previous row; slivers of redrawn
     borders (--min-area, --grid-size) are left out of gained and lost, and
     filtered_km2 says how much. CSV and JSON carry every column.
@@ -85,19 +87,21 @@ def timeline(
     $ kurskgeo timeline raw/*.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson --format json -o kursk.json
     """
-    from kurskgeo.timeline import COLUMNS
-    from kurskgeo.timeline import timeline as run
+    from kurskgeo.series import COLUMNS
+    from kurskgeo.series import timeline as run
 
-    df = run(
-        list(paths),
-        zone=options.zones_or_none(zone),
-        region=region,
-        crs=crs,
-        min_area_km2=min_area_km2,
-        grid_size=grid_size or None,
-        on_duplicate=on_duplicate,
-        progress=progress,
-    )
+    with options.executor(jobs) as pool:
+        df = run(
+            list(paths),
+            zone=options.zones_or_none(zone),
+            region=region,
+            crs=crs,
+            min_area_km2=min_area_km2,
+            grid_size=grid_size or None,
+            on_duplicate=on_duplicate,
+            progress=options.show_progress(progress),
+            executor=pool,
+        )
     rows = df.to_dict("records")
     for row in rows:  # whole days (NaN, the first row's, becomes null/blank)
         row["days"] = None if row["days"] != row["days"] else int(row["days"])

@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.crs import LONLAT
+from kurskgeo.io import LONLAT
 from kurskgeo.plot import _furniture, _style
 from kurskgeo.plot._inputs import (
     _Context,

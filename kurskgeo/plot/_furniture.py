@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pyproj import CRS, Geod, Transformer
 
-from kurskgeo.crs import LONLAT
+from kurskgeo.io import LONLAT
 from kurskgeo.plot._style import CONTEXT
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.crs import LONLAT
+from kurskgeo.io import LONLAT
 from kurskgeo.errors import SnapshotError
 from kurskgeo.plot import _style
 
@@ -198,26 +198,21 @@ def _places(places: Any) -> list[tuple[str, float, float]]:
             if g is not None and g.geom_type == "Point" and isinstance(name, str):
                 out.append((name, g.x, g.y))
         return out
-    from kurskgeo import _geojson
-
     path = Path(places)
-    doc = _geojson.loads(_geojson.read_bytes(path), path)
-    features = doc.get("features") if isinstance(doc, dict) else None
-    if not isinstance(features, list):
-        raise SnapshotError(f"{path}: not a GeoJSON FeatureCollection of places")
-    for i, feat in enumerate(features):
-        geom = (feat or {}).get("geometry") or {}
-        props = (feat or {}).get("properties") or {}
-        if geom.get("type") != "Point":
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # the GDAL engine's own errors
+        raise SnapshotError(f"{path}: cannot read the places ({exc})") from None
+    if frame.crs is not None and not frame.crs.equals(LONLAT):
+        frame = frame.to_crs(LONLAT)
+    key = next((k for k in _NAME_KEYS if k in frame.columns), None)
+    for i, (name, g) in enumerate(
+        zip(frame[key] if key else [None] * len(frame), frame.geometry, strict=True)
+    ):
+        if g is None or g.geom_type != "Point" or not isinstance(name, str):
+            log.debug("%s: place %d has no name or is not a point; skipped", path, i)
             continue
-        name = next(
-            (props[k] for k in _NAME_KEYS if isinstance(props.get(k), str)), None
-        )
-        coords = geom.get("coordinates") or []
-        if name is None or len(coords) < 2:
-            log.debug("%s: place %d has no name or coordinates; skipped", path, i)
-            continue
-        out.append((name, float(coords[0]), float(coords[1])))
+        out.append((name, float(g.x), float(g.y)))
     if not out:
         raise SnapshotError(
             f"{path}: no Point feature with a 'name' property; a places file "

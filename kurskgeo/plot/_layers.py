@@ -18,7 +18,8 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.crs import LONLAT, as_crs, equal_area_crs, is_equal_area
+from kurskgeo.io import LONLAT
+from kurskgeo.measure.crs import as_crs, equal_area_crs, is_equal_area
 from kurskgeo.errors import SnapshotError
 from kurskgeo.plot import _style
 from kurskgeo.plot._inputs import _Region
@@ -34,7 +35,7 @@ _MIN_SPAN_M = 20_000.0
 
 
 def _project(geom: Any, src: CRS, dst: CRS) -> Any:
-    from kurskgeo.area import _project as project
+    from kurskgeo.measure import project
 
     return project(
         np.asarray(geom if isinstance(geom, np.ndarray) else [geom]), src, dst
@@ -45,7 +46,7 @@ def _focus_bounds(
     snaps: Sequence[gpd.GeoDataFrame], zones: list[str] | None, region: _Region | None
 ) -> tuple[float, float, float, float]:
     """Lon/lat box of what the maps are about: the zones, clipped to the region."""
-    from kurskgeo.area import select_zone
+    from kurskgeo.measure import select_zone
 
     geoms = []
     for snap in snaps:
@@ -124,7 +125,7 @@ def _zone_layers(
     region: _Region | None,
     frame: _Frame,
 ) -> list[_Layer]:
-    from kurskgeo.area import zone_union
+    from kurskgeo.measure import zone_union
 
     out = []
     region_geom = region.geom if region is not None else None
@@ -179,7 +180,7 @@ def _change_pieces(
     """
     diff: Any
     try:
-        from kurskgeo.timeline import diff
+        from kurskgeo.series import diff
     except ImportError:  # pragma: no cover - timeline ships with kurskgeo
         diff = None
     if diff is not None:
@@ -204,7 +205,7 @@ def _change_pieces(
                 area = float(d.attrs[f"{change}_km2"])
             out[key] = (geom, area)
         return out
-    from kurskgeo.area import zone_union
+    from kurskgeo.measure import zone_union
 
     ua, _ = zone_union(sa, zone=zones, region=region, crs=frame.area_crs, strict=False)
     ub, _ = zone_union(sb, zone=zones, region=region, crs=frame.area_crs, strict=False)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kurskgeo.crs import is_equal_area
+from kurskgeo.measure.crs import is_equal_area
 from kurskgeo.plot import _furniture, _style
 from kurskgeo.plot._inputs import (
     _Context,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from kurskgeo.crs import LONLAT
+from kurskgeo.io import LONLAT
 from kurskgeo.errors import OutputError
 from kurskgeo.plot import _furniture
 from kurskgeo.plot._draw import (

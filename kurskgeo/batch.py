@@ -1,0 +1,135 @@
+"""Running work over many files: progress bars, and an optional executor.
+
+The library is serial by default and silent: nothing here draws a bar unless
+the caller asks (``progress=True``; the command line asks when stderr is a
+terminal). Long jobs may be spread over processes, or a cluster, with any
+:class:`concurrent.futures.Executor` (a ``ProcessPoolExecutor``, or
+``dask.distributed.Client.get_executor()``): :func:`map_chunks` cuts the
+items into contiguous chunks, runs a picklable function on each, and returns
+the results in order, with the warnings each chunk raised issued again in the
+caller, in order, so that a run on many processes warns as a serial run does.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
+from typing import Any, TypeVar
+
+__all__ = ["chunks", "map_chunks", "progress"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def progress(
+    items: Iterable[T],
+    enabled: bool | None,
+    desc: str,
+    *,
+    total: int | None = None,
+    unit: str = "file",
+) -> Iterable[T]:
+    """Wrap `items` in a tqdm bar on stderr when `enabled` is true.
+
+    None and False draw nothing: the library never draws a bar unless asked.
+    """
+    if not enabled:
+        return items
+    from tqdm.auto import tqdm
+
+    bar: Iterable[T] = tqdm(items, desc=desc, unit=unit, total=total, leave=False)
+    return bar
+
+
+def chunks(n: int, size: int) -> list[tuple[int, int]]:
+    """Cut ``range(n)`` into contiguous ``(start, stop)`` pieces of at most `size`.
+
+    Examples
+    --------
+    >>> chunks(5, 2)
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+    return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+
+
+def _recorded(fn: Callable[..., R], args: tuple[Any, ...]) -> tuple[R, list[Any]]:
+    """Run ``fn(*args)`` recording its warnings (in a worker process)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn(*args)
+    return result, [(w.message, w.category) for w in caught]
+
+
+def map_chunks(
+    fn: Callable[..., list[R]],
+    items: Sequence[Any],
+    *args: Any,
+    executor: Executor | None = None,
+    chunk_size: int = 16,
+    progress_bar: bool | None = None,
+    desc: str = "measuring",
+    unit: str = "file",
+) -> list[R]:
+    """Return ``fn(items[lo:hi], *args)`` concatenated over contiguous chunks.
+
+    Without an executor the chunks run here, one after the other, and
+    warnings pass through as raised. With one, each chunk is submitted with
+    :meth:`~concurrent.futures.Executor.submit` (so `fn` and `args` must be
+    picklable for a process pool), results are gathered in order, and the
+    warnings each chunk recorded are issued again here, in order. A chunk
+    that raises raises here, after the chunks before it.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(list_of_items, *args) -> list`` of one result per item.
+    items : sequence
+    *args
+        Passed to every call.
+    executor : concurrent.futures.Executor, optional
+    chunk_size : int
+        Items per chunk. Consecutive snapshots share work (a feature that did
+        not change is parsed once), so chunks are contiguous.
+    progress_bar : bool, optional
+        Draw a bar on stderr, counting items.
+    desc, unit : str
+        The bar's label and unit.
+    """
+    spans = chunks(len(items), chunk_size)
+    out: list[R] = []
+    bar: Any = None
+    if progress_bar:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(items), desc=desc, unit=unit, leave=False)
+    try:
+        if executor is None:
+            for lo, hi in spans:
+                out.extend(fn(list(items[lo:hi]), *args))
+                if bar is not None:
+                    bar.update(hi - lo)
+            return out
+        futures = [
+            executor.submit(_recorded, fn, (list(items[lo:hi]), *args))
+            for lo, hi in spans
+        ]
+        try:
+            for (lo, hi), future in zip(spans, futures, strict=True):
+                result, caught = future.result()
+                for message, category in caught:
+                    warnings.warn(message, category, stacklevel=3)
+                out.extend(result)
+                if bar is not None:
+                    bar.update(hi - lo)
+        finally:
+            for future in futures:
+                future.cancel()
+        return out
+    finally:
+        if bar is not None:
+            bar.close()
+

@@ -1,0 +1,234 @@
+"""Findings that need no geometry: unit mismatches, shares, contradictions.
+
+Private to :mod:`kurskgeo.claims` (see :func:`kurskgeo.claims.claim_findings`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kurskgeo.claims import _parse as _p
+from kurskgeo.claims.records import Claim, Finding, claim_interval, judge
+
+#: A statement's two figures (value and ``also``) may differ by this much.
+UNIT_RTOL = 0.01
+_KM_PER_MI = 1.609344
+
+
+def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
+    """Compute the findings of :func:`kurskgeo.claims.claim_findings`."""
+    by_id = {c.id: c for c in claims}
+    stated = stated_km2(by_id)
+    out: list[Finding] = []
+
+    for c in claims:
+        if c.also_value is None or c.also_unit is None:
+            continue
+        a = c.value_km2 if c.unit != "percent" else c.value
+        b = c.also_km2 if c.also_unit != "percent" else c.also_value
+        if (
+            a is None
+            or b is None
+            or (c.unit == "percent") != (c.also_unit == "percent")
+        ):
+            out.append(
+                Finding(
+                    "unit_mismatch",
+                    (c.id,),
+                    f"{c.id}: {_fmt(c.value, c.unit)} and "
+                    f"{_fmt(c.also_value, c.also_unit)} are not the same kind of "
+                    "quantity",
+                )
+            )
+            continue
+        rel = abs(a - b) / a
+        if rel <= UNIT_RTOL:
+            continue
+        msg = (
+            f"{c.id} ({c.source or 'unknown source'}, {c.date}): "
+            f"{_fmt(c.value, c.unit)} and "
+            f"{_fmt(c.also_value, c.also_unit)} disagree by {rel:.0%}"
+        )
+        if c.unit != "percent":
+            same = f" = {_fmt(a, 'km2')}" if c.unit != "km2" else ""
+            msg += (
+                f": {_fmt(c.value, c.unit)}{same} = {_fmt(a / _p.KM2_PER_MI2, 'mi2')}, "
+                f"while {_fmt(c.also_value, c.also_unit)} = {_fmt(b, 'km2')}"
+            )
+            for ratio, how in ((_KM_PER_MI, "divided"), (1 / _KM_PER_MI, "multiplied")):
+                if abs(c.value / ratio - c.also_value) <= UNIT_RTOL * c.also_value:
+                    msg += (
+                        f"; {c.value:g} {how} by {_KM_PER_MI} (km per mile) gives "
+                        f"{c.also_value:g}: a length conversion applied to an area?"
+                    )
+                    break
+        out.append(Finding("unit_mismatch", (c.id,), msg))
+
+    for c in claims:
+        if c.kind != "share" or c.part is None or c.of is None:
+            continue
+        part, of = stated.get(c.part, math.nan), stated.get(c.of, math.nan)
+        if not (math.isfinite(part) and math.isfinite(of)) or of <= 0:
+            continue
+        ratio = 100 * part / of
+        verdict = judge(c.value, ratio, qualifier=c.qualifier, tolerance=tolerance)
+        ok = verdict == "consistent"
+        out.append(
+            Finding(
+                "share",
+                (c.id, c.part, c.of),
+                f"{c.id}: {_said(c)} vs the stated figures {_fmt(part)} ({c.part}) / "
+                f"{_fmt(of)} ({c.of}) = {ratio:.1f}%: "
+                + ("consistent" if ok else f"{verdict} (tolerance {tolerance:.0%})"),
+                consistent=ok,
+            )
+        )
+
+    for c in claims:
+        if c.kind != "derived" or c.expression is None:
+            continue
+        computed = stated.get(c.id, math.nan)
+        given = _stated_value_of_derived(c)
+        if (
+            given is not None
+            and math.isfinite(computed)
+            and abs(given - computed) > UNIT_RTOL * abs(computed)
+        ):
+            out.append(
+                Finding(
+                    "derived",
+                    (c.id,),
+                    f"{c.id}: the stated {_fmt(given)} is not "
+                    f"{expression_text(c)} = {_fmt(computed)}",
+                )
+            )
+
+    pairs: list[tuple[Claim, Claim]] = []
+    seen: set[frozenset[str]] = set()
+    groups: dict[tuple[Any, ...], list[Claim]] = {}
+    for c in claims:
+        groups.setdefault(_quantity_key(c), []).append(c)
+    for group in groups.values():
+        for i, first in enumerate(group):
+            pairs.extend((first, second) for second in group[i + 1 :])
+    for c in claims:
+        for rid in c.compare_with:
+            pairs.append((c, by_id[rid]))
+    for first, second in pairs:
+        key = frozenset((first.id, second.id))
+        if key in seen or first.id == second.id:
+            continue
+        seen.add(key)
+        finding = _compare(first, second, stated, tolerance)
+        if finding is not None:
+            out.append(finding)
+    return out
+
+
+def _fmt(value: float, unit: str = "km2") -> str:
+    if unit == "percent":
+        return f"{value:,.1f}%"
+    sym = {"km2": "km²", "mi2": "sq mi", "ha": "ha"}[unit]
+    return f"{value:,.{0 if value >= 100 else 1}f} {sym}"
+
+
+def _said(c: Claim, value: float | None = None, unit: str | None = None) -> str:
+    words = _p.QUALIFIER_WORDS[c.qualifier]
+    v = c.value if value is None else value
+    return words + _fmt(v, unit or c.unit)
+
+
+def stated_km2(claims: Mapping[str, Claim]) -> dict[str, float]:
+    """Each km² claim's stated value; derived ones computed from their expression."""
+    out: dict[str, float] = {}
+
+    def value(cid: str) -> float:
+        if cid in out:
+            return out[cid]
+        c = claims[cid]
+        if c.kind == "derived" and c.expression:
+            v = sum(sign * value(rid) for sign, rid in c.expression)
+        else:
+            v = c.value_km2 if c.value_km2 is not None else math.nan
+        out[cid] = v
+        return v
+
+    for cid, c in claims.items():
+        if c.kind != "share":
+            value(cid)
+    return out
+
+
+def _quantity_key(c: Claim) -> tuple[Any, ...]:
+    if c.kind == "share":
+        return ("share", c.part, c.of)
+    kind = c.measure if c.kind == "derived" else c.kind
+    zone = frozenset(c.zone) if c.zone else None
+    since = c.since if kind in ("lost", "gained", "peak") else None
+    return (
+        kind,
+        zone,
+        c.region,
+        c.moment,
+        since,
+        c.start if since == "peak" or kind == "peak" else None,
+    )
+
+
+def _stated_value_of_derived(c: Claim) -> float | None:
+    return c.value_km2 if not math.isnan(c.value) else None
+
+
+def expression_text(c: Claim) -> str:
+    assert c.expression is not None
+    text = " ".join(("- " if s < 0 else "+ ") + rid for s, rid in c.expression)
+    return text[2:] if text.startswith("+ ") else text
+
+
+def _compare(
+    a: Claim, b: Claim, stated: Mapping[str, float], tolerance: float
+) -> Finding | None:
+    if (a.kind == "share") != (b.kind == "share"):
+        return None
+    unit = "percent" if a.kind == "share" else "km2"
+    va = a.value if unit == "percent" else stated.get(a.id, math.nan)
+    vb = b.value if unit == "percent" else stated.get(b.id, math.nan)
+    if not (math.isfinite(va) and math.isfinite(vb)):
+        return None
+    lo_a, hi_a = claim_interval(va, a.qualifier, tolerance=tolerance)
+    lo_b, hi_b = claim_interval(vb, b.qualifier, tolerance=tolerance)
+    lo, hi = max(lo_a, lo_b), min(hi_a, hi_b)
+
+    def desc(c: Claim, v: float) -> str:
+        what = _said(c, v, unit)
+        if c.kind == "derived":
+            what += f" ({expression_text(c)})"
+        return f"{c.id} ({c.source or 'unknown source'}, {c.moment}: {what})"
+
+    if lo <= hi:
+        upper = "∞" if math.isinf(hi) else _fmt(hi, unit)
+        return Finding(
+            "agreement",
+            (a.id, b.id),
+            f"{desc(a, va)} and {desc(b, vb)} agree: both allow {_fmt(lo, unit)} "
+            f"to {upper} "
+            f"(tolerance {tolerance:.0%})",
+            consistent=True,
+        )
+    return Finding(
+        "contradiction",
+        (a.id, b.id),
+        f"{desc(a, va)} and {desc(b, vb)} cannot both be true: the first allows "
+        f"{_range(lo_a, hi_a, unit)}, the second {_range(lo_b, hi_b, unit)} "
+        f"(tolerance {tolerance:.0%})",
+    )
+
+
+def _range(lo: float, hi: float, unit: str) -> str:
+    if math.isinf(hi):
+        return f"{_fmt(lo, unit)} or more"
+    if lo <= 0:
+        return f"up to {_fmt(hi, unit)}"
+    return f"{_fmt(lo, unit)} to {_fmt(hi, unit)}"

@@ -1,0 +1,363 @@
+"""The main job: from claims and snapshots to a report with tables and maps.
+
+:func:`make_report` reads a series of control-zone snapshots and a claims file,
+measures every snapshot, follows the area over time, checks every claim, and
+writes ``report.md`` and a self-contained ``report.html`` with PNG figures (a
+map per key date, a change map between the first and last snapshot, and the
+area-over-time chart with the claims on it).
+
+With no snapshots and no claims it runs on the data kurskgeo ships in
+``geodata/`` (see :func:`geodata_dir`): approximate snapshots reconstructed from
+published figures, the bundled claims about the Kursk incursion, and places for
+orientation. The report then says so at the top.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from kurskgeo.report import _document as doc
+from kurskgeo.report._figures import _figures
+from kurskgeo.report._geodata import geodata_dir
+from kurskgeo.report._markdown import _document
+from kurskgeo.report._text import _date_of, _rel, _zones_present
+from kurskgeo.errors import (
+    KurskgeoError,
+    KurskgeoWarning,
+    OutputExistsError,
+    SnapshotError,
+)
+
+__all__ = [
+    "DEFAULT_OUTDIR",
+    "Report",
+    "geodata_dir",
+    "make_report",
+]
+
+log = logging.getLogger(__name__)
+
+#: Where ``kurskgeo report`` writes when no ``-o`` is given.
+DEFAULT_OUTDIR = "kurskgeo-report"
+#: At most this many single-date maps (first, peak, last, and claim dates).
+MAX_KEY_MAPS = 6
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """What :func:`make_report` wrote, and the tables it wrote them from.
+
+    `notes` are what was skipped or repaired while reading the snapshots;
+    `not_drawn` the figures that failed, with the error (also in the report).
+    """
+
+    outdir: Path
+    markdown: Path
+    html: Path
+    figures: tuple[Path, ...]
+    embedded: bool
+    areas: pd.DataFrame
+    verdicts: pd.DataFrame | None = None
+    findings: tuple[Any, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    not_drawn: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def _area_table(
+    snapshots: Sequence[gpd.GeoDataFrame],
+    zones: list[str] | None,
+    region: Any,
+    series: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per snapshot: area of each zone, of their union, and the change."""
+    from kurskgeo.measure import area_km2
+
+    rows = []
+    for i, snap in enumerate(snapshots):
+        row: dict[str, Any] = {"date": _date_of(snap), "path": snap.attrs.get("path")}
+        if zones and len(zones) > 1:
+            for z in zones:
+                present = "zone" in snap.columns and (snap["zone"] == z).any()
+                row[f"{z}_km2"] = (
+                    area_km2(snap, zone=z, region=region) if present else 0.0
+                )
+        row["area_km2"] = float(series["area_km2"].iloc[i])
+        for col in ("gained_km2", "lost_km2", "net_km2", "km2_per_day"):
+            row[col] = float(series[col].iloc[i]) if col in series.columns else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _series(
+    snapshots: Sequence[gpd.GeoDataFrame], zones: list[str] | None, region: Any
+) -> pd.DataFrame:
+    from kurskgeo.series import timeline
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", KurskgeoWarning)  # already in the notes
+        return timeline(list(snapshots), zone=zones, region=region)
+
+
+def _key_indices(
+    snapshots: Sequence[gpd.GeoDataFrame],
+    areas: pd.DataFrame,
+    verdicts: pd.DataFrame | None,
+) -> list[int]:
+    """First, peak and last snapshot, and those the claims were measured on."""
+    dates = [_date_of(s) for s in snapshots]
+    nonzero = [i for i in range(len(snapshots)) if areas["area_km2"].iloc[i] > 0.05]
+    if not nonzero:
+        return [len(snapshots) - 1] if snapshots else []
+    keys = {nonzero[0], nonzero[-1], int(areas["area_km2"].idxmax())}
+    claim_keys: list[int] = []
+    if verdicts is not None and "snapshot_date" in verdicts.columns:
+        for value in verdicts["snapshot_date"].dropna():
+            day = value.date() if isinstance(value, pd.Timestamp) else value
+            if day in dates:
+                i = dates.index(day)
+                if i in nonzero and i not in keys and i not in claim_keys:
+                    claim_keys.append(i)
+    for i in claim_keys:
+        if len(keys) >= MAX_KEY_MAPS:
+            break
+        keys.add(i)
+    return sorted(keys)
+
+
+# ---------------------------------------------------------------- main
+
+
+def make_report(
+    outdir: str | os.PathLike[str] = DEFAULT_OUTDIR,
+    *,
+    claims: str | os.PathLike[str] | None = None,
+    snapshots: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    zone: str | Sequence[str] | None = None,
+    region: Any = None,
+    places: str | os.PathLike[str] | None = None,
+    context: Sequence[Any] | None = None,
+    tolerance: float = 0.05,
+    max_age_days: int = 14,
+    overwrite: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Check claims against snapshots and write a report with tables and figures.
+
+    Parameters
+    ----------
+    outdir : path
+        Folder to write ``report.md``, ``report.html`` and ``figures/*.png``
+        into (created if missing).
+    claims : path, optional
+        A claims file (see :func:`kurskgeo.claims.read_claims`). Default: the
+        bundled ``geodata/claims/kursk.yaml`` when `snapshots` is also None,
+        else no claims.
+    snapshots : path or list of paths, optional
+        Snapshot files, folders or globs. Default: the embedded approximate
+        snapshots in ``geodata/snapshots/``.
+    zone : str or list of str, optional
+        The zone(s) whose union is measured, mapped and followed over time.
+        Default: ``liberated`` and ``contested`` (all the ground Ukraine
+        entered) for the embedded data, else all polygons.
+        Claims are measured on their own zones.
+    region : path, GeoDataFrame or geometry, optional
+        Clip every zone to this region (for example Kursk Oblast).
+    places : path, optional
+        Points with a ``name`` to label on the maps. Default: the embedded
+        ``geodata/places.geojson``.
+    context : list of paths or GeoDataFrames, optional
+        Background layers drawn under the maps, such as country outlines
+        (Natural Earth admin-0). Default: the embedded hand-drawn border for
+        the embedded data, nothing for real data.
+    tolerance : float
+        Relative tolerance of the claim verdicts.
+    max_age_days : int
+        A snapshot older than this before the date a claim refers to does not
+        match it (the claim is then ``unverifiable``).
+    overwrite : bool
+        Replace an existing report in `outdir`.
+    progress : callable, optional
+        Called with a short message at each step (the CLI prints them on
+        stderr).
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    OutputExistsError
+        If `outdir` already holds a report and `overwrite` is False.
+    SnapshotError, ClaimsFileError
+        If the snapshots or the claims cannot be read.
+
+    See Also
+    --------
+    kurskgeo.claims.check_claims : the verdicts alone.
+    kurskgeo.timeline.timeline : the area series alone.
+
+    Examples
+    --------
+    With no data given, the report runs on the embedded data:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> rep = make_report(Path(tempfile.mkdtemp()) / "report")
+    >>> rep.embedded, rep.markdown.name, len(rep.figures) >= 4
+    (True, 'report.md', True)
+    >>> peak = rep.areas.loc[rep.areas["area_km2"].idxmax()]
+    >>> str(peak["date"]), round(float(peak["area_km2"]))
+    ('2024-08-27', 1294)
+    """
+    from kurskgeo.io import atomic_write, read_snapshots
+
+    def say(message: str) -> None:
+        log.info(message)
+        if progress is not None:
+            progress(message)
+
+    out = Path(outdir)
+    md_path, html_path = out / "report.md", out / "report.html"
+    for target in (md_path, html_path):
+        if target.exists() and not overwrite:
+            raise OutputExistsError(
+                f"{target} exists; pass overwrite=True (CLI: --overwrite) to replace "
+                "the report, or choose another folder with -o"
+            )
+
+    embedded = snapshots is None
+    data = geodata_dir() if (embedded or claims is None or places is None) else None
+    if embedded:
+        assert data is not None
+        snapshots = data / "snapshots"
+        if claims is None:
+            claims = data / "claims" / "kursk.yaml"
+        if zone is None:
+            zone = ["liberated", "contested"]
+    if places is None and data is not None:
+        places = data / "places.geojson"
+    zones = [zone] if isinstance(zone, str) else (list(zone) if zone else None)
+
+    one = isinstance(snapshots, (str, os.PathLike))
+    say(f"reading snapshots from {_rel(snapshots) if one else 'several paths'}")
+    with warnings.catch_warnings():
+        # what was skipped or repaired is recorded in each snapshot's notes and
+        # listed in the report; one warning per file would drown the progress
+        warnings.simplefilter("ignore", KurskgeoWarning)
+        snaps = read_snapshots(snapshots)  # type: ignore[arg-type]
+    if not snaps:
+        raise SnapshotError("no snapshots to report on")
+    n_notes = sum(len(s.attrs.get("notes") or []) for s in snaps)
+    if n_notes:
+        say(f"{n_notes} note(s) on skipped or repaired features, listed in the report")
+    if zones:
+        present = _zones_present(snaps)
+        missing = [z for z in zones if z not in present]
+        if len(missing) == len(zones):
+            raise SnapshotError(
+                f"none of the zones {', '.join(zones)} occurs in the snapshots; "
+                f"zones there: {', '.join(present) or 'none'} (use --zone)"
+            )
+    place_points = gpd.read_file(places) if places is not None else None
+    if context is not None:
+        context = list(context)
+    elif embedded and data is not None and (data / "countries.geojson").is_file():
+        # the embedded, hand-drawn border only makes sense under embedded zones
+        countries = gpd.read_file(data / "countries.geojson")
+        context = [countries.iloc[[i]] for i in range(len(countries))]
+
+    say(f"measuring {len(snaps)} snapshots")
+    series = _series(snaps, zones, region)
+    areas = _area_table(snaps, zones, region, series)
+    crs = series.attrs.get("crs")
+    crs = crs.to_string() if hasattr(crs, "to_string") else str(crs or "auto")
+
+    claims_result = None
+    claim_list: list[Any] = []
+    claims_path = Path(claims) if claims is not None else None
+    skipped = None
+    if claims_path is not None:
+        if not claims_path.is_file() and embedded:
+            skipped = f"The bundled claims file {claims_path} is missing."
+            claims_path = None
+        else:
+            from kurskgeo.claims import check_claims, read_claims
+
+            say(f"checking the claims in {_rel(claims_path)}")
+            claim_list = read_claims(claims_path)
+            claims_result = check_claims(
+                claim_list,
+                snaps,
+                region=region,
+                tolerance=tolerance,
+                max_age_days=max_age_days,
+            )
+    else:
+        skipped = "No claims file was given (--claims), so no claims were checked."
+
+    keys = _key_indices(snaps, areas, claims_result.verdicts if claims_result else None)
+    out.mkdir(parents=True, exist_ok=True)
+    figures, failed = _figures(
+        snaps,
+        areas,
+        keys,
+        zones=zones,
+        region=region,
+        places=place_points,
+        context=context,
+        embedded=embedded,
+        claims_result=claims_result,
+        claims=claim_list,
+        series=series,
+        folder=out / "figures",
+        overwrite=True,
+        say=say,
+    )
+    title, blocks = _document(
+        embedded=embedded,
+        series=series,
+        snapshots=snaps,
+        areas=areas,
+        zones=zones,
+        region=region,
+        claims_path=claims_path,
+        claims_result=claims_result,
+        claims=claim_list,
+        figures=figures,
+        failed=failed,
+        crs=crs,
+        tolerance=tolerance,
+        max_age_days=max_age_days,
+        skipped_claims_note=skipped,
+    )
+    say(f"writing {md_path} and {html_path}")
+    with atomic_write(md_path, "w", overwrite=overwrite) as fh:
+        fh.write(doc.to_markdown(blocks))
+    html_text = doc.to_html(blocks, title=title, folder=out)
+    with atomic_write(html_path, "w", overwrite=overwrite) as fh:
+        fh.write(html_text)
+    return Report(
+        outdir=out,
+        markdown=md_path,
+        html=html_path,
+        figures=tuple(out / f.path for f in figures),
+        embedded=embedded,
+        areas=areas,
+        verdicts=claims_result.verdicts if claims_result is not None else None,
+        findings=tuple(claims_result.findings) if claims_result is not None else (),
+        notes=tuple(n for s in snaps for n in (s.attrs.get("notes") or [])),
+        not_drawn=tuple(failed),
+    )

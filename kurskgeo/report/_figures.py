@@ -1,0 +1,226 @@
+"""The figures of the report: maps of key dates, change maps, the area chart."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from kurskgeo.report import _document as doc
+from kurskgeo.report._text import _date_of, _day, _first_text, _km2
+from kurskgeo.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+#: Figures are written at this resolution (dots per inch).
+DPI = 150
+
+
+def _save(fig: Any, path: Path, *, overwrite: bool) -> Path:
+    """Save a matplotlib Figure as a deterministic PNG, atomically."""
+    from kurskgeo.plot import save_figure
+
+    return save_figure(fig, path, dpi=DPI, overwrite=overwrite)
+
+
+def _chart_claims(claims_result: Any, claims: Sequence[Any]) -> pd.DataFrame | None:
+    """Select the claims that state the area held on the day they were made.
+
+    The chart marks claims at the date they were made. Claims of ground lost or
+    gained are not areas held and would mislead on an area axis; a ``peak``
+    refers to another date; shares have no km². All of them are in the table.
+    """
+    if claims_result is None:
+        return None
+    v = claims_result.verdicts
+    measure = {c.id: (c.kind if c.kind != "derived" else c.measure) for c in claims}
+    keep = v["id"].map(lambda cid: measure.get(cid) == "area")
+    return v[keep & v["claimed_km2"].notna()].copy()
+
+
+def _figures(
+    snapshots: Sequence[gpd.GeoDataFrame],
+    areas: pd.DataFrame,
+    keys: list[int],
+    *,
+    zones: list[str] | None,
+    region: Any,
+    places: Any,
+    context: Any,
+    embedded: bool,
+    claims_result: Any,
+    claims: Sequence[Any],
+    series: pd.DataFrame,
+    folder: Path,
+    overwrite: bool,
+    say: Callable[[str], None],
+) -> tuple[list[doc.Figure], list[str]]:
+    """Draw every figure; return them, and what could not be drawn and why."""
+    from matplotlib.figure import Figure
+
+    from kurskgeo import plot
+
+    folder.mkdir(exist_ok=True)
+    what = " + ".join(zones) if zones else "all polygons"
+    # figures of the embedded data say what they are even when cut out of the report
+    approx = " (approximate reconstruction)" if embedded else ""
+    title = f"Ground held or contested by Ukraine in Kursk region{approx}"
+    title_or_none = title if embedded else None
+
+    def timeline_chart() -> doc.Figure:
+        fig = Figure(figsize=(10, 5.6), layout="constrained")
+        ax = fig.add_subplot()
+        chart_claims = _chart_claims(claims_result, claims)
+        dates = [d for d in (_date_of(s) for s in snapshots) if d is not None]
+        gaps = sorted((b - a).days for a, b in itertools.pairwise(dates))
+        # a step says "unchanged until the next snapshot": honest for daily
+        # series, not for a handful of dates months apart
+        kind = "step" if gaps and gaps[len(gaps) // 2] <= 3 else "line"
+        sources = [_first_text(s, "source") for s in snapshots]
+        # snapshots with nothing in the zone long before it appears (a 2022
+        # export in a 2024 series) would squeeze the chart: keep the last of them
+        first = next((i for i, a in enumerate(series["area_km2"]) if a > 0.05), 0)
+        dropped = max(first - 1, 0)
+        plot.plot_timeline(
+            series.assign(source=sources).iloc[dropped:],
+            claims=chart_claims,
+            ax=ax,
+            zone=zones,
+            kind=kind,
+            title=(
+                f"Area held or contested by Ukraine, and what was claimed{approx}"
+                if embedded
+                else None
+            ),
+        )
+        path = _save(fig, folder / "timeline.png", overwrite=overwrite)
+        n_shown = 0 if chart_claims is None else len(chart_claims)
+        caption = (
+            f"Area ({what}) measured on each snapshot"
+            + (
+                " (lines join the snapshots; the area between them is not known)"
+                if kind == "line"
+                else ""
+            )
+            + f", with the {n_shown} claims of the area held on the day they were "
+            "made, coloured by verdict; a dotted line joins a claim to what was "
+            "measured. Claims about ground lost or gained, the largest extent, and "
+            "shares are in the claims table."
+            + (
+                f" {dropped} earlier snapshot(s) with no area are left out."
+                if dropped
+                else ""
+            )
+        )
+        return doc.Figure(f"figures/{path.name}", caption, "Area over time with claims")
+
+    def small_multiples() -> doc.Figure:
+        # small panels: label towns only, villages would collide
+        towns = places
+        if places is not None and "kind" in places.columns:
+            towns = places[places["kind"].isin(["city", "town"])]
+        n = len(keys)
+        fig = plot.plot_small_multiples(
+            [snapshots[i] for i in keys],
+            zone=zones,
+            region=region,
+            places=towns,
+            context=context,
+            title=title_or_none,
+            ncols=3 if n in (5, 6, 9) else min(n, 4),
+        )
+        path = _save(fig, folder / "small_multiples.png", overwrite=overwrite)
+        return doc.Figure(
+            f"figures/{path.name}",
+            "The key dates side by side, on the same extent and scale.",
+            "Small multiples of the key dates",
+        )
+
+    def change_map(ia: int, ib: int, between: str) -> doc.Figure:
+        a, b = snapshots[ia], snapshots[ib]
+        da, db = _day(_date_of(a)), _day(_date_of(b))
+        fig = Figure(figsize=(9, 8), layout="constrained")
+        ax = fig.add_subplot()
+        plot.plot_change(
+            a,
+            b,
+            zone=zones,
+            region=region,
+            places=places,
+            context=context,
+            ax=ax,
+            title=f"Ground gained and lost{approx}" if embedded else None,
+        )
+        path = _save(fig, folder / f"change_{da}_{db}.png", overwrite=overwrite)
+        return doc.Figure(
+            f"figures/{path.name}",
+            f"What changed between {between} ({da} and {db}): ground gained, "
+            "lost and unchanged, with the areas in the legend.",
+            f"Change map {da} to {db}",
+        )
+
+    def snapshot_map(i: int) -> doc.Figure:
+        snap = snapshots[i]
+        day = _day(_date_of(snap))
+        fig = Figure(figsize=(9, 8), layout="constrained")
+        ax = fig.add_subplot()
+        plot.plot_snapshot(
+            snap,
+            zone=zones,
+            region=region,
+            places=places,
+            context=context,
+            ax=ax,
+            title=title_or_none,
+        )
+        path = _save(fig, folder / f"map_{day}.png", overwrite=overwrite)
+        source = _first_text(snap, "source")
+        return doc.Figure(
+            f"figures/{path.name}",
+            f"Control zones on {day} ({source or 'source unknown'}): "
+            f"{_km2(areas['area_km2'].iloc[i])} km² ({what}).",
+            f"Map of {day}",
+        )
+
+    jobs: list[tuple[str, Callable[[], doc.Figure]]] = [
+        ("the area-over-time chart", timeline_chart)
+    ]
+    if len(keys) >= 2:
+        jobs.append(("the small multiples", small_multiples))
+    nonzero = [i for i in range(len(snapshots)) if areas["area_km2"].iloc[i] > 0.05]
+    if len(nonzero) >= 2:
+        pairs = [(nonzero[0], nonzero[-1], "the first and last snapshot")]
+        peak = int(areas["area_km2"].idxmax())
+        if peak not in (nonzero[0], nonzero[-1]):
+            pairs.append(
+                (peak, nonzero[-1], "the largest extent and the last snapshot")
+            )
+        for ia, ib, between in pairs:
+            label = (
+                f"the change map {_day(_date_of(snapshots[ia]))} → "
+                f"{_day(_date_of(snapshots[ib]))}"
+            )
+            jobs.append((label, functools.partial(change_map, ia, ib, between)))
+    for i in keys:
+        label = f"the map of {_day(_date_of(snapshots[i]))}"
+        jobs.append((label, functools.partial(snapshot_map, i)))
+
+    out: list[doc.Figure] = []
+    failed: list[str] = []
+    for label, draw in jobs:
+        say(f"drawing {label}")
+        try:
+            out.append(draw())
+        except OutputError:
+            raise
+        except Exception as exc:  # one failed figure must not lose the report
+            log.warning("could not draw %s", label, exc_info=True)
+            say(f"could not draw {label}: {type(exc).__name__}: {exc}")
+            failed.append(f"{label}: {type(exc).__name__}: {exc}")
+    return out, failed
