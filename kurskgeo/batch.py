@@ -132,4 +132,3 @@ def map_chunks(
     finally:
         if bar is not None:
             bar.close()
-

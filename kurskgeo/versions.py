@@ -15,7 +15,6 @@ _PACKAGES = (
     "pyproj",
     "geopandas",
     "pyogrio",
-    "fiona",
     "numpy",
     "pandas",
     "matplotlib",

@@ -80,6 +80,7 @@ KINDS = _p.KINDS
 QUALIFIERS = _p.QUALIFIERS
 QUALIFIER_WORDS = _p.QUALIFIER_WORDS
 
+
 def claim_findings(
     claims: Sequence[Claim], *, tolerance: float = 0.05
 ) -> list[Finding]:

@@ -284,7 +284,7 @@ class _Checker:
         region: Region | None,
         crs: CRS | None = None,
     ) -> tuple[BaseGeometry, CRS]:
-        """The measured geometry of snapshot `i` (in its own CRS, or `crs`)."""
+        """Return the measured geometry of snapshot `i` (in its own CRS, or `crs`)."""
         ekey = (zones, str(region_key))
         engine = self.engines.get(ekey)
         if engine is None:
@@ -295,7 +295,7 @@ class _Checker:
         if key not in series.cache:
             geom, target, *_ = engine.geometry(series.layers[i], crs=crs, strict=False)
             series.cache[key] = (geom, target)
-        return series.cache[key]  # type: ignore[return-value]
+        return series.cache[key]
 
     def measure(self, c: Claim) -> _Measured:
         if c.id in self.results:
@@ -364,6 +364,7 @@ class _Checker:
             a, why = series.match(since, max_age)
             if a is None:
                 return _Measured(snapshot=b, note=f"since: {why}")
+
         def area(i: int) -> float:
             geom, _ = self.union(series, i, zones, region_key, region)
             return float(shapely.area(geom)) / 1e6

@@ -55,7 +55,6 @@ COLUMNS = (
 )
 
 
-
 @dataclass(frozen=True)
 class Claim:
     """One stated figure: who said it, when, about what, and in which unit.
@@ -177,8 +176,6 @@ def _jsonable(value: Any) -> Any:
     if value is pd.NA or value is pd.NaT:
         return None
     return value
-
-
 
 
 def claim_interval(

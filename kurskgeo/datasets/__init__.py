@@ -87,6 +87,7 @@ __all__ = [
     "mirror_path",
 ]
 
+
 def list_datasets() -> list[Dataset]:
     """Return the registry: the dataset families and the fixed files.
 

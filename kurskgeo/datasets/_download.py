@@ -66,7 +66,6 @@ class MirrorDownloader:
 
     def source(self, url: str) -> Path:
         """Return the mirror file standing for `url`."""
-
         return self.root.joinpath(*mirror_path(url).parts)
 
     def __call__(self, url: str, output_file: Any, pooch: Any = None) -> None:
@@ -77,7 +76,6 @@ class MirrorDownloader:
         DatasetError
             If the mirror folder or the file in it does not exist.
         """
-
         if not self.root.is_dir():
             raise DatasetError(
                 f"{self.root}: the mirror folder ({ENV_MIRROR}) does not exist"
@@ -119,7 +117,6 @@ class HTTPDownloader:
             the server answers with an error.
         """
         import requests
-
 
         check_allowed(url)
         headers = {"User-Agent": f"kurskgeo/{__version__} (python-requests)"}
@@ -180,7 +177,9 @@ def _bar(show: bool, total: int, url: str) -> Iterator[Any]:
         yield bar
 
 
-def downloader_for(downloader: Downloader | None, progressbar: bool | None) -> Downloader:
+def downloader_for(
+    downloader: Downloader | None, progressbar: bool | None
+) -> Downloader:
     if downloader is not None:
         return downloader
 
@@ -233,7 +232,6 @@ def retrieve(
     when the file is cached (for listings that change).
     """
     import pooch
-
 
     root = cache_dir()
     target = inside(root, fname)

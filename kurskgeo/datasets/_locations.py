@@ -12,7 +12,6 @@ from kurskgeo.errors import DatasetError
 __all__ = ["cache_dir", "check_allowed", "inside", "mirror_path"]
 
 
-
 def cache_dir() -> Path:
     """Return the cache folder: ``$KURSKGEO_CACHE``, else pooch's per-user cache.
 

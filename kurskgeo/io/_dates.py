@@ -38,7 +38,7 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if hasattr(value, "to_pydatetime"):  # pandas.Timestamp, without importing pandas
-        return value.to_pydatetime().date()  # type: ignore[no-any-return]
+        return value.to_pydatetime().date()
     if isinstance(value, str):
         text = value.strip()
         if re.fullmatch(r"\d{8}", text):
@@ -87,7 +87,7 @@ def checked_date(value: Any, path: Path | str, where: str) -> dt.date:
 
 
 def moment_from_id(value: Any) -> dt.datetime | None:
-    """The publication moment of a DeepStateMap API record's ``id`` (Unix time)."""
+    """Return the publication moment of an API record's ``id`` (Unix time)."""
     if (
         isinstance(value, (int, float))
         and not isinstance(value, bool)

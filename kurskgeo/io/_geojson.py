@@ -216,7 +216,7 @@ def unwrap(doc: Document) -> tuple[Document, Any]:
 
 
 def features(doc: Document, path: Path) -> list[Feature]:
-    """The features of a FeatureCollection, a Feature or a bare geometry.
+    """Return the features of a FeatureCollection, a Feature or a bare geometry.
 
     Raises
     ------
@@ -245,7 +245,7 @@ def features(doc: Document, path: Path) -> list[Feature]:
 
 
 def geometry_kinds(geom: Geometry | None, path: Path, index: int) -> set[str]:
-    """The geometry types in `geom` (members of collections included).
+    """Return the geometry types in `geom` (members of collections included).
 
     Raises
     ------
@@ -380,12 +380,21 @@ def _plain_polygons(raw: bytes, kind: str) -> BaseGeometry | None:
     if not (firsts == lasts).all():
         return None
     if kind == "Polygon":
-        offsets: tuple[np.ndarray, ...] = (ring_offsets, np.array([0, len(sizes)], dtype=np.int64))
+        offsets: tuple[np.ndarray, ...] = (
+            ring_offsets,
+            np.array([0, len(sizes)], dtype=np.int64),
+        )
         geom_type = shapely.GeometryType.POLYGON
     else:
         part_close = np.flatnonzero(closes & (level == 1))
-        part_offsets = np.r_[0, np.searchsorted(ring_close, part_close)].astype(np.int64)
-        offsets = (ring_offsets, part_offsets, np.array([0, len(part_close)], dtype=np.int64))
+        part_offsets = np.r_[0, np.searchsorted(ring_close, part_close)].astype(
+            np.int64
+        )
+        offsets = (
+            ring_offsets,
+            part_offsets,
+            np.array([0, len(part_close)], dtype=np.int64),
+        )
         geom_type = shapely.GeometryType.MULTIPOLYGON
     out: BaseGeometry = shapely.from_ragged_array(geom_type, coords, offsets)[0]
     if geom_type == shapely.GeometryType.MULTIPOLYGON and len(offsets[1]) == 2:
@@ -412,7 +421,13 @@ def _polygons(
         plain = _plain_polygons(geom.coordinates, kind)
         if plain is not None:
             return [plain]
-    coords = msgspec.json.decode(geom.coordinates)
+    try:
+        coords = msgspec.json.decode(geom.coordinates)
+    except msgspec.ValidationError:  # a number beyond the range of a float
+        raise SnapshotError(
+            f"{path}: feature {index}: a coordinate is too large to be a number "
+            "(NaN and infinite numbers are not allowed in JSON)"
+        ) from None
     if not isinstance(coords, list):
         raise SnapshotError(
             f"{path}: feature {index}: {kind} has no 'coordinates' list"
@@ -430,7 +445,7 @@ def _polygons(
 def parse_polygons(
     geom: Geometry, path: Path, index: int, log: ParseLog
 ) -> BaseGeometry | None:
-    """The polygonal part of one feature's geometry, as one shapely geometry.
+    """Return the polygonal part of one feature's geometry, as one geometry.
 
     Z values are dropped, unclosed rings closed and rings of fewer than four
     positions dropped (each noted in `log`). Points, lines and empty results
@@ -490,4 +505,3 @@ def check_lonlat(
     raise SnapshotError(
         f"{path}: {where}: coordinates outside longitude ±180 / latitude ±90 ({extent})"
     )
-

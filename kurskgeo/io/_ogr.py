@@ -82,7 +82,9 @@ def read(path: Path, *, layer: str | None = None) -> Table:
         try:
             frame = pyogrio.read_dataframe(source, layer=name)
         except Exception as exc:
-            raise SnapshotError(f"{path}: layer {name!r} cannot be read ({exc})") from None
+            raise SnapshotError(
+                f"{path}: layer {name!r} cannot be read ({exc})"
+            ) from None
         if frame.crs is not None:
             this = CRS.from_user_input(frame.crs)
             if crs is not None and not crs.equals(this):
@@ -104,7 +106,7 @@ def read(path: Path, *, layer: str | None = None) -> Table:
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry | None:
-    """The polygonal part of a geometry GDAL built (None if there is none)."""
+    """Return the polygonal part of a geometry GDAL built (None if none)."""
     if geom.geom_type in _POLYGONAL:
         return geom
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGONAL]
@@ -115,7 +117,7 @@ def polygonal(geom: BaseGeometry) -> BaseGeometry | None:
 
 
 def kinds(geom: BaseGeometry | None) -> set[str]:
-    """The geometry types in `geom`, members of collections included."""
+    """Return the geometry types in `geom`, members of collections included."""
     if geom is None:
         return set()
     if geom.geom_type != "GeometryCollection":

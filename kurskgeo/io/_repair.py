@@ -27,7 +27,7 @@ class Repair:
     change_km2: float
 
     def message(self, where: str, index: int) -> str:
-        """The warning text for feature `index` of `where`."""
+        """Return the warning text for feature `index` of `where`."""
         return (
             f"{where}: feature {index}: invalid polygon ({self.reason}) repaired with "
             f"make_valid; the area changed by {self.change_km2:+.4f} km²"

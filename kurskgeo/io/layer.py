@@ -124,7 +124,7 @@ class Layer:
         return len(self.geoms)
 
     def take(self, keep: Sequence[bool] | np.ndarray) -> Layer:
-        """The rows where `keep` is true."""
+        """Return the rows where `keep` is true."""
         mask = np.asarray(keep, dtype=bool)
         if mask.all():
             return self
@@ -146,7 +146,7 @@ class Layer:
         )
 
     def select(self, zone: str | Iterable[str] | None) -> Layer:
-        """The rows of `zone` (a name or names; all rows for None)."""
+        """Return the rows of `zone` (a name or names; all rows for None)."""
         zones = zone_list(zone)
         if zones is None:
             return self
@@ -224,6 +224,7 @@ class FeatureCache:
     now: dict[Any, _Parsed] = field(default_factory=dict)
 
     def get(self, key: Any) -> _Parsed | None:
+        """Return the feature parsed from this text, if the cache has it."""
         found = self.now.get(key)
         if found is None:
             found = self.last.get(key)
@@ -232,6 +233,7 @@ class FeatureCache:
         return found
 
     def put(self, key: Any, value: _Parsed) -> None:
+        """Keep a parsed feature for the files that follow."""
         self.now[key] = value
 
     def next_file(self) -> None:
@@ -331,7 +333,9 @@ def _open(path: Path, notes: list[str], layer: str | None) -> _Source:
         feats = [(i, g, p) for i, (g, p) in enumerate(table.rows)]
         kinds = [_ogr.kinds(g) for g, _ in table.rows]
         return _Source(path, feats, kinds, name=table.name, ogr_crs=table.crs)
-    doc, record_id = _geojson.unwrap(_geojson.decode(_geojson.read_bytes(path), path, notes))
+    doc, record_id = _geojson.unwrap(
+        _geojson.decode(_geojson.read_bytes(path), path, notes)
+    )
     raw = _geojson.features(doc, path)
     feats = []
     kinds = []
@@ -534,7 +538,10 @@ def read_layer(
     if plog.closed_rings:
         closed = _short(sorted(set(plog.closed_rings)))
         _note(
-            notes, f"{path}: closed unclosed rings in feature(s) {closed}", RepairWarning, warn_at
+            notes,
+            f"{path}: closed unclosed rings in feature(s) {closed}",
+            RepairWarning,
+            warn_at,
         )
     if dropped:
         _note(
@@ -570,7 +577,7 @@ def read_layer(
     labels: list[str] = []
     cols: list[dict[str, Any]] | None = [] if columns else None
     dropped_props = sources.DROPPED_PROPERTIES.get(fmt, ())
-    for i, props, z, _key, _geom in rows:
+    for i, props, _zone, _key, _geom in rows:
         pdate = props.get("date")
         if date is not None or pdate in (None, ""):
             dates.append(default_date)
@@ -607,7 +614,9 @@ def read_layer(
     )
     if cache is not None:
         cache.next_file()
-    log.debug("read %s: %d of %d features kept (%s)", path, len(out), len(src.features), fmt)
+    log.debug(
+        "read %s: %d of %d features kept (%s)", path, len(out), len(src.features), fmt
+    )
     return out
 
 
@@ -647,4 +656,3 @@ def _validate(entry: _Parsed) -> None:
 def _note(notes: list[str], msg: str, category: type[Warning], stacklevel: int) -> None:
     notes.append(msg)
     warnings.warn(msg, category, stacklevel=stacklevel + 1)
-

@@ -75,7 +75,7 @@ _CHOICES = ("error", "first", "last")
 
 
 def layer_to_frame(layer: Layer) -> gpd.GeoDataFrame:
-    """The snapshot table of a :class:`~kurskgeo.io.layer.Layer`."""
+    """Return the snapshot table of a :class:`~kurskgeo.io.layer.Layer`."""
     rows = []
     for k in range(len(layer)):
         row: dict[str, Any] = {
@@ -203,7 +203,9 @@ def snapshot_date(snapshot: gpd.GeoDataFrame) -> dt.date | None:
     """
     if "date" not in snapshot.columns:
         return None
-    dates = {parse_date(d) for d in snapshot["date"] if d is not None and not pd.isna(d)}
+    dates = {
+        parse_date(d) for d in snapshot["date"] if d is not None and not pd.isna(d)
+    }
     if len(dates) > 1:
         raise SnapshotError(
             f"{snapshot.attrs.get('path', 'snapshot')}: holds {len(dates)} dates "
@@ -263,7 +265,9 @@ def as_snapshot(
     polygonal = np.isin(kind, (3, 6))  # Polygon, MultiPolygon
     for i in np.flatnonzero(kind == 7):  # GeometryCollection: its polygons
         parts = [
-            p for p in shapely.get_parts(arr[i]) if p.geom_type in ("Polygon", "MultiPolygon")
+            p
+            for p in shapely.get_parts(arr[i])
+            if p.geom_type in ("Polygon", "MultiPolygon")
         ]
         if parts:
             arr[i] = shapely.union_all(parts)
@@ -312,11 +316,15 @@ def as_snapshot(
 
 
 def _cell(value: Any) -> Any:
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+    return (
+        None
+        if value is None or (not isinstance(value, str) and pd.isna(value))
+        else value
+    )
 
 
 def as_layer(data: Any, *, stacklevel: int = 2) -> Layer:
-    """The :class:`~kurskgeo.io.layer.Layer` of a snapshot table (or a layer).
+    """Return the :class:`~kurskgeo.io.layer.Layer` of a snapshot table.
 
     The geometries are those of :func:`as_snapshot`: the same objects for a
     table kurskgeo read, so that a table and its file measure alike.
@@ -394,7 +402,9 @@ def read_snapshots(
         ``on_duplicate="error"``.
     """
     if on_duplicate not in _CHOICES:
-        raise ValueError(f"on_duplicate must be one of {_CHOICES}, not {on_duplicate!r}")
+        raise ValueError(
+            f"on_duplicate must be one of {_CHOICES}, not {on_duplicate!r}"
+        )
     files = resolve_paths(paths)
     cache = FeatureCache()
     layers: list[Layer] = []
@@ -435,7 +445,9 @@ def order_by_date(
         without a date with `require_date`.
     """
     if on_duplicate not in _CHOICES:
-        raise ValueError(f"on_duplicate must be one of {_CHOICES}, not {on_duplicate!r}")
+        raise ValueError(
+            f"on_duplicate must be one of {_CHOICES}, not {on_duplicate!r}"
+        )
     by_date: dict[dt.date, list[T]] = {}
     undated: list[T] = []
     for item in items:
@@ -486,5 +498,5 @@ def read_region(region: Any) -> BaseGeometry:
     if len(geoms) == 0:
         raise SnapshotError(f"{region}: the region holds no polygon")
     if len(geoms) == 1:
-        return geoms[0]  # type: ignore[no-any-return]
+        return geoms[0]
     return shapely.union_all(geoms)

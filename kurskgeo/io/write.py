@@ -54,7 +54,9 @@ def atomic_write(
             f"{folder}: the output folder does not exist; create it first"
         )
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=folder
+        )
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write here ({exc.strerror})") from None
     try:

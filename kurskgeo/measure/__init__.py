@@ -100,7 +100,7 @@ def _layer(snapshot: Any, engine: Engine, stacklevel: int) -> Layer:
 
 
 def no_date_error(layer: Layer) -> SnapshotError:
-    """The error for one snapshot asked of a file of several dates."""
+    """Return the error for one snapshot asked of a file of several dates."""
     days = sorted({d for d in layer.dates if d is not None})
     return SnapshotError(
         f"{layer.path}: holds {len(days)} dates ({days[0]} to {days[-1]}); "
@@ -208,7 +208,7 @@ def zone_union(
     crs: Any = "auto",
     strict: bool = True,
 ) -> tuple[BaseGeometry, CRS]:
-    """The geometry every area is measured on: union of `zone`, clipped, projected.
+    """Return the geometry areas are measured on: `zone` united, clipped, projected.
 
     Returns
     -------
@@ -269,7 +269,11 @@ def feature_areas(
     Adds ``area_km2``, ``area_mi2`` and ``geodesic_km2`` (each feature clipped
     to `region` first, if given). Overlaps between features count in each.
     """
-    snap = as_snapshot(snapshot, stacklevel=3) if not isinstance(snapshot, (str, Path)) else None
+    snap = (
+        as_snapshot(snapshot, stacklevel=3)
+        if not isinstance(snapshot, (str, Path))
+        else None
+    )
     if snap is None:
         from kurskgeo.io import read_snapshot
 
@@ -290,10 +294,8 @@ def feature_areas(
 
 
 def measurements_frame(rows: Iterable[Measurement]) -> pd.DataFrame:
-    """A table of measurements, one row each, columns :data:`MEASUREMENT_COLUMNS`."""
-    return pd.DataFrame(
-        [m.to_dict() for m in rows], columns=list(MEASUREMENT_COLUMNS)
-    )
+    """Return a table of measurements, columns :data:`MEASUREMENT_COLUMNS`."""
+    return pd.DataFrame([m.to_dict() for m in rows], columns=list(MEASUREMENT_COLUMNS))
 
 
 def _measure_chunk(paths: list[Path], spec: dict[str, Any]) -> list[Measurement]:
@@ -383,4 +385,3 @@ def measure_files(
         require_date=require_date,
     )
     return measurements_frame(ordered)
-

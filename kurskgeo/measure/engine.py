@@ -58,7 +58,12 @@ from kurskgeo.measure.crs import (
     laea,
     laea_pipeline,
 )
-from kurskgeo.measure.geodesic import as_array, authalic_area_km2, densify_geodesic
+from kurskgeo.measure.geodesic import (
+    EdgeCache,
+    as_array,
+    authalic_area_km2,
+    densify_geodesic,
+)
 from kurskgeo.measure.measurement import GEODESIC_RTOL, KM2_PER_MI2, Measurement
 
 __all__ = ["Engine", "Region", "as_region", "no_zone_error", "project"]
@@ -69,7 +74,11 @@ __all__ = ["Engine", "Region", "as_region", "no_zone_error", "project"]
 
 @lru_cache(maxsize=64)
 def _transformer(src: CRS, dst: CRS) -> Transformer:
-    if src.equals(LONLAT) and dst.srs.startswith("+proj=laea") and "+ellps=WGS84" in dst.srs:
+    if (
+        src.equals(LONLAT)
+        and dst.srs.startswith("+proj=laea")
+        and "+ellps=WGS84" in dst.srs
+    ):
         # the operation from_crs would find, without searching proj.db (12 ms)
         return Transformer.from_pipeline(laea_pipeline(dst.srs))
     return Transformer.from_crs(src, dst, always_xy=True)
@@ -143,7 +152,7 @@ class Region:
         return (b[0], b[1], b[2], b[3])
 
     def projected(self, crs: CRS) -> BaseGeometry:
-        """The region densified, projected to `crs` and prepared."""
+        """Return the region densified, projected to `crs` and prepared."""
         geom = self._projected.get(crs.srs)
         if geom is None:
             geom = project(densify_geodesic(self.geom), LONLAT, crs)[0]
@@ -159,18 +168,22 @@ class Region:
 
 
 def as_region(region: Any) -> Region | None:
-    """A :class:`Region` from a path, table, geometry or Region (None stays None)."""
+    """Return a :class:`Region` from a path, table, geometry or Region (or None)."""
     if region is None or isinstance(region, Region):
         return region
     if isinstance(region, BaseGeometry):
         return Region(read_region(region), None)
     if isinstance(region, (str, Path)):
         return Region(read_region(region), str(region))
-    return Region(read_region(region), str(getattr(region, "attrs", {}).get("path") or "given"))
+    return Region(
+        read_region(region), str(getattr(region, "attrs", {}).get("path") or "given")
+    )
 
 
-def no_zone_error(where: str, zones: Sequence[str], present: Iterable[str]) -> SnapshotError:
-    """The error for a snapshot with no polygon of `zones` (it has `present`)."""
+def no_zone_error(
+    where: str, zones: Sequence[str], present: Iterable[str]
+) -> SnapshotError:
+    """Return the error for a snapshot with no polygon of `zones`."""
     return SnapshotError(
         f"{where}: no polygon of zone {', '.join(zones)}; zones here: "
         f"{', '.join(sorted(present)) or 'none (the file names no zones)'}"
@@ -220,11 +233,12 @@ class Engine:
         self.region = as_region(region)
         self.fixed_crs = None if is_auto(crs) else check_equal_area(crs)
         self.rtol = rtol
+        self._edges = EdgeCache()
         self._last: dict[tuple[Any, str], tuple[BaseGeometry, BaseGeometry]] = {}
         self._now: dict[tuple[Any, str], tuple[BaseGeometry, BaseGeometry]] = {}
 
     def spec(self) -> dict[str, Any]:
-        """What makes another engine measure the same way (picklable)."""
+        """Return what makes another engine measure the same way (picklable)."""
         return {
             "zone": self.zones,
             "region": self.region,
@@ -234,7 +248,9 @@ class Engine:
 
     # -- inputs
 
-    def read(self, path: str | Path, *, cache: FeatureCache | None = None, **kwargs: Any) -> Layer:
+    def read(
+        self, path: str | Path, *, cache: FeatureCache | None = None, **kwargs: Any
+    ) -> Layer:
         """Read what this engine will measure of a file: its zones, near its region."""
         return read_layer(
             path,
@@ -247,7 +263,7 @@ class Engine:
         )
 
     def crs_for(self, layer: Layer) -> CRS:
-        """The equal-area CRS `layer` is measured in (see the module notes)."""
+        """Return the equal-area CRS `layer` is measured in (see the module notes)."""
         if self.fixed_crs is not None:
             return self.fixed_crs
         if self.region is not None:
@@ -280,7 +296,7 @@ class Engine:
                 self._now[(key, srs)] = hit
         if todo:
             idx = np.array(todo)
-            d = densify_geodesic(layer.geoms[idx])
+            d = densify_geodesic(layer.geoms[idx], cache=self._edges)
             p = project(d, LONLAT, crs)
             dense[idx] = d
             out[idx] = p
@@ -297,13 +313,15 @@ class Engine:
         if self.zones is None:
             return layer
         if strict and not set(self.zones) & set(layer.zones_present):
-            raise no_zone_error(str(layer.path or "the snapshot"), self.zones, layer.zones_present)
+            raise no_zone_error(
+                str(layer.path or "the snapshot"), self.zones, layer.zones_present
+            )
         return layer.select(self.zones)
 
     def geometry(
         self, layer: Layer, *, crs: CRS | None = None, strict: bool = True
     ) -> tuple[BaseGeometry, CRS, int, BaseGeometry | None]:
-        """The measured geometry of `layer`: union of its zones, clipped, projected.
+        """Return the geometry measured: `layer`'s zones united, clipped, projected.
 
         Returns
         -------

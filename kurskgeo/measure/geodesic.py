@@ -50,6 +50,7 @@ from kurskgeo.measure.crs import authalic_q, authalic_radius
 __all__ = [
     "MAX_SEGMENT_KM",
     "WGS84",
+    "EdgeCache",
     "as_array",
     "authalic_area_km2",
     "densify_geodesic",
@@ -174,7 +175,9 @@ def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return out
 
 
-def _edge_terms(coords: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _edge_terms(
+    coords: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Spherical excess and longitude step of the edge from each point to the next.
 
     Both are 0 at a ring's last point (no edge leaves it), so a ring's area
@@ -241,11 +244,107 @@ def authalic_area_km2(geoms: Any, *, densified: bool = False) -> Any:
     return _by_geometry(geoms, arr, authalic_ring_areas)
 
 
-def densify_geodesic(geoms: Any, max_segment_km: float = MAX_SEGMENT_KM) -> np.ndarray:
+_K = (
+    np.uint64(0x9E3779B97F4A7C15),
+    np.uint64(0xC2B2AE3D27D4EB4F),
+    np.uint64(0x165667B19E3779F9),
+    np.uint64(0x27D4EB2F165667C5),
+)
+
+
+def _edge_keys(ends: np.ndarray) -> np.ndarray:
+    """Return a 64-bit key per edge from the bits of its end points, shape (m, 4)."""
+    bits = np.ascontiguousarray(ends).view(np.uint64)
+    with np.errstate(over="ignore"):
+        key = bits[:, 0] * _K[0]
+        for j in range(1, 4):
+            key = (key ^ (key >> np.uint64(29))) * _K[j] + bits[:, j]
+    return key
+
+
+def _new_points(
+    ends: np.ndarray, max_segment_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points along each edge's geodesic: how many per edge, and all of them."""
+    az, _, dist = WGS84.inv(ends[:, 0], ends[:, 1], ends[:, 2], ends[:, 3])
+    dist = np.asarray(dist)
+    n_new = np.maximum(np.ceil(dist / 1000 / max_segment_km).astype(np.int64) - 1, 0)
+    if not n_new.any():
+        return n_new, np.empty((0, 2))
+    # points at fractions j/(n+1) of each long edge, along its geodesic
+    rep = np.repeat(np.arange(len(n_new)), n_new)
+    step = np.arange(len(rep)) - np.repeat(np.cumsum(n_new) - n_new, n_new) + 1
+    frac = step / np.repeat(n_new + 1, n_new)
+    x, y, _ = WGS84.fwd(
+        ends[rep, 0], ends[rep, 1], np.asarray(az)[rep], dist[rep] * frac
+    )
+    return n_new, np.column_stack([x, y])
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start, start + count)`` for each pair."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return np.arange(total) + offsets
+
+
+class EdgeCache:
+    """The points densifying the long edges of the last geometries, for the next.
+
+    A series of maps shares most of its long edges (a border, a coast) from
+    one date to the next; their geodesic points are computed once. An edge is
+    found by its two end points, bit for bit, so the points are those a fresh
+    computation gives.
+    """
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.ends = np.empty((0, 4))
+        self.counts = np.empty(0, dtype=np.int64)
+        self.starts = np.empty(0, dtype=np.int64)
+        self.points = np.empty((0, 2))
+
+    def lookup(
+        self, ends: np.ndarray, max_segment_km: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_new_points` of `ends`, from the cache where it has them."""
+        keys = _edge_keys(ends)
+        pos = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
+        hit = np.zeros(len(keys), dtype=bool)
+        if len(self.keys):
+            hit = (self.keys[pos] == keys) & (self.ends[pos] == ends).all(axis=1)
+        counts = np.zeros(len(keys), dtype=np.int64)
+        counts[hit] = self.counts[pos[hit]]
+        miss = np.flatnonzero(~hit)
+        fresh_counts, fresh_points = _new_points(ends[miss], max_segment_km)
+        counts[miss] = fresh_counts
+        starts = np.cumsum(counts) - counts
+        points = np.empty((int(counts.sum()), 2))
+        hits = np.flatnonzero(hit)
+        points[_ranges(starts[hits], counts[hits])] = self.points[
+            _ranges(self.starts[pos[hits]], counts[hits])
+        ]
+        points[_ranges(starts[miss], counts[miss])] = fresh_points
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.ends = keys[order], ends[order]
+        self.counts, self.starts, self.points = counts[order], starts[order], points
+        return counts, points
+
+
+def densify_geodesic(
+    geoms: Any,
+    max_segment_km: float = MAX_SEGMENT_KM,
+    *,
+    cache: EdgeCache | None = None,
+) -> np.ndarray:
     """Insert vertices along the geodesic on every edge longer than `max_segment_km`.
 
     Geometries without such edges are returned unchanged (the same objects),
-    so the common case costs one vectorised length estimate.
+    so the common case costs one vectorised length estimate. With a `cache`,
+    the points of edges densified in the last call are reused (the result is
+    the same).
 
     Examples
     --------
@@ -269,29 +368,17 @@ def densify_geodesic(geoms: Any, max_segment_km: float = MAX_SEGMENT_KM) -> np.n
     candidate = np.flatnonzero(same & (approx_km > 0.9 * max_segment_km))
     if len(candidate) == 0:
         return arr
-    lon1, lat1 = coords[candidate, 0], coords[candidate, 1]
-    az, _, dist = WGS84.inv(
-        lon1, lat1, coords[candidate + 1, 0], coords[candidate + 1, 1]
-    )
-    n_new = np.ceil(np.asarray(dist) / 1000 / max_segment_km).astype(int) - 1
-    keep = n_new > 0
-    if not keep.any():
+    ends = np.column_stack([coords[candidate], coords[candidate + 1]])
+    if cache is not None:
+        n_new, points = cache.lookup(ends, max_segment_km)
+    else:
+        n_new, points = _new_points(ends, max_segment_km)
+    if not n_new.any():
         return arr
-    edge, n_new = candidate[keep], n_new[keep]
-    az, dist, lon1, lat1 = (
-        np.asarray(az)[keep],
-        np.asarray(dist)[keep],
-        lon1[keep],
-        lat1[keep],
-    )
-    # points at fractions j/(n+1) of each long edge, along its geodesic
-    rep = np.repeat(np.arange(len(edge)), n_new)
-    step = np.arange(len(rep)) - np.repeat(np.cumsum(n_new) - n_new, n_new) + 1
-    frac = step / np.repeat(n_new + 1, n_new)
-    x, y, _ = WGS84.fwd(lon1[rep], lat1[rep], az[rep], dist[rep] * frac)
-    where = edge[rep] + 1
-    new_coords = np.insert(coords, where, np.column_stack([x, y]), axis=0)
-    new_ring_idx = np.insert(ring_idx, where, ring_idx[edge[rep]])
+    edge = np.repeat(candidate, n_new)
+    where = edge + 1
+    new_coords = np.insert(coords, where, points, axis=0)
+    new_ring_idx = np.insert(ring_idx, where, ring_idx[edge])
     rings = shapely.linearrings(new_coords, indices=new_ring_idx)
     polys = shapely.polygons(rings, indices=ring_part)
     multi = shapely.multipolygons(polys, indices=part_owner)

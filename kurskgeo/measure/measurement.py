@@ -11,7 +11,13 @@ from pyproj import CRS
 
 from kurskgeo.errors import GeodesicMismatchWarning
 
-__all__ = ["GEODESIC_RTOL", "KM2_PER_HA", "KM2_PER_MI2", "MEASUREMENT_COLUMNS", "Measurement"]
+__all__ = [
+    "GEODESIC_RTOL",
+    "KM2_PER_HA",
+    "KM2_PER_MI2",
+    "MEASUREMENT_COLUMNS",
+    "Measurement",
+]
 
 #: Square kilometres in one international square mile (1.609344² km²).
 KM2_PER_MI2 = 2.589988110336

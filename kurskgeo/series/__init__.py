@@ -166,7 +166,8 @@ def _check_zones(layers: Sequence[Layer], engine: Engine) -> None:
         seen.update(layer.zones_present)
     if not seen.intersection(engine.zones):
         raise SnapshotError(
-            f"no snapshot of the series has a polygon of zone {', '.join(engine.zones)}; "
+            "no snapshot of the series has a polygon of zone "
+            f"{', '.join(engine.zones)}; "
             f"zones in the series: {', '.join(sorted(seen)) or 'none (no zone names)'}"
         )
 
@@ -190,7 +191,7 @@ def area_series(
     progress: bool | None = None,
     executor: Executor | None = None,
 ) -> pd.DataFrame:
-    """Area of every snapshot of a series: one :class:`~kurskgeo.measure.Measurement` a row.
+    """Area of every snapshot of a series: a :class:`~kurskgeo.Measurement` a row.
 
     The rows are what :func:`kurskgeo.measure.measure` gives for each
     snapshot (or each date of a multi-date file or table).
@@ -286,7 +287,10 @@ def _pair(
     if a.equals_exact(b, 0.0):
         return _Pair(0.0, 0.0, 0.0, 0.0, 0.0, net, empty, empty, "identical")
     method = "local"
-    ea, eb = _change.edges(_snapped(a, grid_size)), _change.edges(_snapped(b, grid_size))
+    ea, eb = (
+        _change.edges(_snapped(a, grid_size)),
+        _change.edges(_snapped(b, grid_size)),
+    )
     gained_f, lost_f = _change.local_parts(ea, eb)
     gained, lost = _change.merge_parts(gained_f), _change.merge_parts(lost_f)
     g_area, l_area = shapely.area(gained) / 1e6, shapely.area(lost) / 1e6
@@ -324,9 +328,11 @@ class _Step:
 
 
 def _timeline_chunk(
-    pairs: list[tuple[Layer | None, Layer]], spec: dict[str, Any], opts: tuple[float, Any]
+    pairs: list[tuple[Layer | None, Layer]],
+    spec: dict[str, Any],
+    opts: tuple[float, Any],
 ) -> list[_Step]:
-    """The steps of consecutive (previous, snapshot) pairs, with one engine."""
+    """Return the steps of consecutive (previous, snapshot) pairs, one engine."""
     min_area_km2, grid_size = opts
     engine = Engine(**spec)
     out = []
@@ -356,7 +362,9 @@ def _check_options(min_area_km2: float, grid_size: float | None) -> None:
             f"min_area_km2 must be a non-negative number, not {min_area_km2!r}"
         )
     if grid_size is not None and not (grid_size >= 0 and math.isfinite(grid_size)):
-        raise ValueError(f"grid_size must be a non-negative number of metres, not {grid_size!r}")
+        raise ValueError(
+            f"grid_size must be a non-negative number of metres, not {grid_size!r}"
+        )
 
 
 def timeline(
@@ -462,10 +470,16 @@ def timeline(
     )
     rows = []
     for k, (layer, step) in enumerate(zip(layers, steps, strict=True)):
-        row: dict[str, Any] = {"date": layer.date, "path": layer.path, "area_km2": step.area_km2}
+        row: dict[str, Any] = {
+            "date": layer.date,
+            "path": layer.path,
+            "area_km2": step.area_km2,
+        }
         if step.pair is None:
             row.update({c: math.nan for c in COLUMNS[3:12]})
-            row.update({"n_gained": 0, "n_lost": 0, "identical": False, "method": "first"})
+            row.update(
+                {"n_gained": 0, "n_lost": 0, "identical": False, "method": "first"}
+            )
         else:
             pair = step.pair
             prev_date = layers[k - 1].date
@@ -635,4 +649,3 @@ def diff(
         }
     )
     return out
-
