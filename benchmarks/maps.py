@@ -106,7 +106,7 @@ def geopandas_loop(clipped, crs, view, level=6):
     import matplotlib
     import matplotlib.pyplot as plt
 
-    from kurskgeo.plot._style import ZONE_STYLES, rc
+    from kurskgeo.plot.style import ZONE_STYLES, rc
 
     with matplotlib.rc_context(rc()):  # same hatch width and fonts as kurskgeo
         return _geopandas_loop(plt, ZONE_STYLES, clipped, crs, view, level)

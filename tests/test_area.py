@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import tempfile
 import warnings
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -11,19 +13,36 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely.geometry import Polygon, box
+from pyproj import CRS, Geod
+from shapely.geometry import Polygon, box, mapping
 
 import kurskgeo
+from kurskgeo.errors import CRSError, GeodesicMismatchWarning, RepairWarning
+from kurskgeo.io import read_snapshot
 from kurskgeo.measure import (
     KM2_PER_MI2,
+    MEASUREMENT_COLUMNS,
+    Measurement,
     area_km2,
     densify_geodesic,
     feature_areas,
     geodesic_area_km2,
     measure,
+    measure_files,
+    zone_union,
 )
-from kurskgeo.errors import CRSError
-from tests.common import geodesic_circle, quadrangle_area_km2, quadrangle_ring
+from tests.common import (
+    box_ring,
+    collection,
+    feature,
+    geodesic_circle,
+    polygon,
+    quadrangle_area_km2,
+    quadrangle_ring,
+    write_geojson,
+)
+
+GEOD = Geod(ellps="WGS84")
 
 
 def snap(*geoms, **cols) -> gpd.GeoDataFrame:
@@ -256,10 +275,11 @@ def test_moving_in_longitude_keeps_the_area(poly, dlon):
 
 
 def test_geodesic_mismatch_warns(monkeypatch):
-    from kurskgeo import area as area_mod
+    """Projected without densifying, a 50° box's straight edges are not geodesics."""
+    from kurskgeo.measure import engine
 
     monkeypatch.setattr(
-        area_mod, "densify_geodesic", lambda arr, *a, **k: np.asarray(arr, dtype=object)
+        engine, "densify_geodesic", lambda arr, *a, **k: np.asarray(arr, dtype=object)
     )
     with pytest.warns(kurskgeo.GeodesicMismatchWarning, match="differ"):
         measure(snap(box(10, 30, 60, 70)))
@@ -267,3 +287,156 @@ def test_geodesic_mismatch_warns(monkeypatch):
         warnings.simplefilter("error")
         monkeypatch.undo()
         measure(snap(box(10, 30, 60, 70)))
+
+
+# ----------------------------------------------------------- the record
+
+
+def geod_km2(geom) -> float:
+    """Area on WGS84 by pyproj.Geod alone: each polygon's shell minus its holes."""
+    total = 0.0
+    for part in shapely.get_parts(geom):
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue
+        for k, ring in enumerate([part.exterior, *part.interiors]):
+            xy = np.asarray(ring.coords)
+            a = abs(GEOD.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]) / 1e6
+            total += a if k == 0 else -a
+    return total
+
+
+def test_the_measurement_record(tmp_path):
+    region = write_geojson(
+        tmp_path / "region.geojson", collection(feature(polygon(box_ring(35, 51, 36, 52))))
+    )
+    inside = [box(35.1, 51.1, 35.2, 51.2), box(35.3, 51.3, 35.4, 51.4)]
+    s = snap(
+        *inside,
+        box(40, 51, 40.1, 51.1),  # of zone a, but outside the region
+        box(35.5, 51.5, 35.6, 51.6),
+        zone=["a", "a", "a", "b"],
+    )
+    m = measure(s, zone="a", region=region)
+    assert isinstance(m, Measurement) and isinstance(m.crs, CRS)
+    assert m.n_features == 2  # of the zone, and meeting the region
+    assert m.zones == ("a",) and m.zone == "a"
+    assert m.region == str(region)
+    assert m.area_km2 == pytest.approx(sum(geod_km2(g) for g in inside), rel=1e-7)
+    assert m.area_mi2 == pytest.approx(m.area_km2 / 1.609344**2, rel=1e-15)
+    assert m.relative_difference == pytest.approx(
+        (m.area_km2 - m.geodesic_km2) / m.geodesic_km2, rel=1e-12
+    )
+    assert abs(m.relative_difference) < 1e-6
+    row = m.to_dict()
+    assert list(row) == list(MEASUREMENT_COLUMNS)
+    assert row["crs"] == m.crs.srs and CRS.from_user_input(row["crs"]) == m.crs
+    assert row["zone"] == "a" and row["n_features"] == 2
+
+    both = measure(s, zone=["a", "b"], region=region)
+    assert both.zone == "a+b" and both.n_features == 3
+    everything = measure(s)
+    assert everything.zones is None and everything.zone is None
+    assert everything.region is None and everything.n_features == 4
+
+
+def test_nothing_to_measure_is_zero_not_an_error():
+    s = snap(box(40, 51, 40.1, 51.1), zone=["a"])
+    m = measure(s, region=box(35, 51, 36, 52))
+    assert (m.n_features, m.area_km2, m.geodesic_km2, m.relative_difference) == (0, 0, 0, 0)
+    m = measure(s, zone="b", strict=False)
+    assert (m.n_features, m.area_km2) == (0, 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(star_polygons(), star_polygons(), st.booleans())
+def test_every_entry_point_gives_the_same_numbers(a, b, clip):
+    """A file, its table, a frame made here, and a series of one: the same bits."""
+    region = box(a.centroid.x - 0.3, -90, a.centroid.x + 5, 90) if clip else None
+    doc = collection(feature(mapping(a), zone="x"), feature(mapping(b), zone="y"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_geojson(Path(folder) / "2025-01-01.geojson", doc)
+        by_path = measure(path, zone="x", region=region)
+        by_table = measure(read_snapshot(path), zone="x", region=region)
+        (by_series,) = measure_files(path, zone="x", region=region).to_dict("records")
+    by_frame = measure(snap(a, b, zone=["x", "y"]), zone="x", region=region)
+    for m in (by_table, by_frame):
+        assert (m.area_km2, m.geodesic_km2, m.n_features, m.crs) == (
+            by_path.area_km2,
+            by_path.geodesic_km2,
+            by_path.n_features,
+            by_path.crs,
+        )
+    assert by_series["area_km2"] == by_path.area_km2
+    assert by_series["geodesic_km2"] == by_path.geodesic_km2
+    frame = snap(a, b, zone=["x", "y"])
+    assert area_km2(frame, zone="x", region=region) == by_path.area_km2
+    union, crs = zone_union(frame, zone="x", region=region)
+    assert crs == by_path.crs and union.area / 1e6 == by_path.area_km2
+    # and against pyproj.Geod on the polygon itself, when it is not clipped
+    if region is None:
+        assert by_path.area_km2 == pytest.approx(geod_km2(a), rel=1e-7)
+
+
+# ----------------------------------------------------------- invalid input
+
+
+@st.composite
+def invalid_polygons(draw):
+    """A ring of one repeated point, a bowtie, or a hole outside its shell."""
+    lon = draw(st.floats(min_value=-170, max_value=170))
+    lat = draw(st.floats(min_value=-70, max_value=70))
+    size = draw(st.floats(min_value=0.01, max_value=0.5))
+    kind = draw(st.sampled_from(["one point", "bowtie", "hole outside"]))
+    reverse = draw(st.booleans())
+    jitter = [draw(st.floats(min_value=-0.3, max_value=0.3)) * size for _ in range(3)]
+    if kind == "one point":
+        return kind, Polygon([(lon, lat)] * 4)
+    if kind == "bowtie":  # (lon, lat) to the top right crosses bottom right to top left
+        ring = [
+            (lon, lat),
+            (lon + size, lat + size + jitter[0]),
+            (lon + size, lat + jitter[1]),
+            (lon, lat + size + jitter[2]),
+        ]
+        return kind, Polygon(ring[::-1] if reverse else ring)
+    shell = box_ring(lon, lat, lon + size, lat + size)
+    hole = box_ring(lon + 1.5 * size, lat, lon + 2 * size, lat + size / 2 + jitter[0])
+    return kind, Polygon(shell[::-1] if reverse else shell, [hole])
+
+
+def measured(fn, *args, **kw):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = fn(*args, **kw)
+    return m, [w.category for w in caught]
+
+
+@settings(max_examples=60, deadline=None)
+@given(invalid_polygons())
+def test_invalid_polygons_are_repaired_with_a_warning(case):
+    kind, bad = case
+    assert not shapely.is_valid(bad), kind
+    xy = shapely.get_coordinates(bad)  # of every ring, holes included
+    (x0, y0), (x1, _) = xy.min(axis=0), xy.max(axis=0)
+    width = max(x1 - x0, 0.01)
+    companion = box(x1 + width / 2, y0, x1 + width, y0 + 0.01)  # valid, apart
+    fixed = shapely.make_valid(bad)
+    expected = geod_km2(fixed) + geod_km2(companion)
+    n_expected = 1 + int(geod_km2(fixed) > 0)
+
+    by_frame, said = measured(measure, snap(bad, companion))
+    assert RepairWarning in said and GeodesicMismatchWarning not in said
+    assert by_frame.area_km2 == pytest.approx(expected, rel=1e-6, abs=1e-6)
+    assert by_frame.n_features == n_expected
+
+    doc = collection(feature(mapping(bad)), feature(mapping(companion)))
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_geojson(Path(folder) / "2025-01-01.geojson", doc)
+        by_path, said = measured(measure, path)
+        by_table, said_too = measured(lambda: measure(read_snapshot(path)))
+    for categories in (said, said_too):
+        assert RepairWarning in categories and GeodesicMismatchWarning not in categories
+    assert any("repaired with make_valid" in note for note in by_path.notes)
+    assert by_path.area_km2 == by_table.area_km2
+    assert by_path.area_km2 == pytest.approx(expected, rel=1e-6, abs=1e-6)
+    assert by_path.n_features == n_expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -11,8 +12,9 @@ import sys
 import pytest
 from shapely.geometry import Polygon
 
-from kurskgeo.measure import geodesic_area_km2
 from kurskgeo.cli import cli
+from kurskgeo.cli.area import COLUMNS
+from kurskgeo.measure import MEASUREMENT_COLUMNS, geodesic_area_km2
 from tests.common import box_ring, collection, feature, polygon, write_geojson
 
 SQUARE = box_ring(35.0, 51.0, 35.2, 51.2)
@@ -39,16 +41,9 @@ def test_json_output_has_the_documented_keys(runner, two_files):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert len(rows) == 2
-    for key in (
-        "path",
-        "date",
-        "label",
-        "n_features",
-        "area_km2",
-        "area_mi2",
-        "geodesic_km2",
-    ):
-        assert key in rows[0]
+    # JSON keeps every column of a measurement, the CRS as a PROJ string
+    assert list(rows[0]) == list(MEASUREMENT_COLUMNS)
+    assert rows[0]["crs"].startswith("+proj=laea")
     assert rows[0]["date"] == "2025-01-01"
     assert rows[0]["area_km2"] == pytest.approx(
         geodesic_area_km2(Polygon(SQUARE)), rel=1e-6
@@ -72,8 +67,63 @@ def test_table_output(runner, two_files):
     result = runner.invoke(cli, ["area", str(two_files[0].parent)])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:3] == ["path", "date", "zone"]
+    assert lines[0].split() == list(COLUMNS)
     assert len(lines) == 4
+
+
+def test_csv_columns_and_a_timestamp(runner, tmp_path):
+    """A file named by Unix time (as DeepStateMap's API names them) has a timestamp."""
+    moment = 1737150794
+    path = write_geojson(
+        tmp_path / f"{moment}.geojson", collection(feature(polygon(SQUARE)))
+    )
+    result = runner.invoke(cli, ["area", str(path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert list(row) == list(COLUMNS)
+    when = dt.datetime.fromtimestamp(moment, tz=dt.UTC)
+    assert dt.datetime.fromisoformat(row["timestamp"]) == when
+    assert row["date"] == when.date().isoformat()
+    assert float(row["area_mi2"]) * 1.609344**2 == pytest.approx(
+        float(row["area_km2"]), rel=1e-12
+    )
+
+
+def point_series(folder):
+    """Five files, each with a square and 1 to 5 points (each file warns once)."""
+    point = feature({"type": "Point", "coordinates": [35.1, 51.1]})
+    for day in range(1, 6):
+        write_geojson(
+            folder / f"2025-01-0{day}.geojson",
+            collection(feature(polygon(SQUARE)), *[point] * day),
+        )
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_jobs_give_the_same_output(runner, tmp_path, fmt):
+    """``-j 2`` measures on two processes: the same rows, the same warnings."""
+    folder = point_series(tmp_path)
+    one = runner.invoke(cli, ["-v", "area", str(folder), "--format", fmt])
+    two = runner.invoke(cli, ["-v", "area", str(folder), "--format", fmt, "-j", "2"])
+    assert one.exit_code == two.exit_code == 0, two.output
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr
+    said = [line for line in two.stderr.splitlines() if ": ignored" in line]
+    assert [line.split(": ")[1].split("/")[-1] for line in said] == [
+        f"2025-01-0{day}.geojson" for day in range(1, 6)
+    ]
+
+
+def test_progress_only_when_asked(runner, two_files):
+    """stderr is not a terminal here: no bar unless --progress."""
+    args = ["area", *map(str, two_files), "--format", "csv"]
+    quiet = runner.invoke(cli, args)
+    shown = runner.invoke(cli, [*args, "--progress"])
+    assert quiet.exit_code == shown.exit_code == 0
+    assert quiet.stderr == ""
+    assert "measuring" in shown.stderr and "0/2" in shown.stderr  # two files
+    assert shown.stdout == quiet.stdout
 
 
 def test_bad_input_exits_1_with_one_line(runner, tmp_path):
@@ -219,17 +269,12 @@ def test_installed_script(two_files):
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("path,date,zone")
+    assert proc.stdout.splitlines()[0] == ",".join(COLUMNS)
 
 
 def test_a_warning_repeated_for_every_file_is_summed_up(runner, tmp_path):
     """Past three lines of one kind, stderr counts the rest; -v prints them all."""
-    point = feature({"type": "Point", "coordinates": [35.1, 51.1]})
-    for day in range(1, 6):
-        write_geojson(
-            tmp_path / f"2025-01-0{day}.geojson",
-            collection(feature(polygon(SQUARE)), *[point] * day),
-        )
+    point_series(tmp_path)
     result = runner.invoke(cli, ["area", str(tmp_path), "--format", "csv"])
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()

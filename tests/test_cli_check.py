@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kurskgeo.measure import KM2_PER_MI2
 from kurskgeo.claims import COLUMNS
 from kurskgeo.cli import cli
+from kurskgeo.measure import KM2_PER_MI2
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "geodata" / "claims" / "kursk.yaml"
@@ -154,7 +154,32 @@ def test_real_deepstate(runner, shared_data):
     assert rows["deepstate-held"]["verdict"] == "consistent"
     assert rows["mod-retaken"]["verdict"] == "overstated"
     assert 580 < rows["mod-retaken"]["measured_km2"] < 660
-    assert "warning:" in result.stderr  # the Points of the export, on stderr only
+    # the exports' Points are the map's markers: noted, not warned about
+    assert "warning:" not in result.stderr
+    assert "Point" not in result.stderr
+
+
+def test_warnings_go_to_stderr_only(runner, tmp_path):
+    """A snapshot's warning (a generic file's Point) is on stderr; stdout is JSON."""
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    for src in sorted((DATA / "snapshots").glob("*.geojson")):
+        doc = json.loads(src.read_text())
+        doc["features"].append(
+            {
+                "type": "Feature",
+                "properties": {"name": "a marker"},
+                "geometry": {"type": "Point", "coordinates": [35.1, 51.1]},
+            }
+        )
+        (folder / src.name).write_text(json.dumps(doc))
+    result = run(
+        runner, DATA / "synthetic.yaml", "--snapshots", folder, "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in json.loads(result.stdout)["claims"]}
+    assert rows["held-area"]["snapshot_date"] == "2025-01-10"
+    assert "warning:" in result.stderr and "ignored 1 Point" in result.stderr
 
 
 def test_installed_script():

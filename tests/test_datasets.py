@@ -516,14 +516,17 @@ def test_fetched_folder_reads_as_a_series(mirror, cache):
     """The cache's deepstate/ folder holds only maps (no listing, no records)."""
     import warnings
 
-    from kurskgeo.errors import SkippedFeatureWarning
     from kurskgeo.io import read_snapshots
 
     fetch_deepstate("2025-03-05")
     fetch_deepstate("2025-03-19")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SkippedFeatureWarning)  # map markers
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         snaps = read_snapshots(cache / "deepstate")
+    # raw exports: their Points are the map's markers, noted without a warning
+    assert not caught, [str(w.message) for w in caught]
+    for snap in snaps:
+        assert any(" Point (only polygons" in n for n in snap.attrs["notes"])
     assert [s["date"].iloc[0] for s in snaps] == [
         dt.date(2025, 3, 5),
         dt.date(2025, 3, 19),

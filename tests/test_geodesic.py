@@ -11,14 +11,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
+from pyproj import Geod
+
+from kurskgeo.io import read_snapshot
 from kurskgeo.measure.crs import authalic_latitude, geodetic_latitude
 from kurskgeo.measure.geodesic import (
+    MAX_SEGMENT_KM,
+    EdgeCache,
     authalic_area_km2,
     authalic_ring_areas,
+    densify_geodesic,
     geodesic_area_km2,
 )
-from kurskgeo.io import read_snapshot
 from tests.common import geodesic_circle, quadrangle_area_km2
+
+GEOD = Geod(ellps="WGS84")
 
 
 @pytest.mark.parametrize(
@@ -157,3 +164,83 @@ def test_real_series_agree_with_geographiclib(shared_data, folder):
         got, ref = authalic_area_km2(geoms).sum(), geodesic_area_km2(geoms).sum()
         worst = max(worst, abs(got - ref) / ref)
     assert worst < {"deepstate-occupied": 1e-9, "isw-kursk": 1e-8}[folder]
+
+
+# ----------------------------------------------------------- densifying
+
+
+def segment_m(xy: np.ndarray) -> np.ndarray:
+    return np.asarray(GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])[2])
+
+
+@pytest.mark.parametrize(
+    "geom",
+    [
+        Polygon([(30, 50), (36, 52), (33, 56), (30, 50)]),
+        Polygon(box(20, 40, 30, 50).exterior.coords, [box(24, 44, 26, 46).exterior.coords]),
+        shapely.MultiPolygon([box(35, 51, 35.01, 51.01), box(-10, -5, 10, 5)]),
+        box(179, 10, 181, 11),  # across the antimeridian
+    ],
+)
+def test_densified_vertices_lie_on_the_geodesic(geom):
+    """Checked with pyproj.Geod: short segments that add up to the original edge."""
+    (dense,) = densify_geodesic(geom)
+    assert dense.geom_type == geom.geom_type
+    assert shapely.get_num_geometries(dense) == shapely.get_num_geometries(geom)
+    for before, after in zip(
+        shapely.get_rings(shapely.get_parts(geom)),
+        shapely.get_rings(shapely.get_parts(dense)),
+        strict=True,
+    ):
+        old, new = np.asarray(before.coords), np.asarray(after.coords)
+        assert segment_m(new).max() <= MAX_SEGMENT_KM * 1000 * (1 + 1e-9)
+        # every original vertex is kept, in order; between two of them the new
+        # ones follow the geodesic: any detour would make the path longer
+        at = [0]
+        for v in old[1:]:
+            after = at[-1] + 1
+            at.append(after + int(np.flatnonzero((new[after:] == v).all(axis=1))[0]))
+        assert np.array_equal(new[0], old[0]) and at[-1] == len(new) - 1
+        for k, (i, j) in enumerate(zip(at[:-1], at[1:], strict=True)):
+            edge = segment_m(old[k : k + 2])[0]
+            assert segment_m(new[i : j + 1]).sum() == pytest.approx(edge, rel=1e-12, abs=1e-6)
+    assert geodesic_area_km2(dense) == pytest.approx(geodesic_area_km2(geom), rel=1e-9)
+
+
+def test_short_edges_are_left_alone():
+    small = box(35, 51, 35.01, 51.01)  # 700 m edges
+    out = densify_geodesic([small, None, small])
+    assert out[0] is small and out[2] is small and out[1] is None
+
+
+@st.composite
+def polygon_series(draw):
+    """Three maps of a few large polygons, each map moving some vertices of the last."""
+    n = draw(st.integers(1, 3))
+    maps = []
+    polys = []
+    for _ in range(n):
+        lon = draw(st.floats(-150, 150))
+        lat = draw(st.floats(-60, 60))
+        size = draw(st.floats(0.05, 5))
+        polys.append(np.array(box(lon, lat, lon + size, lat + size).exterior.coords))
+    for _ in range(3):
+        maps.append([Polygon(p) for p in polys])
+        k = draw(st.integers(0, n - 1))
+        v = draw(st.integers(0, 3))
+        moved = polys[k].copy()
+        moved[v] += draw(st.floats(-0.5, 0.5))
+        moved[-1] = moved[0]
+        polys = [*polys[:k], moved, *polys[k + 1:]]
+    return maps
+
+
+@settings(max_examples=40, deadline=None)
+@given(polygon_series())
+def test_an_edge_cache_gives_what_a_fresh_computation_gives(maps):
+    cache = EdgeCache()
+    for geoms in maps:
+        with_cache = densify_geodesic(geoms, cache=cache)
+        fresh = densify_geodesic(geoms)
+        for a, b in zip(with_cache, fresh, strict=True):
+            assert np.array_equal(shapely.get_coordinates(a), shapely.get_coordinates(b))

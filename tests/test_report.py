@@ -7,7 +7,6 @@ import socket
 import struct
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from kurskgeo.cli import cli
@@ -204,16 +203,46 @@ def test_unknown_zone_is_an_error(tmp_path, runner):
     assert "liberated" in result.output
 
 
-def test_markdown_and_html_escape_cells():
-    from kurskgeo import _report_html as doc
+HOSTILE_CLAIMS = """\
+claims:
+  - id: hostile
+    date: 2025-01-12
+    source: "A|B <script>alert(1)</script> & co"
+    statement: "We hold <b>156</b> km² | & more"
+    value: 156 km2
+    kind: area
+    zone: held
+"""
 
-    blocks = [doc.Table(["a|b", "n"], [["<x> & y", "1"]], numeric=[False, True])]
-    md = doc.to_markdown(blocks)
-    assert "a\\|b" in md
-    assert "---:" in md
-    html = doc.to_html(blocks, title="t<", folder=Path("."))
-    assert "&lt;x&gt; &amp; y" in html
-    assert "<title>t&lt;</title>" in html
+
+def test_markdown_and_html_escape_claim_text(tmp_path, no_network):
+    """A claim's text with a pipe, tags and an ampersand: in report.md the pipe
+    does not split the table cell; report.html shows the text, never markup."""
+    claims = tmp_path / "hostile.yaml"
+    claims.write_text(HOSTILE_CLAIMS, encoding="utf-8")
+    snaps = sorted((ROOT / "tests" / "data" / "claims" / "snapshots").glob("*.geojson"))
+    assert len(snaps) == 2
+    rep = make_report(
+        tmp_path / "r", claims=claims, snapshots=[str(p) for p in snaps], zone="held"
+    )
+    md = rep.markdown.read_text(encoding="utf-8")
+    header = "| id | said on | source | kind | claimed km² | measured km² |"
+    lines = md.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(header))
+    columns = len(re.split(r"(?<!\\)\|", lines[at])) - 2
+    assert columns == 9
+    # numeric columns (claimed, measured, difference) are right-aligned
+    assert lines[at + 1] == "|---|---|---|---|---:|---:|---|---:|---|"
+    row = next(line for line in lines if line.startswith("| hostile |"))
+    cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+    assert len(cells) == columns
+    assert cells[2] == "A\\|B <script>alert(1)</script> & co"
+
+    page = rep.html.read_text(encoding="utf-8")
+    assert "<td>A|B &lt;script&gt;alert(1)&lt;/script&gt; &amp; co</td>" in page
+    assert "We hold &lt;b&gt;156&lt;/b&gt; km² | &amp; more" in page
+    assert "<script>" not in page and "<b>" not in page
+    assert '<td class="n">' in page
 
 
 @pytest.mark.realdata

@@ -18,8 +18,8 @@ from typing import Any
 
 import click
 
-from kurskgeo.versions import __version__
 from kurskgeo.errors import KurskgeoError, KurskgeoWarning
+from kurskgeo.versions import __version__
 
 __all__ = ["cli", "main"]
 

@@ -127,7 +127,7 @@ def show_progress(value: bool | None) -> bool:
 
 @contextlib.contextmanager
 def executor(jobs: int) -> Iterator[Executor | None]:
-    """A process pool of `jobs` workers (None for one: the work runs here)."""
+    """Yield a process pool of `jobs` workers (None for one: the work runs here)."""
     if jobs <= 1:
         yield None
         return

@@ -104,6 +104,10 @@ class Layer:
         What was skipped, assumed or repaired, as warned.
     zones_present : tuple of str
         Every zone of the file's polygons, kept or not (for messages).
+    file_date, file_source, file_label
+        What the file says of itself (its name, members or API record), which
+        the rows take unless their properties say otherwise; they stand for
+        the snapshot when no row is kept.
     """
 
     geoms: np.ndarray
@@ -119,6 +123,9 @@ class Layer:
     timestamp: dt.datetime | None = None
     notes: tuple[str, ...] = ()
     zones_present: tuple[str, ...] = ()
+    file_date: dt.date | None = None
+    file_source: str | None = None
+    file_label: str | None = None
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -161,6 +168,8 @@ class Layer:
         SnapshotError
             If the rows hold several dates (see :meth:`split_dates`).
         """
+        if not len(self):
+            return self.file_date
         days = {d for d in self.dates if d is not None}
         if len(days) > 1:
             raise SnapshotError(
@@ -611,6 +620,9 @@ def read_layer(
         timestamp=(moment or name_moment) if date is None else None,
         notes=tuple(notes),
         zones_present=tuple(sorted(present)),
+        file_date=default_date,
+        file_source=default_source,
+        file_label=default_label,
     )
     if cache is not None:
         cache.next_file()

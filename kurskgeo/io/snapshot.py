@@ -362,6 +362,7 @@ def as_layer(data: Any, *, stacklevel: int = 2) -> Layer:
         timestamp=snap.attrs.get("timestamp"),
         notes=tuple(snap.attrs.get("notes", ())),
         zones_present=tuple(sorted({z for z in zones if z is not None})),
+        file_date=next((d for d in dates if d is not None), None),
     )
 
 

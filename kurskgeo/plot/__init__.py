@@ -1,12 +1,12 @@
 """Maps and charts a report can print: zones, change, area over time, small multiples.
 
-Every map is drawn in an equal-area projection (by default the Lambert
-azimuthal equal-area CRS of :func:`kurskgeo.crs.equal_area_crs`, centred on
-what is shown), so that the areas the eye compares are the areas the legend
-states. Every map carries a title, the snapshot date(s), the source
-attribution, a legend with areas in km², a scale bar that is true where it is
-drawn, a north arrow computed from the projection and graticule labels in
-degrees.
+Every map is drawn in an equal-area projection (by default a Lambert
+azimuthal equal-area CRS centred on what is shown), so that the areas the eye
+compares are the areas the legend states; the legend's areas are measured by
+:class:`kurskgeo.measure.Engine`, as everywhere else. Every map carries a
+title, the snapshot date(s), the source attribution, a legend with areas in
+km², a scale bar that is true where it is drawn, a north arrow computed from
+the projection and graticule labels in degrees.
 
 The functions follow geopandas' habit: they take ``ax=None`` (a new
 :class:`matplotlib.figure.Figure` is made, never through pyplot, so no global
@@ -28,11 +28,24 @@ projection, extent and zone layers (``_layers``), the words on a map
 the chart (:mod:`~kurskgeo.plot.chart`), saving (:mod:`~kurskgeo.plot.save`)
 and batches of frames (:mod:`~kurskgeo.plot.frames`); the furniture (scale
 bar, north arrow, graticule, attribution) is in ``_furniture`` and the
-palette in ``_style``.
+palette in :mod:`~kurskgeo.plot.style`.
+
+The artists of the furniture carry the ``gid`` :data:`GID_SCALE_BAR`,
+:data:`GID_NORTH_ARROW`, :data:`GID_GRATICULE` or :data:`GID_ATTRIBUTION`, so
+that they can be found in a figure
+(``[a for a in ax.get_children() if a.get_gid() == GID_SCALE_BAR]``);
+:func:`north_angle_deg` gives the direction of true north at a point of a map.
 """
 
 from kurskgeo.plot._draw import MAP_BOX as MAP_BOX
 from kurskgeo.plot._draw import MAP_FIGSIZE as MAP_FIGSIZE
+from kurskgeo.plot._furniture import (
+    GID_ATTRIBUTION,
+    GID_GRATICULE,
+    GID_NORTH_ARROW,
+    GID_SCALE_BAR,
+    north_angle_deg,
+)
 from kurskgeo.plot._inputs import OSM_CREDIT as OSM_CREDIT
 from kurskgeo.plot.chart import CHART_FIGSIZE as CHART_FIGSIZE
 from kurskgeo.plot.chart import plot_timeline
@@ -42,8 +55,13 @@ from kurskgeo.plot.save import FORMATS, figure_bytes, save_figure
 
 __all__ = [
     "FORMATS",
+    "GID_ATTRIBUTION",
+    "GID_GRATICULE",
+    "GID_NORTH_ARROW",
+    "GID_SCALE_BAR",
     "figure_bytes",
     "iter_frames",
+    "north_angle_deg",
     "plot_change",
     "plot_small_multiples",
     "plot_snapshot",

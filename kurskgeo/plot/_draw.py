@@ -16,7 +16,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from kurskgeo.io import LONLAT
-from kurskgeo.plot import _furniture, _style
+from kurskgeo.plot import _furniture
+from kurskgeo.plot import style as _style
 from kurskgeo.plot._inputs import (
     _Context,
     _Region,

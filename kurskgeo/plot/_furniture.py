@@ -23,7 +23,7 @@ import numpy as np
 from pyproj import CRS, Geod, Transformer
 
 from kurskgeo.io import LONLAT
-from kurskgeo.plot._style import CONTEXT
+from kurskgeo.plot.style import CONTEXT
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

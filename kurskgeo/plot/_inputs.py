@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.io import LONLAT
 from kurskgeo.errors import SnapshotError
-from kurskgeo.plot import _style
+from kurskgeo.io import LONLAT
+from kurskgeo.plot import style as _style
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

@@ -18,10 +18,10 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.io import LONLAT
-from kurskgeo.measure.crs import as_crs, equal_area_crs, is_equal_area
 from kurskgeo.errors import SnapshotError
-from kurskgeo.plot import _style
+from kurskgeo.io import LONLAT
+from kurskgeo.measure.crs import as_crs, is_equal_area, laea
+from kurskgeo.plot import style as _style
 from kurskgeo.plot._inputs import _Region
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,7 +83,7 @@ class _Frame:
     """The projection of a map and the extent it shows."""
 
     crs: CRS  # the plotted projection
-    area_crs: CRS  # equal-area CRS the areas are measured in
+    area_crs: CRS | None  # CRS the areas are measured in; None: kurskgeo's own
     focus: tuple[float, float, float, float]  # lon/lat
 
 
@@ -96,8 +96,10 @@ def _frame(
     focus = _focus_bounds(snaps, zones, region)
     box = shapely.box(*focus)
     if crs is None or (isinstance(crs, str) and crs.lower() == "auto"):
-        map_crs = equal_area_crs(box)
-        return _Frame(map_crs, map_crs, focus)
+        # drawn in a LAEA centred on what the map is about (north is up at its
+        # centre); measured as everywhere else in kurskgeo
+        centre = box.centroid
+        return _Frame(laea(round(centre.x, 2), round(centre.y, 2)), None, focus)
     map_crs = as_crs(crs)
     if map_crs.is_geographic:
         from kurskgeo.errors import CRSError
@@ -106,8 +108,7 @@ def _frame(
             f"{map_crs.name} is geographic: a map in degrees distorts areas; "
             "use crs='auto' (equal-area) or a projected CRS"
         )
-    area_crs = map_crs if is_equal_area(map_crs) else equal_area_crs(box)
-    return _Frame(map_crs, area_crs, focus)
+    return _Frame(map_crs, map_crs if is_equal_area(map_crs) else None, focus)
 
 
 @dataclass(frozen=True)
@@ -138,31 +139,25 @@ def _zone_layers(
         if not near.all():
             kept = snap[near]
             snap = kept if len(kept) else snap.iloc[:0]
+    area_crs: Any = frame.area_crs or "auto"
     for i, z in enumerate(zones):
-        if len(snap) == 0:
-            union: BaseGeometry = shapely.Polygon()
-        elif z is None:
+        union: BaseGeometry = shapely.Polygon()
+        used = frame.crs
+        if len(snap) and z is None:
             sub = snap[snap["zone"].isna()] if "zone" in snap.columns else snap
-            if len(sub) == 0:
-                union = shapely.Polygon()
-            else:
-                union, _ = zone_union(sub, region=region_geom, crs=frame.area_crs)
-        else:
-            union, _ = zone_union(
-                snap, zone=z, region=region_geom, crs=frame.area_crs, strict=False
+            if len(sub):
+                union, used = zone_union(sub, region=region_geom, crs=area_crs)
+        elif len(snap):
+            union, used = zone_union(
+                snap, zone=z, region=region_geom, crs=area_crs, strict=False
             )
         area = float(shapely.area(union)) / 1e6
+        if not union.is_empty and not used.equals(frame.crs):
+            union = _project(union, used, frame.crs)[0]
         out.append(
             _Layer(z, _style.zone_label(z), union, area, _style.zone_style(z, i))
         )
-    return [_to_map_crs(layer, frame) for layer in out]
-
-
-def _to_map_crs(layer: _Layer, frame: _Frame) -> _Layer:
-    if frame.crs.equals(frame.area_crs) or layer.geom.is_empty:
-        return layer
-    geom = _project(layer.geom, frame.area_crs, frame.crs)[0]
-    return _Layer(layer.key, layer.label, geom, layer.area_km2, layer.style)
+    return out
 
 
 def _change_pieces(
@@ -172,49 +167,28 @@ def _change_pieces(
     region: BaseGeometry | None,
     frame: _Frame,
 ) -> dict[str, tuple[BaseGeometry, float]]:
-    """Gained, lost and unchanged geometry (in ``frame.area_crs``) and km².
+    """Gained, lost and unchanged geometry (in the map's CRS) and km².
 
-    Uses :func:`kurskgeo.timeline.diff` when it is installed, so that the map
-    agrees with ``kurskgeo diff`` and ``kurskgeo timeline`` (same sliver
-    filter); otherwise plain shapely set operations on the two unions.
+    From :func:`kurskgeo.series.diff`, so that the map agrees with
+    ``kurskgeo diff`` and ``kurskgeo timeline`` (same sliver filter).
     """
-    diff: Any
-    try:
-        from kurskgeo.series import diff
-    except ImportError:  # pragma: no cover - timeline ships with kurskgeo
-        diff = None
-    if diff is not None:
-        d = diff(sa, sb, zone=zones, region=region, crs=frame.area_crs, keep=True)
-        out: dict[str, tuple[BaseGeometry, float]] = {}
-        for key, change in (
-            ("gained", "gained"),
-            ("lost", "lost"),
-            ("unchanged", "kept"),
-        ):
-            part = d[d["change"] == change]
-            geoms = np.asarray(part.geometry.values, dtype=object)
-            # the parts are disjoint: collect them, no union (whose topology
-            # could trip on the round trip through longitude/latitude)
-            polys = shapely.get_parts(_project(geoms, LONLAT, frame.area_crs))
-            polys = polys[shapely.get_type_id(polys) == 3]
-            geom = (
-                shapely.MultiPolygon(list(polys)) if len(polys) else shapely.Polygon()
-            )
-            area = float(part["area_km2"].sum())
-            if change != "kept" and f"{change}_km2" in d.attrs:
-                area = float(d.attrs[f"{change}_km2"])
-            out[key] = (geom, area)
-        return out
-    from kurskgeo.measure import zone_union
+    from kurskgeo.series import diff
 
-    ua, _ = zone_union(sa, zone=zones, region=region, crs=frame.area_crs, strict=False)
-    ub, _ = zone_union(sb, zone=zones, region=region, crs=frame.area_crs, strict=False)
-    pieces = {
-        "gained": shapely.difference(ub, ua),
-        "lost": shapely.difference(ua, ub),
-        "unchanged": shapely.intersection(ua, ub),
-    }
-    return {k: (g, float(shapely.area(g)) / 1e6) for k, g in pieces.items()}
+    d = diff(sa, sb, zone=zones, region=region, crs=frame.area_crs or "auto", keep=True)
+    out: dict[str, tuple[BaseGeometry, float]] = {}
+    for key, change in (("gained", "gained"), ("lost", "lost"), ("unchanged", "kept")):
+        part = d[d["change"] == change]
+        geoms = np.asarray(part.geometry.values, dtype=object)
+        # the parts are disjoint: collect them, no union (whose topology
+        # could trip on the round trip through longitude/latitude)
+        polys = shapely.get_parts(_project(geoms, LONLAT, frame.crs))
+        polys = polys[shapely.get_type_id(polys) == 3]
+        geom = shapely.MultiPolygon(list(polys)) if len(polys) else shapely.Polygon()
+        area = float(part["area_km2"].sum())
+        if change != "kept" and f"{change}_km2" in d.attrs:
+            area = float(d.attrs[f"{change}_km2"])
+        out[key] = (geom, area)
+    return out
 
 
 def _extent(

@@ -9,7 +9,8 @@ import pandas as pd
 import shapely
 
 from kurskgeo.errors import SnapshotError
-from kurskgeo.plot import _furniture, _style
+from kurskgeo.plot import _furniture
+from kurskgeo.plot import style as _style
 from kurskgeo.plot._draw import (
     _halo_text,
     _rc_context,

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from kurskgeo.io import LONLAT
 from kurskgeo.errors import OutputError
+from kurskgeo.io import LONLAT
 from kurskgeo.plot import _furniture
 from kurskgeo.plot._draw import (
     _box_aspect,

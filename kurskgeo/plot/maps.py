@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kurskgeo.errors import SnapshotError
-from kurskgeo.plot import _furniture, _style
+from kurskgeo.plot import _furniture
+from kurskgeo.plot import style as _style
 from kurskgeo.plot._draw import (
     _box_aspect,
     _context_handles,
@@ -35,7 +36,6 @@ from kurskgeo.plot._layers import (
     _extent,
     _frame,
     _Layer,
-    _to_map_crs,
     _zone_layers,
 )
 from kurskgeo.plot._text import (
@@ -238,7 +238,7 @@ def plot_change(
     layers = []
     for key, (geom, area) in pieces.items():
         st = _style.CHANGE_STYLES[key]
-        layers.append(_to_map_crs(_Layer(key, st.label, geom, area, st), frame))
+        layers.append(_Layer(key, st.label, geom, area, st))
     net = layers[0].area_km2 - layers[1].area_km2
     zname = (
         " + ".join(_style.zone_label(z).split(" (")[0] for z in zones_arg)

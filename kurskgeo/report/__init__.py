@@ -26,17 +26,16 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from kurskgeo.errors import (
+    KurskgeoWarning,
+    OutputExistsError,
+    SnapshotError,
+)
 from kurskgeo.report import _document as doc
 from kurskgeo.report._figures import _figures
 from kurskgeo.report._geodata import geodata_dir
 from kurskgeo.report._markdown import _document
 from kurskgeo.report._text import _date_of, _rel, _zones_present
-from kurskgeo.errors import (
-    KurskgeoError,
-    KurskgeoWarning,
-    OutputExistsError,
-    SnapshotError,
-)
 
 __all__ = [
     "DEFAULT_OUTDIR",

@@ -12,9 +12,9 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from kurskgeo.errors import OutputError
 from kurskgeo.report import _document as doc
 from kurskgeo.report._text import _date_of, _day, _first_text, _km2
-from kurskgeo.errors import OutputError
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,9 @@ deficiencies, and the fills of neighbouring classes also differ in lightness
 Classes that could be confused in greyscale carry a hatch as well.
 
 Nothing here imports matplotlib: :func:`rc` returns a plain dictionary that
-the drawing code passes to ``matplotlib.rc_context``.
+the drawing code passes to ``matplotlib.rc_context``. The palettes are public,
+for figures of one's own that should match kurskgeo's
+(``matplotlib.rc_context(rc())``, ``ZONE_STYLES["liberated"].facecolor``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 __all__ = [
     "CHANGE_STYLES",
+    "CONTEXT",
+    "SERIES_COLORS",
     "VERDICT_STYLES",
     "ZONE_STYLES",
     "FillStyle",
@@ -48,7 +52,7 @@ class VerdictStyle:
     marker: str
 
 
-#: Zones kurskgeo assigns (see :mod:`kurskgeo.sources`), in drawing order.
+#: Zones kurskgeo assigns (see :mod:`kurskgeo.io.sources`), in drawing order.
 #: L* of the fills: occupied 50, liberated 29, contested 73, other 77.
 ZONE_STYLES: dict[str, FillStyle] = {
     "occupied": FillStyle("Russian-occupied", "#BB5566", "#6E2A35"),
