@@ -12,10 +12,13 @@ caller, in order, so that a run on many processes warns as a serial run does.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from typing import Any, TypeVar
+
+from kurskgeo.errors import recording
 
 __all__ = ["chunks", "map_chunks", "progress"]
 
@@ -56,8 +59,20 @@ def chunks(n: int, size: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
 
 
-def _recorded(fn: Callable[..., R], args: tuple[Any, ...]) -> tuple[R, list[Any]]:
-    """Run ``fn(*args)`` recording its warnings (in a worker process)."""
+def _recorded(
+    fn: Callable[..., R], args: tuple[Any, ...], caller: int
+) -> tuple[R, list[Any]]:
+    """Run ``fn(*args)`` recording its warnings, for the caller to issue them.
+
+    In another process every warning is caught; in the caller's process (a
+    thread pool, a dask cluster in process) kurskgeo's own warnings are kept
+    per thread (:func:`kurskgeo.errors.recording`), since the state of the
+    ``warnings`` module is shared by every thread.
+    """
+    if os.getpid() == caller:
+        with recording() as sink:
+            result = fn(*args)
+        return result, list(sink)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = fn(*args)
@@ -113,21 +128,28 @@ def map_chunks(
                 if bar is not None:
                     bar.update(hi - lo)
             return out
-        futures = [
-            executor.submit(_recorded, fn, (list(items[lo:hi]), *args))
-            for lo, hi in spans
-        ]
-        try:
-            for (lo, hi), future in zip(spans, futures, strict=True):
-                result, caught = future.result()
-                for message, category in caught:
-                    warnings.warn(message, category, stacklevel=3)
-                out.extend(result)
-                if bar is not None:
-                    bar.update(hi - lo)
-        finally:
-            for future in futures:
-                future.cancel()
+        said: list[tuple[Any, type[Warning]]] = []
+        # Threads of a pool (or of dask in this process) may run code that
+        # enters warnings.catch_warnings, whose state all threads share (shapely
+        # does, to silence GEOS): interleaved, they can leave it changed. The
+        # caller's state is saved here and put back before anything is issued.
+        with warnings.catch_warnings():
+            futures = [
+                executor.submit(_recorded, fn, (list(items[lo:hi]), *args), os.getpid())
+                for lo, hi in spans
+            ]
+            try:
+                for (lo, hi), future in zip(spans, futures, strict=True):
+                    result, caught = future.result()
+                    said.extend(caught)
+                    out.extend(result)
+                    if bar is not None:
+                        bar.update(hi - lo)
+            finally:
+                for future in futures:
+                    future.cancel()
+        for message, category in said:
+            warnings.warn(message, category, stacklevel=3)
         return out
     finally:
         if bar is not None:

@@ -8,6 +8,11 @@ result *was* computed but something was assumed, skipped or changed on the way.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import warnings
+from collections.abc import Iterator
+
 __all__ = [
     "AssumedCRSWarning",
     "CRSError",
@@ -21,6 +26,8 @@ __all__ = [
     "RepairWarning",
     "SkippedFeatureWarning",
     "SnapshotError",
+    "recording",
+    "warn",
 ]
 
 
@@ -70,3 +77,33 @@ class AssumedCRSWarning(KurskgeoWarning):
 
 class GeodesicMismatchWarning(KurskgeoWarning):
     """The projected area and the geodesic cross-check disagree beyond tolerance."""
+
+
+_local = threading.local()
+
+
+def warn(message: str, category: type[Warning], stacklevel: int = 2) -> None:
+    """Issue one of kurskgeo's warnings, or record it for the batch being run.
+
+    Inside :func:`recording` (a chunk of work run by an executor in this
+    process, perhaps on another thread), the warning is kept for the caller,
+    who issues it again in order; :func:`warnings.catch_warnings` cannot do
+    that, since its state is shared by every thread.
+    """
+    sink = getattr(_local, "sink", None)
+    if sink is not None:
+        sink.append((message, category))
+        return
+    warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[tuple[str, type[Warning]]]]:
+    """Record what :func:`warn` issues in this thread, instead of issuing it."""
+    previous = getattr(_local, "sink", None)
+    sink: list[tuple[str, type[Warning]]] = []
+    _local.sink = sink
+    try:
+        yield sink
+    finally:
+        _local.sink = previous

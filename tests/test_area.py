@@ -307,7 +307,8 @@ def geod_km2(geom) -> float:
 
 def test_the_measurement_record(tmp_path):
     region = write_geojson(
-        tmp_path / "region.geojson", collection(feature(polygon(box_ring(35, 51, 36, 52))))
+        tmp_path / "region.geojson",
+        collection(feature(polygon(box_ring(35, 51, 36, 52)))),
     )
     inside = [box(35.1, 51.1, 35.2, 51.2), box(35.3, 51.3, 35.4, 51.4)]
     s = snap(
@@ -342,7 +343,12 @@ def test_the_measurement_record(tmp_path):
 def test_nothing_to_measure_is_zero_not_an_error():
     s = snap(box(40, 51, 40.1, 51.1), zone=["a"])
     m = measure(s, region=box(35, 51, 36, 52))
-    assert (m.n_features, m.area_km2, m.geodesic_km2, m.relative_difference) == (0, 0, 0, 0)
+    assert (m.n_features, m.area_km2, m.geodesic_km2, m.relative_difference) == (
+        0,
+        0,
+        0,
+        0,
+    )
     m = measure(s, zone="b", strict=False)
     assert (m.n_features, m.area_km2) == (0, 0)
 

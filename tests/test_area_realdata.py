@@ -8,13 +8,14 @@ import sys
 import warnings
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 
 import kurskgeo
-from kurskgeo.measure import geodesic_area_km2, measure
 from kurskgeo.io import read_snapshot
+from kurskgeo.measure import geodesic_area_km2, measure
 
 pytestmark = pytest.mark.realdata
 
@@ -72,6 +73,50 @@ def test_web_mercator_would_be_wrong_and_is_refused(shared_data, kursk_oblast):
     assert naive / kurskgeo.area_km2(snap) == pytest.approx(2.6, abs=0.1)
     with pytest.raises(kurskgeo.CRSError, match="equal-area"):
         kurskgeo.area_km2(snap, crs="EPSG:3857")
+
+
+def liberated_by_name(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """DeepStateMap's polygons named "Звільнено /// Liberated[ date] /// ..."."""
+    english = frame["name"].str.split("///").str.get(1).astype("string").str.strip()
+    polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"])
+    return frame[polygonal & english.str.match(r"Liberated\b", na=False)]
+
+
+@pytest.mark.parametrize(
+    "name", ["1723635752.geojson", "1733909037.geojson", "1744834181.geojson"]
+)
+def test_plain_geopandas_agrees(shared_data, kursk_oblast, name):
+    """The same question asked of geopandas alone: liberated land in Kursk Oblast.
+
+    geopandas projects each vertex and draws straight lines between them;
+    kurskgeo first adds vertices along the geodesic on edges over 2 km, so
+    the two differ by the slivers between chords and geodesics (6e-8 at most
+    on these files).
+    """
+    path = shared_data / "deepstate-raw" / name
+    m = measure(path, zone="liberated", region=kursk_oblast)
+    liberated = liberated_by_name(gpd.read_file(path)).to_crs(m.crs)
+    geoms = shapely.make_valid(shapely.force_2d(liberated.geometry.values))
+    oblast = shapely.union_all(
+        gpd.read_file(kursk_oblast).to_crs(m.crs).geometry.values
+    )
+    expected = shapely.intersection(shapely.union_all(geoms), oblast).area / 1e6
+    assert expected > 10
+    assert m.area_km2 == pytest.approx(expected, rel=1e-7)
+    assert m.n_features == shapely.intersects(geoms, oblast).sum()
+
+
+def test_raw_exports_note_their_markers_without_warning(shared_data):
+    """A DeepStateMap export is mostly Point markers: expected, so noted, not warned."""
+    path = shared_data / "deepstate-raw" / "1741215821.geojson"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = measure(path, zone="liberated")
+    points = int((gpd.read_file(path).geom_type == "Point").sum())
+    assert points > 100
+    assert [n for n in m.notes if "Point" in n] == [
+        f"{path}: ignored {points} Point (only polygons have an area)"
+    ]
 
 
 def test_fixture_fails_in_ci_when_data_is_missing(tmp_path):

@@ -90,17 +90,19 @@ def rounded(v: float) -> float:
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.floats(-179, 179), st.floats(-89, 89), st.floats(0, 1), st.floats(0, 1)
-)
+@given(st.floats(-179, 179), st.floats(-89, 89), st.floats(0, 1), st.floats(0, 1))
 def test_auto_centre_is_the_middle_rounded_to_the_step(x, y, w, h):
     bounds = (x, y, min(x + w, 180), min(y + h, 90))
     lon, lat = auto_centre(bounds)
     mid = ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
     for got, want in zip((lon, lat), mid, strict=True):
         assert abs(got - want) <= CENTRE_STEP_DEG / 2 + 1e-9
-        assert got / CENTRE_STEP_DEG == pytest.approx(round(got / CENTRE_STEP_DEG), abs=1e-9)
-    assert laea_centre(equal_area_crs(box(*bounds))) == pytest.approx((lon, lat), abs=1e-9)
+        assert got / CENTRE_STEP_DEG == pytest.approx(
+            round(got / CENTRE_STEP_DEG), abs=1e-9
+        )
+    assert laea_centre(equal_area_crs(box(*bounds))) == pytest.approx(
+        (lon, lat), abs=1e-9
+    )
 
 
 def snap(*geoms, **cols) -> gpd.GeoDataFrame:

@@ -43,7 +43,7 @@ def process_pool():
 
 
 @pytest.fixture
-def dask_executor(tmp_path):
+def dask_executor(tmp_path_factory):
     """A dask.distributed executor in this process: offline, no dashboard."""
     pytest.importorskip("distributed")
     from dask.distributed import Client, LocalCluster
@@ -59,7 +59,7 @@ def dask_executor(tmp_path):
             # port 8787 of every interface, and warns if another process holds
             # it (an error under -W error): a free port of this machine only
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            local_directory=tmp_path / "dask",
+            local_directory=tmp_path_factory.mktemp("dask"),
         ) as cluster,
         Client(cluster) as client,
     ):
@@ -101,8 +101,10 @@ def test_embedded_snapshots(executor, chunk_size):
 
 def test_warnings_reach_the_caller_once_in_file_order(executor, tmp_path):
     paths = series(tmp_path)
-    serial, expected = recorded(measure_files, paths, zone="held", chunk_size=2)
-    got, said = recorded(measure_files, paths, zone="held", chunk_size=2, executor=executor)
+    serial, expected = recorded(measure_files, paths, zone="held", chunk_size=1)
+    got, said = recorded(
+        measure_files, paths, zone="held", chunk_size=1, executor=executor
+    )
     pd.testing.assert_frame_equal(got, serial, check_exact=True)
     # independently of the serial call: one warning per file that has a reason
     assert [(c, Path(m.split(":")[0]).name) for c, m in said] == [
@@ -112,13 +114,17 @@ def test_warnings_reach_the_caller_once_in_file_order(executor, tmp_path):
     ]
     assert said == expected
     # and they are what measure() says of each file
-    each = [recorded(measure, p, zone="held")[1] for p in sorted(paths.iterdir())]
+    each = [
+        recorded(measure, p, zone="held")[1] for p in sorted(paths.glob("*.geojson"))
+    ]
     assert said == [w for file_said in each for w in file_said]
 
 
 def test_an_error_in_a_worker_reaches_the_caller(executor, tmp_path):
     paths = series(tmp_path)
-    (paths / "2025-01-03.geojson").write_text('{"type": "FeatureCollection", "features": [')
+    (paths / "2025-01-03.geojson").write_text(
+        '{"type": "FeatureCollection", "features": ['
+    )
     with pytest.raises(SnapshotError) as serial:
         recorded(measure_files, paths, chunk_size=2)
     with pytest.raises(SnapshotError) as got:
@@ -130,7 +136,10 @@ def test_an_error_in_a_worker_reaches_the_caller(executor, tmp_path):
 @pytest.mark.realdata
 @pytest.mark.parametrize(
     ("folder", "zone"),
-    [("deepstate-raw", ["liberated", "contested"]), ("isw-kursk", "kursk_russian_advances")],
+    [
+        ("deepstate-raw", ["liberated", "contested"]),
+        ("isw-kursk", "kursk_russian_advances"),
+    ],
 )
 def test_real_series(executor, shared_data, kursk_oblast, folder, zone):
     kw = {"zone": zone, "region": kursk_oblast, "chunk_size": 5}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -9,9 +10,8 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely.geometry import Polygon, box
-
 from pyproj import Geod
+from shapely.geometry import Polygon, box
 
 from kurskgeo.io import read_snapshot
 from kurskgeo.measure.crs import authalic_latitude, geodetic_latitude
@@ -177,7 +177,9 @@ def segment_m(xy: np.ndarray) -> np.ndarray:
     "geom",
     [
         Polygon([(30, 50), (36, 52), (33, 56), (30, 50)]),
-        Polygon(box(20, 40, 30, 50).exterior.coords, [box(24, 44, 26, 46).exterior.coords]),
+        Polygon(
+            box(20, 40, 30, 50).exterior.coords, [box(24, 44, 26, 46).exterior.coords]
+        ),
         shapely.MultiPolygon([box(35, 51, 35.01, 51.01), box(-10, -5, 10, 5)]),
         box(179, 10, 181, 11),  # across the antimeridian
     ],
@@ -201,9 +203,11 @@ def test_densified_vertices_lie_on_the_geodesic(geom):
             after = at[-1] + 1
             at.append(after + int(np.flatnonzero((new[after:] == v).all(axis=1))[0]))
         assert np.array_equal(new[0], old[0]) and at[-1] == len(new) - 1
-        for k, (i, j) in enumerate(zip(at[:-1], at[1:], strict=True)):
+        for k, (i, j) in enumerate(itertools.pairwise(at)):
             edge = segment_m(old[k : k + 2])[0]
-            assert segment_m(new[i : j + 1]).sum() == pytest.approx(edge, rel=1e-12, abs=1e-6)
+            assert segment_m(new[i : j + 1]).sum() == pytest.approx(
+                edge, rel=1e-12, abs=1e-6
+            )
     assert geodesic_area_km2(dense) == pytest.approx(geodesic_area_km2(geom), rel=1e-9)
 
 
@@ -231,7 +235,7 @@ def polygon_series(draw):
         moved = polys[k].copy()
         moved[v] += draw(st.floats(-0.5, 0.5))
         moved[-1] = moved[0]
-        polys = [*polys[:k], moved, *polys[k + 1:]]
+        polys = [*polys[:k], moved, *polys[k + 1 :]]
     return maps
 
 
@@ -243,4 +247,6 @@ def test_an_edge_cache_gives_what_a_fresh_computation_gives(maps):
         with_cache = densify_geodesic(geoms, cache=cache)
         fresh = densify_geodesic(geoms)
         for a, b in zip(with_cache, fresh, strict=True):
-            assert np.array_equal(shapely.get_coordinates(a), shapely.get_coordinates(b))
+            assert np.array_equal(
+                shapely.get_coordinates(a), shapely.get_coordinates(b)
+            )

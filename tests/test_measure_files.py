@@ -90,7 +90,10 @@ def quietly(fn, *args, **kw):
 @pytest.mark.parametrize("zone", [None, "liberated", ["liberated", "contested"]])
 @pytest.mark.parametrize("clip", [False, True])
 def test_embedded_snapshots(zone, clip):
-    kw = {"zone": zone, "region": Polygon(box_ring(34.9, 51.0, 35.6, 51.5)) if clip else None}
+    kw = {
+        "zone": zone,
+        "region": Polygon(box_ring(34.9, 51.0, 35.6, 51.5)) if clip else None,
+    }
     got = measure_files(GEODATA, **kw)
     assert len(got) == len(files_of(GEODATA)) == 5
     assert_frames_equal(got, frame(each_file(GEODATA, **kw)))
@@ -103,9 +106,13 @@ def test_the_frame():
     got = measure_files(GEODATA, zone="liberated")
     assert list(got.columns) == COLUMNS
     assert got["date"].tolist() == sorted(got["date"])
-    for row, m in zip(got.to_dict("records"), each_file(GEODATA, zone="liberated"), strict=True):
+    for row, m in zip(
+        got.to_dict("records"), each_file(GEODATA, zone="liberated"), strict=True
+    ):
         assert row["crs"] == m.crs.srs and row["crs"].startswith("+proj=laea")
-        assert row["area_mi2"] == pytest.approx(row["area_km2"] / 1.609344**2, rel=1e-15)
+        assert row["area_mi2"] == pytest.approx(
+            row["area_km2"] / 1.609344**2, rel=1e-15
+        )
         assert row["relative_difference"] == pytest.approx(
             (row["area_km2"] - row["geodesic_km2"]) / row["geodesic_km2"], rel=1e-12
         )
@@ -117,7 +124,9 @@ def test_chunks_and_file_order_do_not_change_the_result(chunk_size):
     files = files_of(GEODATA)
     ref = measure_files(GEODATA, zone=["liberated", "contested"])
     shuffled = [files[i] for i in (3, 0, 4, 2, 1)]
-    got = measure_files(shuffled, zone=["liberated", "contested"], chunk_size=chunk_size)
+    got = measure_files(
+        shuffled, zone=["liberated", "contested"], chunk_size=chunk_size
+    )
     assert_frames_equal(got, ref)
 
 
@@ -182,7 +191,10 @@ def test_dates_duplicates_and_undated(tmp_path):
     with pytest.raises(SnapshotError, match="2 snapshots show 2025-01-02"):
         measure_files(tmp_path)
     by_name = {p.name: measure(p) for p in tmp_path.iterdir()}
-    for choice, kept in (("first", "a_2025-01-02.geojson"), ("last", "b_2025-01-02.geojson")):
+    for choice, kept in (
+        ("first", "a_2025-01-02.geojson"),
+        ("last", "b_2025-01-02.geojson"),
+    ):
         got = measure_files(tmp_path, on_duplicate=choice)
         assert got["date"].tolist() == [dt.date(2025, 1, 1), dt.date(2025, 1, 2), None]
         expected = [by_name[n] for n in ("2025-01-01.geojson", kept, "undated.geojson")]
@@ -204,7 +216,9 @@ def test_multi_date_file_gives_a_row_per_date(tmp_path):
     assert got["path"].tolist() == [f"{path}@2025-01-01", f"{path}@2025-01-02"]
     assert_frames_equal(got, frame([measure(s) for s in read_snapshots(path)]))
     # the wider box is the first date's
-    assert got["area_km2"].iloc[0] == pytest.approx(2 * got["area_km2"].iloc[1], rel=1e-3)
+    assert got["area_km2"].iloc[0] == pytest.approx(
+        2 * got["area_km2"].iloc[1], rel=1e-3
+    )
     with pytest.raises(SnapshotError, match="holds 2 dates"):
         measure(path)
 
@@ -237,7 +251,10 @@ def test_a_file_with_no_feature_near_the_region_keeps_its_date_and_names(tmp_pat
     assert got["n_features"].tolist() == [0, 1]
     assert got["area_km2"].iloc[0] == 0
     path = tmp_path / "2025-01-01.geojson"
-    by_path, by_table = measure(path, region=region), measure(read_snapshot(path), region=region)
+    by_path, by_table = (
+        measure(path, region=region),
+        measure(read_snapshot(path), region=region),
+    )
     assert by_path.date == by_table.date == dt.date(2025, 1, 1)
     assert by_path.label == by_table.label == "far away"
     assert by_path.source == by_table.source

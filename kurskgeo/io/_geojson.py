@@ -13,7 +13,6 @@ index of the feature it came from.
 from __future__ import annotations
 
 import gzip
-import warnings
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.errors import RepairWarning, SnapshotError
+from kurskgeo.errors import RepairWarning, SnapshotError, warn
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 KNOWN_TYPES = frozenset(
@@ -196,7 +195,7 @@ def decode(raw: bytes, path: Path, notes: list[str] | None = None) -> Document:
             )
             if notes is not None:
                 notes.append(msg)
-            warnings.warn(msg, RepairWarning, stacklevel=5)
+            warn(msg, RepairWarning, stacklevel=5)
             return decode(raw.decode("utf-8", errors="replace").encode("utf-8"), path)
         hint = ""
         if raw[:4] in (b"\x00\x00\x27\x0a", b"\x00\x00\x27\x0b", b"PK\x03\x04"):

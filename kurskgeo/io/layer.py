@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +44,7 @@ from kurskgeo.errors import (
     RepairWarning,
     SkippedFeatureWarning,
     SnapshotError,
+    warn,
 )
 from kurskgeo.io import _geojson, _ogr, _repair, sources
 from kurskgeo.io._dates import checked_date, date_from_name, moment_from_id
@@ -513,7 +513,7 @@ def read_layer(
         if entry.repair is not None:
             msg = entry.repair.message(str(path), i)
             notes.append(msg)
-            warnings.warn(msg, RepairWarning, stacklevel=warn_at)
+            warn(msg, RepairWarning, stacklevel=warn_at)
         assert entry.valid is not None
         if entry.valid.is_empty:
             continue
@@ -667,4 +667,4 @@ def _validate(entry: _Parsed) -> None:
 
 def _note(notes: list[str], msg: str, category: type[Warning], stacklevel: int) -> None:
     notes.append(msg)
-    warnings.warn(msg, category, stacklevel=stacklevel + 1)
+    warn(msg, category, stacklevel=stacklevel + 1)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -48,6 +47,7 @@ from kurskgeo.errors import (
     RepairWarning,
     SkippedFeatureWarning,
     SnapshotError,
+    warn,
 )
 from kurskgeo.io import _repair
 from kurskgeo.io._dates import parse_date
@@ -249,7 +249,7 @@ def as_snapshot(
     gdf = data.copy()
     label = str(gdf.attrs.get("path", "GeoDataFrame"))
     if gdf.crs is None:
-        warnings.warn(
+        warn(
             f"{label} has no CRS; assuming longitude/latitude (OGC:CRS84). "
             "Call .set_crs(...) to say what it is",
             AssumedCRSWarning,
@@ -275,7 +275,7 @@ def as_snapshot(
     polygonal &= ~shapely.is_empty(arr) & ~shapely.is_missing(arr)
     dropped = int((~polygonal).sum())
     if dropped:
-        warnings.warn(
+        warn(
             f"{label}: ignored {dropped} row(s) that are not polygons",
             SkippedFeatureWarning,
             stacklevel=stacklevel + 1,
@@ -298,7 +298,7 @@ def as_snapshot(
         arr[i], fix = _repair.repair(arr[i])
         msg = fix.message(label, int(i))
         notes.append(msg)
-        warnings.warn(msg, RepairWarning, stacklevel=stacklevel + 1)
+        warn(msg, RepairWarning, stacklevel=stacklevel + 1)
     arr = shapely.orient_polygons(arr, exterior_cw=False)
     gdf = gdf.set_geometry(gpd.GeoSeries(arr, index=gdf.index, crs=LONLAT))
     for col in ("date", "source", "label", "zone"):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass, fields
 from typing import Any
 
 from pyproj import CRS
 
-from kurskgeo.errors import GeodesicMismatchWarning
+from kurskgeo.errors import GeodesicMismatchWarning, warn
 
 __all__ = [
     "GEODESIC_RTOL",
@@ -129,7 +128,7 @@ class Measurement:
         """
         km2, geodesic = self.area_km2, self.geodesic_km2
         if abs(km2 - geodesic) > max(rtol * abs(geodesic), 1e-6):
-            warnings.warn(
+            warn(
                 f"{self.path or 'snapshot'}: projected area {km2:.6f} km² and "
                 f"geodesic area {geodesic:.6f} km² differ by "
                 f"{self.relative_difference:.2e} (tolerance {rtol:.0e}); is the "
