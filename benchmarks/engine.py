@@ -70,7 +70,7 @@ import shapely
 from pyproj import Transformer
 
 import kurskgeo
-from kurskgeo.measure.crs import auto_centre, laea
+from kurskgeo.area.crs import auto_centre, laea
 
 ROOT = Path(__file__).resolve().parents[1]
 

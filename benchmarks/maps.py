@@ -226,7 +226,7 @@ def main(argv=None):
 
     matplotlib.use("Agg")
 
-    from kurskgeo.measure.crs import equal_area_crs
+    from kurskgeo.area.crs import equal_area_crs
 
     data = data_dir(args.data)
     raw, clipped, region = load(data)

@@ -1,7 +1,7 @@
 """kurskgeo: check territorial-control claims against the geometry of snapshots.
 
 Load control-zone snapshots (:mod:`kurskgeo.io`), measure them in an
-equal-area CRS (:mod:`kurskgeo.measure`), follow them over time
+equal-area CRS (:mod:`kurskgeo.area`), follow them over time
 (:mod:`kurskgeo.series`), compare the areas with what armies, ministries and
 mapping projects said (:mod:`kurskgeo.claims`), fetch the real maps
 (:mod:`kurskgeo.datasets`), and draw and report the results
@@ -12,6 +12,23 @@ geometry); one measured thing is a record (:class:`Measurement`,
 :class:`Claim`, :class:`Finding`); CRSs are :class:`pyproj.CRS`.
 """
 
+from kurskgeo.area import (
+    KM2_PER_HA,
+    KM2_PER_MI2,
+    Engine,
+    Measurement,
+    area_km2,
+    authalic_area_km2,
+    check_equal_area,
+    equal_area_crs,
+    feature_areas,
+    geodesic_area_km2,
+    is_equal_area,
+    measure,
+    measure_files,
+    select_zone,
+    zone_union,
+)
 from kurskgeo.claims import (
     CheckResult,
     Claim,
@@ -51,23 +68,6 @@ from kurskgeo.io import (
     resolve_paths,
 )
 from kurskgeo.io.sources import ZONES, deepstate_zone
-from kurskgeo.measure import (
-    KM2_PER_HA,
-    KM2_PER_MI2,
-    Engine,
-    Measurement,
-    area_km2,
-    authalic_area_km2,
-    check_equal_area,
-    equal_area_crs,
-    feature_areas,
-    geodesic_area_km2,
-    is_equal_area,
-    measure,
-    measure_files,
-    select_zone,
-    zone_union,
-)
 from kurskgeo.plot import (
     plot_change,
     plot_small_multiples,

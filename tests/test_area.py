@@ -17,9 +17,7 @@ from pyproj import CRS, Geod
 from shapely.geometry import Polygon, box, mapping
 
 import kurskgeo
-from kurskgeo.errors import CRSError, GeodesicMismatchWarning, RepairWarning
-from kurskgeo.io import read_snapshot
-from kurskgeo.measure import (
+from kurskgeo.area import (
     KM2_PER_MI2,
     MEASUREMENT_COLUMNS,
     Measurement,
@@ -31,6 +29,8 @@ from kurskgeo.measure import (
     measure_files,
     zone_union,
 )
+from kurskgeo.errors import CRSError, GeodesicMismatchWarning, RepairWarning
+from kurskgeo.io import read_snapshot
 from tests.common import (
     box_ring,
     collection,
@@ -276,7 +276,7 @@ def test_moving_in_longitude_keeps_the_area(poly, dlon):
 
 def test_geodesic_mismatch_warns(monkeypatch):
     """Projected without densifying, a 50° box's straight edges are not geodesics."""
-    from kurskgeo.measure import engine
+    from kurskgeo.area import engine
 
     monkeypatch.setattr(
         engine, "densify_geodesic", lambda arr, *a, **k: np.asarray(arr, dtype=object)

@@ -14,8 +14,8 @@ import pytest
 import shapely
 
 import kurskgeo
+from kurskgeo.area import geodesic_area_km2, measure
 from kurskgeo.io import read_snapshot
-from kurskgeo.measure import geodesic_area_km2, measure
 
 pytestmark = pytest.mark.realdata
 

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely import box
 
+from kurskgeo.area import KM2_PER_MI2, geodesic_area_km2
 from kurskgeo.claims import (
     COLUMNS,
     Claim,
@@ -30,7 +31,6 @@ from kurskgeo.errors import (
     SkippedFeatureWarning,
     SnapshotError,
 )
-from kurskgeo.measure import KM2_PER_MI2, geodesic_area_km2
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "claims"

@@ -12,9 +12,9 @@ import sys
 import pytest
 from shapely.geometry import Polygon
 
+from kurskgeo.area import MEASUREMENT_COLUMNS, geodesic_area_km2
 from kurskgeo.cli import cli
 from kurskgeo.cli.area import COLUMNS
-from kurskgeo.measure import MEASUREMENT_COLUMNS, geodesic_area_km2
 from tests.common import box_ring, collection, feature, polygon, write_geojson
 
 SQUARE = box_ring(35.0, 51.0, 35.2, 51.2)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from kurskgeo.area import KM2_PER_MI2
 from kurskgeo.claims import COLUMNS
 from kurskgeo.cli import cli
-from kurskgeo.measure import KM2_PER_MI2
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "geodata" / "claims" / "kursk.yaml"

@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 from pyproj import CRS
 from shapely.geometry import box
 
-from kurskgeo.errors import CRSError
-from kurskgeo.measure import measure
-from kurskgeo.measure.crs import (
+from kurskgeo.area import measure
+from kurskgeo.area.crs import (
     CENTRE_STEP_DEG,
     as_crs,
     authalic_latitude,
@@ -25,6 +24,7 @@ from kurskgeo.measure.crs import (
     is_equal_area,
     laea,
 )
+from kurskgeo.errors import CRSError
 
 
 def test_auto_is_laea_on_wgs84_centred_on_the_data():

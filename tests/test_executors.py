@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kurskgeo.area import measure, measure_files
 from kurskgeo.errors import RepairWarning, SkippedFeatureWarning, SnapshotError
-from kurskgeo.measure import measure, measure_files
 from tests.common import box_ring, collection, feature, polygon, write_geojson
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from shapely.geometry import Polygon, box
 
-from kurskgeo.io import read_snapshot
-from kurskgeo.measure.crs import authalic_latitude, geodetic_latitude
-from kurskgeo.measure.geodesic import (
+from kurskgeo.area.crs import authalic_latitude, geodetic_latitude
+from kurskgeo.area.geodesic import (
     MAX_SEGMENT_KM,
     EdgeCache,
     authalic_area_km2,
@@ -23,6 +22,7 @@ from kurskgeo.measure.geodesic import (
     densify_geodesic,
     geodesic_area_km2,
 )
+from kurskgeo.io import read_snapshot
 from tests.common import geodesic_circle, quadrangle_area_km2
 
 GEOD = Geod(ellps="WGS84")
@@ -140,7 +140,7 @@ def test_random_star_polygons_agree_with_geographiclib(lon, lat, size, n, seed):
 @pytest.mark.parametrize("azimuth", [0, 30, 60, 90, 135])
 def test_thin_strips_never_trip_the_check(azimuth):
     """A 300 m wide, 150 km long strip of 2 km edges, as front lines draw them."""
-    from kurskgeo.measure.geodesic import WGS84
+    from kurskgeo.area.geodesic import WGS84
 
     n = 76
     lon, lat, _ = WGS84.fwd(

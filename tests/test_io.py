@@ -12,8 +12,8 @@ from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
 import kurskgeo
+from kurskgeo.area import area_km2, geodesic_area_km2
 from kurskgeo.io import atomic_write, date_from_name, read_snapshot, read_snapshots
-from kurskgeo.measure import area_km2, geodesic_area_km2
 from tests.common import box_ring, collection, feature, polygon, write_geojson
 
 SQUARE = box_ring(35.0, 51.0, 35.2, 51.2)

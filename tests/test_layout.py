@@ -22,7 +22,7 @@ RANKS = {
     "kurskgeo": 0,  # errors, versions, batch: used by everyone
     "kurskgeo.datasets": 1,
     "kurskgeo.io": 1,
-    "kurskgeo.measure": 2,
+    "kurskgeo.area": 2,
     "kurskgeo.series": 3,
     "kurskgeo.claims": 4,
     "kurskgeo.plot": 5,
@@ -198,8 +198,6 @@ def test_the_checks_see_a_cycle_and_a_private_import(tmp_path):
     assert not _private("kurskgeo.versions", "__version__")
     found = {
         t
-        for t, _, _ in _imports(
-            "kurskgeo.measure.engine", MODULES["kurskgeo.measure.engine"]
-        )
+        for t, _, _ in _imports("kurskgeo.area.engine", MODULES["kurskgeo.area.engine"])
     }
-    assert "kurskgeo.io" in found and "kurskgeo.measure.crs" in found
+    assert "kurskgeo.io" in found and "kurskgeo.area.crs" in found

@@ -1,6 +1,6 @@
 """measure_files (behind ``kurskgeo area``) gives, row for row, what measure() gives.
 
-There is one measuring path (kurskgeo.measure.Engine): a series measured with
+There is one measuring path (kurskgeo.area.Engine): a series measured with
 measure_files, a file measured with measure(path) and the table read from it
 measured with measure(read_snapshot(path)) must agree to the last bit.
 """
@@ -18,16 +18,16 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Polygon
 
-from kurskgeo.errors import RepairWarning, SnapshotError
-from kurskgeo.io import LONLAT, read_snapshot, read_snapshots
-from kurskgeo.measure import (
+from kurskgeo.area import (
     KM2_PER_MI2,
     MEASUREMENT_COLUMNS,
     Measurement,
     measure,
     measure_files,
 )
-from kurskgeo.measure.crs import laea, laea_pipeline, laea_srs
+from kurskgeo.area.crs import laea, laea_pipeline, laea_srs
+from kurskgeo.errors import RepairWarning, SnapshotError
+from kurskgeo.io import LONLAT, read_snapshot, read_snapshots
 from tests.common import box_ring, collection, feature, polygon, write_geojson
 
 ROOT = Path(__file__).resolve().parents[1]

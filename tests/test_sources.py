@@ -21,9 +21,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pyproj import Geod
 
+from kurskgeo.area import measure
 from kurskgeo.errors import KurskgeoWarning, RepairWarning, SkippedFeatureWarning
 from kurskgeo.io import SCHEMA, read_snapshot, read_snapshots, sources
-from kurskgeo.measure import measure
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
 GEOD = Geod(ellps="WGS84")

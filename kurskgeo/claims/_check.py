@@ -1,8 +1,8 @@
 """Measuring claims on snapshots: matching by date, zones, peaks, changes.
 
 Private to :mod:`kurskgeo.claims` (see :func:`kurskgeo.claims.check_claims`).
-Every area is measured by :class:`kurskgeo.measure.Engine`, as
-:func:`kurskgeo.measure.measure` would measure the same snapshot.
+Every area is measured by :class:`kurskgeo.area.Engine`, as
+:func:`kurskgeo.area.measure` would measure the same snapshot.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo.area import Engine, Region, as_region
 from kurskgeo.claims._findings import expression_text, find, stated_km2
 from kurskgeo.claims._read import read_claims
 from kurskgeo.claims.records import COLUMNS, CheckResult, Claim, judge
 from kurskgeo.errors import ClaimsFileError, KurskgeoError, SnapshotError
 from kurskgeo.io import Layer, as_layer, sources
-from kurskgeo.measure import Engine, Region, as_region
 from kurskgeo.series import read_series
 
 

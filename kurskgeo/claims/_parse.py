@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
+from kurskgeo.area import KM2_PER_HA, KM2_PER_MI2
 from kurskgeo.errors import ClaimsFileError
 from kurskgeo.io import parse_date
-from kurskgeo.measure import KM2_PER_HA, KM2_PER_MI2
 
 #: Canonical units and the km² in one of them (None: not an area).
 UNIT_KM2: Mapping[str, float | None] = {

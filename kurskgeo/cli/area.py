@@ -55,7 +55,7 @@ def area(
     $ kurskgeo area raw/*.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson --format json
     """
-    from kurskgeo.measure import measure_files
+    from kurskgeo.area import measure_files
 
     with options.executor(jobs) as pool:
         table = measure_files(

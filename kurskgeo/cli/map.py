@@ -13,8 +13,8 @@ def check_crs(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Refuse a CRS PROJ does not know, or a geographic one (exit 2)."""
     if value.lower() == "auto":
         return value
+    from kurskgeo.area.crs import as_crs
     from kurskgeo.errors import KurskgeoError
-    from kurskgeo.measure.crs import as_crs
 
     try:
         crs = as_crs(value)

@@ -47,7 +47,7 @@ def _resolve_many(ctx: click.Context, param: click.Parameter, value: Any) -> Any
 def _crs(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None or value.lower() == "auto":
         return "auto"
-    from kurskgeo.measure.crs import check_equal_area
+    from kurskgeo.area.crs import check_equal_area
 
     try:
         return check_equal_area(value)
@@ -140,6 +140,7 @@ def executor(jobs: int) -> Iterator[Executor | None]:
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield pool
 
+
 _SUFFIXES = (".png", ".svg", ".pdf")
 
 
@@ -226,6 +227,8 @@ def render_table(
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if hasattr(value, "to_wkt") and hasattr(value, "srs"):  # a pyproj.CRS
+        return value.srs
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, Path):

@@ -243,7 +243,10 @@ def features(doc: Document, path: Path) -> list[Feature]:
     )
 
 
-def geometry_kinds(geom: Geometry | None, path: Path, index: int) -> set[str]:
+_SINGLE = {k: frozenset({k}) for k in KNOWN_TYPES}
+
+
+def geometry_kinds(geom: Geometry | None, path: Path, index: int) -> frozenset[str]:
     """Return the geometry types in `geom` (members of collections included).
 
     Raises
@@ -252,24 +255,25 @@ def geometry_kinds(geom: Geometry | None, path: Path, index: int) -> set[str]:
         On a type GeoJSON does not know.
     """
     if geom is None:
-        return set()
+        return frozenset()
     kind = geom.type
-    if not isinstance(kind, str):
-        raise SnapshotError(
-            f"{path}: feature {index}: geometry is not a GeoJSON geometry object"
-        )
-    if kind not in KNOWN_TYPES:
-        raise SnapshotError(
-            f"{path}: feature {index}: unknown geometry type {kind!r}; "
-            f"GeoJSON knows {', '.join(sorted(KNOWN_TYPES))}"
-        )
     if kind != "GeometryCollection":
-        return {kind}
+        try:
+            return _SINGLE[kind]
+        except (KeyError, TypeError):
+            if not isinstance(kind, str):
+                raise SnapshotError(
+                    f"{path}: feature {index}: geometry is not a GeoJSON geometry"
+                ) from None
+            raise SnapshotError(
+                f"{path}: feature {index}: unknown geometry type {kind!r}; "
+                f"GeoJSON knows {', '.join(sorted(KNOWN_TYPES))}"
+            ) from None
     if geom.geometries is None:
         raise SnapshotError(
             f"{path}: feature {index}: GeometryCollection without 'geometries'"
         )
-    out: set[str] = set()
+    out: frozenset[str] = frozenset()
     for member in geom.geometries:
         out |= geometry_kinds(member, path, index)
     return out

@@ -116,10 +116,10 @@ def polygonal(geom: BaseGeometry) -> BaseGeometry | None:
     return shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
 
 
-def kinds(geom: BaseGeometry | None) -> set[str]:
+def kinds(geom: BaseGeometry | None) -> frozenset[str]:
     """Return the geometry types in `geom`, members of collections included."""
     if geom is None:
-        return set()
+        return frozenset()
     if geom.geom_type != "GeometryCollection":
-        return {geom.geom_type}
-    return {p.geom_type for p in shapely.get_parts(geom)}
+        return frozenset({geom.geom_type})
+    return frozenset(p.geom_type for p in shapely.get_parts(geom))

@@ -2,7 +2,7 @@
 
 :func:`read_layer` is what every reader in kurskgeo runs, whether it ends in
 a table (:func:`kurskgeo.io.read_snapshot`) or in a number
-(:func:`kurskgeo.measure.measure_files`). It takes what the caller will use
+(:func:`kurskgeo.area.measure_files`). It takes what the caller will use
 and pushes it down, so that irrelevant features cost next to nothing:
 
 1. the document is decoded with every geometry left as raw text;
@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 
 #: The CRS of every geometry kurskgeo reads: WGS84 longitude/latitude.
 LONLAT = CRS.from_user_input("OGC:CRS84")
+
+_POLYGONAL = frozenset({"Polygon", "MultiPolygon"})
 
 #: Degrees added around a box of interest before features are left out by
 #: their bounds: a geodesic edge bows away from the straight line between
@@ -326,7 +328,7 @@ class _Source:
 
     path: Path
     features: list[tuple[int, Any, dict[str, Any]]]  # (index, geometry, properties)
-    kinds: list[set[str]]
+    kinds: list[frozenset[str]]
     name: Any = None
     doc_date: Any = None
     doc_source: Any = None
@@ -433,7 +435,7 @@ def read_layer(
         src_crs = member or (_user_crs(crs) if crs is not None else LONLAT)
     if src.ogr_crs is not None and crs is not None:
         src_crs = _user_crs(crs)
-    lonlat = src_crs.equals(LONLAT)
+    lonlat = src_crs is LONLAT or src_crs.equals(LONLAT)
     zone_of = sources.zone_reader(fmt, zone_rules=zone_rules)
     warn_at = stacklevel + 1
 
@@ -445,11 +447,11 @@ def read_layer(
         if geom is None:
             plog.null_geometry.append(i)
             continue
-        if not kinds & {"Polygon", "MultiPolygon"}:
+        if not kinds & _POLYGONAL:
             for k in kinds or {"empty GeometryCollection"}:
                 plog.non_polygonal[k] = plog.non_polygonal.get(k, 0) + 1
             continue
-        for k in kinds - {"Polygon", "MultiPolygon", "GeometryCollection"}:
+        for k in kinds - _POLYGONAL:
             plog.non_polygonal[k] = plog.non_polygonal.get(k, 0) + 1
         z = zone_of(props)
         if z is not None:

@@ -3,7 +3,7 @@
 Every map is drawn in an equal-area projection (by default a Lambert
 azimuthal equal-area CRS centred on what is shown), so that the areas the eye
 compares are the areas the legend states; the legend's areas are measured by
-:class:`kurskgeo.measure.Engine`, as everywhere else. Every map carries a
+:class:`kurskgeo.area.Engine`, as everywhere else. Every map carries a
 title, the snapshot date(s), the source attribution, a legend with areas in
 km², a scale bar that is true where it is drawn, a north arrow computed from
 the projection and graticule labels in degrees.

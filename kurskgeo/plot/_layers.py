@@ -18,9 +18,9 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo.area.crs import as_crs, is_equal_area, laea
 from kurskgeo.errors import SnapshotError
 from kurskgeo.io import LONLAT
-from kurskgeo.measure.crs import as_crs, is_equal_area, laea
 from kurskgeo.plot import style as _style
 from kurskgeo.plot._inputs import _Region
 
@@ -35,7 +35,7 @@ _MIN_SPAN_M = 20_000.0
 
 
 def _project(geom: Any, src: CRS, dst: CRS) -> Any:
-    from kurskgeo.measure import project
+    from kurskgeo.area import project
 
     return project(
         np.asarray(geom if isinstance(geom, np.ndarray) else [geom]), src, dst
@@ -46,7 +46,7 @@ def _focus_bounds(
     snaps: Sequence[gpd.GeoDataFrame], zones: list[str] | None, region: _Region | None
 ) -> tuple[float, float, float, float]:
     """Lon/lat box of what the maps are about: the zones, clipped to the region."""
-    from kurskgeo.measure import select_zone
+    from kurskgeo.area import select_zone
 
     geoms = []
     for snap in snaps:
@@ -126,7 +126,7 @@ def _zone_layers(
     region: _Region | None,
     frame: _Frame,
 ) -> list[_Layer]:
-    from kurskgeo.measure import zone_union
+    from kurskgeo.area import zone_union
 
     out = []
     region_geom = region.geom if region is not None else None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kurskgeo.measure.crs import is_equal_area
+from kurskgeo.area.crs import is_equal_area
 from kurskgeo.plot import _furniture
 from kurskgeo.plot import style as _style
 from kurskgeo.plot._inputs import (

@@ -98,7 +98,7 @@ def _series_frame(
             frame["group"] = default
         srcs = _sources([series]) if "source" in series.columns else []
         return frame, srcs
-    from kurskgeo.measure import area_km2
+    from kurskgeo.area import area_km2
 
     snaps = [
         _snapshot(s)
@@ -130,7 +130,7 @@ def _series_frame(
 
 
 def _area_or_zero(snap: pd.DataFrame, zone: str, region: Any, crs: Any) -> float:
-    from kurskgeo.measure import zone_union
+    from kurskgeo.area import zone_union
 
     union, _ = zone_union(snap, zone=zone, region=region, crs=crs, strict=False)
     return float(shapely.area(union)) / 1e6

@@ -82,7 +82,7 @@ def _area_table(
     series: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per snapshot: area of each zone, of their union, and the change."""
-    from kurskgeo.measure import area_km2
+    from kurskgeo.area import area_km2
 
     rows = []
     for i, snap in enumerate(snapshots):

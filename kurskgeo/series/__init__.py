@@ -2,8 +2,8 @@
 
 A series is a folder, a glob, a list of files, one multi-date file, or a list
 of snapshot tables. Every snapshot is measured by the one engine
-(:class:`kurskgeo.measure.Engine`), so that the area of a row is exactly what
-:func:`kurskgeo.measure.measure` gives for that snapshot.
+(:class:`kurskgeo.area.Engine`), so that the area of a row is exactly what
+:func:`kurskgeo.area.measure` gives for that snapshot.
 
 How gains and losses are counted
 --------------------------------
@@ -51,6 +51,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo.area import Engine, measurements_frame, project
 from kurskgeo.batch import map_chunks, progress
 from kurskgeo.errors import SnapshotError
 from kurskgeo.io import (
@@ -61,7 +62,6 @@ from kurskgeo.io import (
     order_by_date,
     resolve_paths,
 )
-from kurskgeo.measure import Engine, measurements_frame, project
 from kurskgeo.series import _change
 
 __all__ = [
@@ -193,7 +193,7 @@ def area_series(
 ) -> pd.DataFrame:
     """Area of every snapshot of a series: a :class:`~kurskgeo.Measurement` a row.
 
-    The rows are what :func:`kurskgeo.measure.measure` gives for each
+    The rows are what :func:`kurskgeo.area.measure` gives for each
     snapshot (or each date of a multi-date file or table).
 
     Parameters
@@ -205,7 +205,7 @@ def area_series(
     region : path, GeoDataFrame or geometry, optional
         Clip every snapshot to this region.
     crs : "auto" or CRS-like
-        The equal-area CRS (see :class:`kurskgeo.measure.Engine`).
+        The equal-area CRS (see :class:`kurskgeo.area.Engine`).
     on_duplicate : {"error", "first", "last"}
         Two snapshots of the same date: refuse (listing them) or keep one.
     progress : bool, optional
@@ -217,7 +217,7 @@ def area_series(
     -------
     pandas.DataFrame
         One row per date in date order, columns
-        :data:`kurskgeo.measure.MEASUREMENT_COLUMNS`.
+        :data:`kurskgeo.area.MEASUREMENT_COLUMNS`.
 
     Raises
     ------
@@ -347,7 +347,7 @@ def _timeline_chunk(
             else:
                 before, before_crs, *_ = engine.geometry(prev, strict=False)
             net = area - float(shapely.area(before)) / 1e6
-            if not before_crs.equals(crs):  # compare in the later snapshot's CRS
+            if before_crs.srs != crs.srs:  # compare in the later snapshot's CRS
                 before, *_ = engine.geometry(prev, crs=crs, strict=False)
             pair = _pair(before, geom, net, min_area_km2, grid_size)
         out.append(_Step(area, crs, pair))
@@ -390,7 +390,7 @@ def timeline(
     region : path, GeoDataFrame or geometry, optional
         Clip every snapshot to this region (for example Kursk Oblast).
     crs : "auto" or CRS-like
-        The equal-area CRS (see :class:`kurskgeo.measure.Engine`).
+        The equal-area CRS (see :class:`kurskgeo.area.Engine`).
     min_area_km2 : float
         Change parts smaller than this are slivers (see the module notes).
     grid_size : float or None
@@ -507,7 +507,7 @@ def timeline(
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     out.attrs.update(
         {
-            "crs": steps[-1].crs.srs,
+            "crs": steps[-1].crs,
             "zone": engine.zones,
             "region": None if engine.region is None else engine.region.name,
             "min_area_km2": min_area_km2,
@@ -645,7 +645,7 @@ def diff(
             "sliver_net_km2": pair.sliver_net_km2,
             "kept_km2": kept_km2,
             "method": pair.method,
-            "crs": target.srs,
+            "crs": target,
         }
     )
     return out

@@ -1,11 +1,11 @@
 """Measure: areas in km² and mi², clipped to a region, with a geodesic check.
 
-Areas are measured in an equal-area projection (:mod:`kurskgeo.measure.crs`)
+Areas are measured in an equal-area projection (:mod:`kurskgeo.area.crs`)
 after densifying long edges along the geodesic, and cross-checked against the
 area of the same polygons on the WGS84 ellipsoid computed without any
-projection (:mod:`kurskgeo.measure.geodesic`). Every function here, and every
+projection (:mod:`kurskgeo.area.geodesic`). Every function here, and every
 other part of kurskgeo that gives an area, measures through
-:class:`~kurskgeo.measure.engine.Engine`: see that module for the steps.
+:class:`~kurskgeo.area.engine.Engine`: see that module for the steps.
 
 Edges are geodesics
 -------------------
@@ -14,7 +14,7 @@ ellipsoid, as pyproj and PostGIS ``geography`` do. RFC 7946 instead draws
 edges as straight lines in longitude/latitude; the two readings differ by
 about 5e-6 relative on a country-sized polygon and by far less on the short
 edges of front-line maps. Edges longer than
-:data:`~kurskgeo.measure.geodesic.MAX_SEGMENT_KM` are densified along the
+:data:`~kurskgeo.area.geodesic.MAX_SEGMENT_KM` are densified along the
 geodesic before projecting, so that the projected area and the geodesic
 area agree to better than 1e-6.
 """
@@ -33,6 +33,21 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo.area.crs import check_equal_area, equal_area_crs, is_equal_area
+from kurskgeo.area.engine import Engine, Region, as_region, no_zone_error, project
+from kurskgeo.area.geodesic import (
+    MAX_SEGMENT_KM,
+    authalic_area_km2,
+    densify_geodesic,
+    geodesic_area_km2,
+)
+from kurskgeo.area.measurement import (
+    GEODESIC_RTOL,
+    KM2_PER_HA,
+    KM2_PER_MI2,
+    MEASUREMENT_COLUMNS,
+    Measurement,
+)
 from kurskgeo.batch import map_chunks
 from kurskgeo.errors import SnapshotError
 from kurskgeo.io import (
@@ -44,21 +59,6 @@ from kurskgeo.io import (
     order_by_date,
     resolve_paths,
     zone_list,
-)
-from kurskgeo.measure.crs import check_equal_area, equal_area_crs, is_equal_area
-from kurskgeo.measure.engine import Engine, Region, as_region, no_zone_error, project
-from kurskgeo.measure.geodesic import (
-    MAX_SEGMENT_KM,
-    authalic_area_km2,
-    densify_geodesic,
-    geodesic_area_km2,
-)
-from kurskgeo.measure.measurement import (
-    GEODESIC_RTOL,
-    KM2_PER_HA,
-    KM2_PER_MI2,
-    MEASUREMENT_COLUMNS,
-    Measurement,
 )
 
 __all__ = [
@@ -85,7 +85,6 @@ __all__ = [
     "no_date_error",
     "project",
     "select_zone",
-    "to_equal_area",
     "zone_union",
 ]
 
@@ -217,23 +216,6 @@ def zone_union(
     engine = Engine(zone=zone, region=region, crs=crs)
     union, target, *_ = engine.geometry(_layer(snapshot, engine, 2), strict=strict)
     return union, target
-
-
-def to_equal_area(data: Any, *, crs: Any = "auto") -> tuple[np.ndarray, CRS]:
-    """Densify and project longitude/latitude geometries to an equal-area CRS.
-
-    Returns
-    -------
-    (numpy.ndarray of geometries, pyproj.CRS)
-
-    Raises
-    ------
-    CRSError
-        If `crs` is not equal-area (see :func:`kurskgeo.measure.crs.equal_area_crs`).
-    """
-    arr = np.asarray(data if isinstance(data, np.ndarray) else list(data), dtype=object)
-    target = equal_area_crs(arr, crs=crs)
-    return project(densify_geodesic(arr), LONLAT, target), target
 
 
 def select_zone(

@@ -50,7 +50,7 @@ class Measurement:
 
     ``area_km2`` is measured in the equal-area CRS ``crs``; ``geodesic_km2``
     is the same geometry measured on the ellipsoid without projecting
-    (:func:`kurskgeo.measure.geodesic.authalic_area_km2`), as a check.
+    (:func:`kurskgeo.area.geodesic.authalic_area_km2`), as a check.
 
     Attributes
     ----------

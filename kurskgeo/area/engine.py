@@ -15,17 +15,17 @@ computed by :meth:`Engine.geometry` and :meth:`Engine.measure`:
    are unioned (overlaps count once; one polygon is its own union);
 5. the union is clipped to the region, unless the region contains it;
 6. the area is taken, and checked against the area of the same geometry on
-   the ellipsoid (:func:`kurskgeo.measure.geodesic.authalic_area_km2`).
+   the ellipsoid (:func:`kurskgeo.area.geodesic.authalic_area_km2`).
 
-Because there is one path, a file measured by :func:`kurskgeo.measure.measure`,
-:func:`~kurskgeo.measure.measure_files`, a timeline or a claim gives the same
+Because there is one path, a file measured by :func:`kurskgeo.area.measure`,
+:func:`~kurskgeo.area.measure_files`, a timeline or a claim gives the same
 number to the last bit.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +36,24 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo.area.crs import (
+    authalic_latitude,
+    authalic_radius,
+    auto_centre,
+    check_equal_area,
+    geodetic_latitude,
+    is_auto,
+    is_spherical_only,
+    laea,
+    laea_pipeline,
+)
+from kurskgeo.area.geodesic import (
+    EdgeCache,
+    as_array,
+    authalic_area_km2,
+    densify_geodesic,
+)
+from kurskgeo.area.measurement import GEODESIC_RTOL, KM2_PER_MI2, Measurement
 from kurskgeo.errors import SnapshotError
 from kurskgeo.io import (
     LONLAT,
@@ -47,24 +65,6 @@ from kurskgeo.io import (
     zone_list,
 )
 from kurskgeo.io.layer import BBOX_MARGIN_DEG
-from kurskgeo.measure.crs import (
-    authalic_latitude,
-    authalic_radius,
-    auto_centre,
-    check_equal_area,
-    geodetic_latitude,
-    is_auto,
-    is_spherical_only,
-    laea,
-    laea_pipeline,
-)
-from kurskgeo.measure.geodesic import (
-    EdgeCache,
-    as_array,
-    authalic_area_km2,
-    densify_geodesic,
-)
-from kurskgeo.measure.measurement import GEODESIC_RTOL, KM2_PER_MI2, Measurement
 
 __all__ = ["Engine", "Region", "as_region", "no_zone_error", "project"]
 
@@ -72,7 +72,6 @@ __all__ = ["Engine", "Region", "as_region", "no_zone_error", "project"]
 # ---------------------------------------------------------------- projecting
 
 
-@lru_cache(maxsize=64)
 def _transformer(src: CRS, dst: CRS) -> Transformer:
     if (
         src.equals(LONLAT)
@@ -97,16 +96,20 @@ def _on_authalic_sphere(crs: CRS) -> CRS:
 
 
 _SPHERE_LONLAT = CRS.from_dict({"proj": "longlat", "R": authalic_radius()})
+Coordinates = Callable[[np.ndarray], np.ndarray]
+_OPERATIONS: dict[tuple[str, str], Coordinates] = {}
 
 
-def project(geoms: Any, src: CRS, dst: CRS) -> np.ndarray:
-    """Project geometries from `src` to `dst` (straight edges, no densifying).
+def _operation(src: CRS, dst: CRS) -> Coordinates:
+    """Return the function of (n, 2) coordinates projecting from `src` to `dst`.
 
-    Methods PROJ implements on the sphere only (Mollweide, ...) are applied
-    to authalic latitudes on the authalic sphere, which keeps them exactly
-    equal-area on WGS84.
+    Kept by the CRSs' PROJ strings: comparing or hashing CRS objects costs
+    a WKT export each time.
     """
-    arr = as_array(geoms)
+    key = (src.srs, dst.srs)
+    fn = _OPERATIONS.get(key)
+    if fn is not None:
+        return fn
     if dst.is_projected and is_spherical_only(dst) and src.equals(LONLAT):
         tr = _transformer(_SPHERE_LONLAT, _on_authalic_sphere(dst))
 
@@ -128,7 +131,20 @@ def project(geoms: Any, src: CRS, dst: CRS) -> np.ndarray:
             x, y = tr.transform(xy[:, 0], xy[:, 1])
             return np.column_stack([x, y])
 
-    return shapely.transform(arr, fn)
+    if len(_OPERATIONS) >= 64:
+        _OPERATIONS.clear()
+    _OPERATIONS[key] = fn
+    return fn
+
+
+def project(geoms: Any, src: CRS, dst: CRS) -> np.ndarray:
+    """Project geometries from `src` to `dst` (straight edges, no densifying).
+
+    Methods PROJ implements on the sphere only (Mollweide, ...) are applied
+    to authalic latitudes on the authalic sphere, which keeps them exactly
+    equal-area on WGS84.
+    """
+    return shapely.transform(as_array(geoms), _operation(src, dst))
 
 
 # ---------------------------------------------------------------- regions

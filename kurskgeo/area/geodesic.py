@@ -14,7 +14,7 @@ by a route that shares no code with the projection:
 Why the authalic sphere gives the geodesic area
 -----------------------------------------------
 Mapping each point of the ellipsoid to the sphere of equal surface
-(radius :func:`kurskgeo.measure.crs.authalic_radius`) at its authalic latitude and
+(radius :func:`kurskgeo.area.crs.authalic_radius`) at its authalic latitude and
 the same longitude preserves every area exactly. On that sphere the area of
 a polygon with great-circle edges has a closed form: each edge and the
 equator bound a quadrilateral whose spherical excess ``E`` satisfies
@@ -29,7 +29,7 @@ relative, on the 19 ISW files to 5e-9, and on boxes up to 60° × 120° to
 5e-11. The sliver grows as the cube of the edge length, so on small polygons
 of long edges the difference is larger in relative terms (up to 2e-6 for a
 1 km polygon) while staying under 1 m² (``tests/test_geodesic.py``): the
-check that :func:`kurskgeo.measure.measure` makes warns only above 1e-6
+check that :func:`kurskgeo.area.measure` makes warns only above 1e-6
 relative *and* 1 m², so the method never raises it by itself.
 
 Rings that go round a pole are measured with GeographicLib, where the closed
@@ -45,7 +45,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.measure.crs import authalic_q, authalic_radius
+from kurskgeo.area.crs import authalic_q, authalic_radius
 
 __all__ = [
     "MAX_SEGMENT_KM",
@@ -212,7 +212,7 @@ def _edge_terms(
 def authalic_area_km2(geoms: Any, *, densified: bool = False) -> Any:
     """Geodesic area on WGS84 in km², computed on the authalic sphere.
 
-    The check that :func:`kurskgeo.measure.measure` and ``kurskgeo area``
+    The check that :func:`kurskgeo.area.measure` and ``kurskgeo area``
     report as ``geodesic_km2``: see this module's docstring for the method
     and its accuracy (within 1e-6 relative or 1 m² of
     :func:`geodesic_area_km2`, and 2.4e-10 on the DeepState series).
