@@ -25,8 +25,9 @@ Ways, for each workload
 -----------------------
 ``plain geopandas``
     what a user writes: ``gpd.read_file``, select the layer by name,
-    ``to_crs`` (the same equal-area CRS kurskgeo uses), ``union_all``, clip to
-    the projected region, ``.area``; for the timeline, three overlays per pair.
+    ``to_crs`` (the same equal-area CRS kurskgeo uses), ``union_all`` (not for
+    a file of one feature), clip to the projected region, ``.area``; for the
+    timeline, three overlays per pair.
 ``minimal``
     a minimal msgspec + shapely pipeline doing the same job: decode with the
     geometry left raw, select by name before building any geometry, leave
@@ -112,7 +113,11 @@ def plain(files, zones, region, crs):
         gdf = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
         if ok is not None:
             gdf = gdf[gdf["name"].map(ok)]
-        geom = gdf.to_crs(crs).union_all()
+        projected = gdf.to_crs(crs)
+        # one polygon is its own union (kurskgeo takes the same shortcut)
+        geom = (
+            projected.geometry.iloc[0] if len(projected) == 1 else projected.union_all()
+        )
         if clip is not None:
             geom = geom.intersection(clip)
         out.append(geom.area / 1e6)
@@ -122,7 +127,10 @@ def plain(files, zones, region, crs):
 def plain_gains(files, crs):
     gained, prev = [], None
     for f in files:
-        geom = gpd.read_file(f).to_crs(crs).union_all()
+        projected = gpd.read_file(f).to_crs(crs)
+        geom = (
+            projected.geometry.iloc[0] if len(projected) == 1 else projected.union_all()
+        )
         if prev is not None:
             gained.append(shapely.area(shapely.difference(geom, prev)) / 1e6)
             shapely.difference(prev, geom)

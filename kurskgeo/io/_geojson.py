@@ -354,17 +354,19 @@ def _plain_polygons(raw: bytes, kind: str) -> BaseGeometry | None:
     if not (text.startswith(b"[" * depth) and text.endswith(b"]" * depth)):
         return None
     b = np.frombuffer(text, dtype=np.uint8)
-    opens, closes = b == _OPEN, b == _CLOSE
-    level = np.cumsum(opens, dtype=np.int32) - np.cumsum(closes, dtype=np.int32)
+    # the nesting level after each bracket, read from the brackets alone
+    brackets = np.flatnonzero((b == _OPEN) | (b == _CLOSE))
+    opens = b[brackets] == _OPEN
+    level = np.cumsum(np.where(opens, 1, -1), dtype=np.int32)
     if level.max() != depth or level[-1] != 0:
         return None
-    pos_open = np.flatnonzero(opens & (level == depth))
-    pos_close = np.flatnonzero(closes & (level == depth - 1))
-    ring_close = np.flatnonzero(closes & (level == depth - 2))
+    pos_open = brackets[opens & (level == depth)]
+    pos_close = brackets[~opens & (level == depth - 1)]
+    ring_close = brackets[~opens & (level == depth - 2)]
     if len(pos_open) != len(pos_close) or len(pos_open) == 0:
         return None
-    commas = np.cumsum(b == _COMMA, dtype=np.int32)
-    inside = commas[pos_close] - commas[pos_open]
+    commas = np.flatnonzero(b == _COMMA)
+    inside = np.searchsorted(commas, pos_close) - np.searchsorted(commas, pos_open)
     dim = int(inside[0]) + 1
     if dim not in (2, 3) or not (inside == dim - 1).all():
         return None
@@ -389,7 +391,7 @@ def _plain_polygons(raw: bytes, kind: str) -> BaseGeometry | None:
         )
         geom_type = shapely.GeometryType.POLYGON
     else:
-        part_close = np.flatnonzero(closes & (level == 1))
+        part_close = brackets[~opens & (level == 1)]
         part_offsets = np.r_[0, np.searchsorted(ring_close, part_close)].astype(
             np.int64
         )

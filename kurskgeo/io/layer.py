@@ -30,6 +30,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -268,17 +269,24 @@ def _declared_crs(member: Any, path: Path) -> CRS | None:
             f"{path}: the 'crs' member is not of the form "
             '{"type": "name", "properties": {"name": "EPSG:..."}}'
         )
-    try:
-        crs = CRS.from_user_input(name)
-    except (ProjCRSError, TypeError, ValueError):
+    crs = _named_crs(name)
+    if crs is None:
         raise SnapshotError(
             f"{path}: the 'crs' member names {name!r}, which PROJ does not know; "
             "fix it or remove it (GeoJSON without 'crs' is longitude/latitude)"
-        ) from None
-    if crs.is_geographic:
-        # GeoJSON always writes longitude first, whatever the CRS's axis order.
-        return LONLAT
+        )
     return crs
+
+
+@lru_cache(maxsize=64)
+def _named_crs(name: str) -> CRS | None:
+    """The CRS a ``crs`` member names (LONLAT for any geographic one), or None."""
+    try:
+        crs = CRS.from_user_input(name)
+    except (ProjCRSError, TypeError, ValueError):
+        return None
+    # GeoJSON always writes longitude first, whatever the CRS's axis order.
+    return LONLAT if crs.is_geographic else crs
 
 
 def _user_crs(crs: Any) -> CRS:
