@@ -280,7 +280,7 @@ def _declared_crs(member: Any, path: Path) -> CRS | None:
 
 @lru_cache(maxsize=64)
 def _named_crs(name: str) -> CRS | None:
-    """The CRS a ``crs`` member names (LONLAT for any geographic one), or None."""
+    """Return the CRS a ``crs`` member names (LONLAT if geographic), or None."""
     try:
         crs = CRS.from_user_input(name)
     except (ProjCRSError, TypeError, ValueError):
