@@ -335,9 +335,17 @@ class Engine:
         return layer.select(self.zones)
 
     def geometry(
-        self, layer: Layer, *, crs: CRS | None = None, strict: bool = True
+        self,
+        layer: Layer,
+        *,
+        crs: CRS | None = None,
+        strict: bool = True,
+        clip: bool = True,
     ) -> tuple[BaseGeometry, CRS, int, BaseGeometry | None]:
         """Return the geometry measured: `layer`'s zones united, clipped, projected.
+
+        With ``clip=False`` the union of the polygons that meet the region is
+        returned before it is clipped (to be grown or shrunk, then clipped).
 
         Returns
         -------
@@ -379,7 +387,12 @@ class Engine:
             lonlat = dense[0]
         else:
             union = _union(projected)
-        if region is not None and n and not shapely.contains_properly(region, union):
+        if (
+            clip
+            and region is not None
+            and n
+            and not shapely.contains_properly(region, union)
+        ):
             union = _intersection(union, region)
             lonlat = None
         return union, crs, n, lonlat

@@ -1,77 +1,99 @@
-"""Claims: who said what, when and in which unit; verdicts; contradictions.
+"""Claims: who said what, when and in which unit; readings, verdicts, findings.
 
 A claims file (YAML, or CSV with the same columns) records statements such as
 "Ukrainian troops seized 1,268 km² (490 sq mi) of Kursk region". Each becomes a
-:class:`Claim`. :func:`check_claims` measures the same quantity on snapshots
-and gives each claim a verdict; it also reports :class:`Finding` records that
-need no geometry: unit conversions that disagree, claims that contradict each
-other, and shares that do not match the figures they relate.
+:class:`Claim`. :func:`check_claims` measures the same quantity on maps, under
+every reading the claim admits, and gives it a :class:`Verdict`; it also
+reports :class:`Finding` records that need no geometry: unit conversions that
+disagree, claims that contradict each other, and shares that do not match the
+figures they relate. ``docs/verdicts.md`` explains the rules for a reader.
 
-Qualifiers and the tolerance
-----------------------------
-With claimed value *c*, measured value *m* and tolerance *t* (default 0.05),
-a claim is ``consistent`` when *m* lies in the claim's interval:
+What a claim states
+-------------------
+A figure is as precise as it is written: 801 is 801 ± 0.5, 500 is 500 ± 50,
+63.2 is 63.2 ± 0.05 (:func:`stated_interval`). ``about`` (the default) widens
+that to the tolerance *t* (5 %) when wider; ``nearly`` only below; ``more
+than``/``at least`` have no upper end; ``less than``/``at most`` no lower.
 
-=========================  ===================================
-qualifier                  consistent when
-=========================  ===================================
-``exact``, ``about``       c·(1 − t) ≤ m ≤ c·(1 + t)
-``nearly``                 c·(1 − t) ≤ m ≤ c·(1 + t/5)
-``more_than``/``at_least`` m ≥ c·(1 − t)
-``less_than``/``at_most``  m ≤ c·(1 + t)
-=========================  ===================================
+Readings and bands
+------------------
+A claim about ground held, taken or lost is measured on its own zone (the
+*primary* reading) and on the same zone with the grey zone (``contested``)
+added or taken away, on the maps of each source given, and on the
+``alternatives`` the claims file lists. Each reading rests on a map: the last
+one published at or before the claim's date (no older than ``max_age_days``),
+and, for a peak, the peak map. Its band is the zone shrunk and grown by the
+line accuracy of a drawn front (``line_accuracy_m``, 250 m), with a map
+published shortly after the claim's date included. A reading is
+``consistent`` when the claim's interval meets the band, ``overstated`` when
+the claim says more, ``understated`` when less.
 
-"Nearly X" says the truth is just under X, so little room is left above it.
-Below the interval the claim is ``overstated`` (it says more than was
-measured); above it, ``understated``. Without a measurement it is
-``unverifiable`` and the ``note`` column says why. Two claims on the same
-quantity contradict each other when their intervals do not overlap.
+The overall verdict is the readings' verdict when they agree,
+``depends_on_reading`` when they do not, and ``unverifiable`` when no reading
+can be measured: no map of the date, a map too old, a series that begins
+after the start of the event for a peak or ground lost "since the peak", or a
+zone no map has. The ``reason`` says so in a sentence that can be printed.
 
 Kinds
 -----
 ``area`` (the zone's area at ``as_of``), ``lost``/``gained`` (area in the
 zone at ``since`` and not at ``as_of``, or the reverse; ``since: peak`` means
-the snapshot of the zone's largest area up to ``as_of``), ``peak`` (the
-largest area between ``since`` and ``as_of``), ``share`` (a percentage:
-measured(``part``) / measured(``of``)), and ``derived`` (an ``expression``
-such as ``a - b`` over other claims). A derived claim with a ``zone`` is
-measured like a claim of kind ``measure`` (default ``area``); without one, its
-measured value is the same expression over the measured values.
+the map of the zone's largest area between the event's ``start`` and
+``as_of``), ``peak`` (that largest area), ``share`` (a percentage:
+measured(``part``) / measured(``of``), under the same reading), and
+``derived`` (an ``expression`` such as ``a - b`` over other claims' stated
+figures, measured as an area on its own date, like the maps show it).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Sequence
 from typing import Any
 
 from kurskgeo.claims import _parse as _p
+from kurskgeo.claims import wording
 from kurskgeo.claims._read import read_claims
 from kurskgeo.claims.records import (
     COLUMNS,
+    READING_COLUMNS,
+    READING_VERDICTS,
     VERDICTS,
     CheckResult,
     Claim,
     Finding,
-    claim_interval,
+    Reading,
+    Verdict,
     judge,
+    stated_interval,
 )
+from kurskgeo.io import parse_date
 
 __all__ = [
     "COLUMNS",
     "KINDS",
+    "LINE_ACCURACY_M",
+    "MAX_AGE_DAYS",
     "QUALIFIERS",
     "QUALIFIER_WORDS",
+    "READING_COLUMNS",
+    "READING_VERDICTS",
+    "START_TOLERANCE_DAYS",
     "VERDICTS",
     "CheckResult",
     "Claim",
     "Finding",
+    "Reading",
+    "Verdict",
     "check_claims",
     "claim_findings",
-    "claim_interval",
     "judge",
+    "normalise_qualifier",
     "read_claims",
+    "stated_interval",
+    "wording",
 ]
 
 log = logging.getLogger(__name__)
@@ -79,6 +101,13 @@ log = logging.getLogger(__name__)
 KINDS = _p.KINDS
 QUALIFIERS = _p.QUALIFIERS
 QUALIFIER_WORDS = _p.QUALIFIER_WORDS
+normalise_qualifier = _p.normalise_qualifier
+#: Default line accuracy of a drawn front, metres (see ``docs/verdicts.md``).
+LINE_ACCURACY_M = 250.0
+#: Default age, in days, beyond which a map does not stand for a date.
+MAX_AGE_DAYS = 14
+#: A series must begin within this many days of the event's start to show its peak.
+START_TOLERANCE_DAYS = 7
 
 
 def claim_findings(
@@ -94,7 +123,7 @@ def claim_findings(
       ``of`` claims (``consistent`` tells whether it fits);
     - ``contradiction`` / ``agreement``: two claims on the same quantity (same
       kind, zone, region and dates, or named in ``compare_with``) whose
-      intervals (see :func:`claim_interval`) do / do not overlap;
+      intervals (see :func:`stated_interval`) do / do not all meet;
     - ``derived``: a derived claim whose stated ``value`` is not its
       expression.
 
@@ -126,35 +155,44 @@ def check_claims(
     claims: Sequence[Claim] | str | os.PathLike[str],
     snapshots: Any = None,
     *,
+    zone: str | Sequence[str] | None = None,
     region: Any = None,
     tolerance: float = 0.05,
-    max_age_days: int = 14,
-    zone: str | Sequence[str] | None = None,
+    max_age_days: int = MAX_AGE_DAYS,
+    line_accuracy_m: float = LINE_ACCURACY_M,
+    start: Any = None,
     base_dir: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
-    """Measure each claim on snapshots, give it a verdict, and compare claims.
+    """Measure each claim under every reading it admits, and give it a verdict.
 
     Parameters
     ----------
     claims : sequence of Claim, or a path to a claims file
         As returned by :func:`read_claims`.
     snapshots : path, folder, glob, list of them, or list of GeoDataFrame, optional
-        The snapshots every claim is measured on (read with
-        :func:`kurskgeo.io.read_snapshots`). If None, each claim's own
-        ``snapshots`` field is used (relative to its claims file); claims
-        without one are ``unverifiable``.
+        The maps every claim is measured on: one series per source (maps of
+        one date from two sources are two series). If None, each claim's own
+        ``snapshots`` field is used; claims without one are ``unverifiable``.
+    zone : str or list of str, optional
+        The zone of claims that name none. A claim's own zone always wins.
     region : path, GeoDataFrame or geometry, optional
         Clip every zone to this region, instead of the claims' ``region``.
     tolerance : float
-        Relative tolerance of the verdicts (0.05 = 5 %).
+        How far "about" a figure reaches (0.05 = 5 %), when that is wider than
+        the rounding of the figure as written.
     max_age_days : int
-        A snapshot older than this (in days before the date asked) does not
-        match; a claim's own ``max_age_days`` wins.
-    zone : str or list of str, optional
-        Measure this zone (union) instead of each claim's ``zone``. A claim
-        whose ``alternatives`` name exactly this zone is measured as that
-        alternative's kind (for example ISW's ``kursk_russian_advances`` area
-        for a claim of ground retaken).
+        A map older than this before a claim's date does not stand for it
+        (the claim is unverifiable); a map published within this many days
+        after it enters the band. A claim's own ``max_age_days`` wins.
+    line_accuracy_m : float
+        The accuracy of a drawn front line, in metres: each reading's band is
+        its zone shrunk and grown by it (in the equal-area projection), then
+        clipped. 0 turns the bands off (low = measured = high).
+    start : date, optional
+        The start of the event, for claims that give none (a peak, and ground
+        lost "since the peak", are only known if the maps begin within
+        :data:`START_TOLERANCE_DAYS` of it). Maps more than 30 days before the
+        start are left out, with a note.
     base_dir : path, optional
         Resolve relative ``snapshots`` and ``region`` of the claims against
         this folder instead of their claims file's.
@@ -162,18 +200,11 @@ def check_claims(
     Returns
     -------
     CheckResult
-        ``verdicts``: a DataFrame with the columns in :data:`COLUMNS`, one row
-        per claim in order. ``claimed_km2``/``measured_km2`` are km² (NaN for
-        shares); ``claimed``/``measured`` are in ``unit`` (``km2``, or
-        ``percent`` for shares); ``claimed_value``/``claimed_unit`` are the
-        figure as stated. ``difference_km2`` is claimed − measured and
-        ``relative_difference`` is (claimed − measured) / measured, so both
-        are positive when a claim says more than was measured.
-        ``snapshot_date`` is the snapshot at ``as_of``; ``since_date`` the
-        one compared with (or the peak). ``measured_as`` is the kind measured:
-        the claim's own, or that of the ``alternatives`` entry used.
-        ``findings``: see
-        :func:`claim_findings`.
+        ``records``: a :class:`Verdict` per claim (the claim, its stated
+        interval, its readings, the primary one, the overall verdict and the
+        reason); ``verdicts`` and ``readings``: the same as tables;
+        ``findings`` (see :func:`claim_findings`); ``notes``. ``to_dict()``
+        follows ``docs/check.schema.json``.
 
     Raises
     ------
@@ -181,7 +212,7 @@ def check_claims(
         If a claim names a zone that neither kurskgeo nor the snapshots know,
         or its ``snapshots``/``region`` cannot be read.
     SnapshotError
-        If the snapshots cannot be read, or `zone` is in none of them.
+        If the snapshots cannot be read, or two of one source share a date.
 
     Examples
     --------
@@ -191,19 +222,22 @@ def check_claims(
     ...                         geometry=[box(35, 51, 35.1, 51.1)], crs="OGC:CRS84")
     >>> c = Claim("held", dt.date(2025, 1, 17), 70, "km2", zone=("held",),
     ...           qualifier="more_than")
-    >>> r = check_claims([c], [snap])
-    >>> row = r.verdicts.iloc[0]
-    >>> round(float(row["measured_km2"]), 1), row["verdict"]
+    >>> v = check_claims([c], [snap], line_accuracy_m=0).records[0]
+    >>> round(v.primary.measured, 1), v.verdict
     (78.0, 'consistent')
     """
-    from kurskgeo.claims._check import run
+    from kurskgeo.claims._check import Settings, run
 
-    return run(
-        claims,
-        snapshots,
+    settings = Settings(
+        zone=(zone,) if isinstance(zone, str) else (tuple(zone) if zone else None),
         region=region,
         tolerance=tolerance,
         max_age_days=max_age_days,
-        zone=zone,
-        base_dir=base_dir,
+        line_accuracy_m=float(line_accuracy_m),
+        start=None if start is None else parse_date(start),
     )
+    if not (settings.line_accuracy_m >= 0 and math.isfinite(settings.line_accuracy_m)):
+        raise ValueError(f"line_accuracy_m must be 0 or more, not {line_accuracy_m!r}")
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be 0 or more, not {tolerance!r}")
+    return run(claims, snapshots, settings, base_dir)

@@ -1,8 +1,9 @@
-"""Measuring claims on snapshots: matching by date, zones, peaks, changes.
+"""Measuring claims on maps: readings, bands, coverage and verdicts.
 
 Private to :mod:`kurskgeo.claims` (see :func:`kurskgeo.claims.check_claims`).
 Every area is measured by :class:`kurskgeo.area.Engine`, as
-:func:`kurskgeo.area.measure` would measure the same snapshot.
+:func:`kurskgeo.measure` would measure the same snapshot; the band around it
+comes from the same geometry grown and shrunk by the line accuracy.
 """
 
 from __future__ import annotations
@@ -11,141 +12,129 @@ import datetime as dt
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
-import pandas as pd
 import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from kurskgeo.area import Engine, Region, as_region
-from kurskgeo.claims._findings import expression_text, find, stated_km2
+from kurskgeo.claims import wording as txt
+from kurskgeo.claims._findings import find, stated_km2
 from kurskgeo.claims._read import read_claims
-from kurskgeo.claims.records import COLUMNS, CheckResult, Claim, judge
+from kurskgeo.claims._reason import overall
+from kurskgeo.claims.records import (
+    CheckResult,
+    Claim,
+    Reading,
+    Verdict,
+    judge,
+    stated_interval,
+)
 from kurskgeo.errors import ClaimsFileError, KurskgeoError, SnapshotError
 from kurskgeo.io import Layer, as_layer, sources
-from kurskgeo.series import read_series
+from kurskgeo.series import read_sources, source_of
+
+#: A series must begin within this many days of the event's start to show
+#: its peak, or the ground lost since it (kurskgeo.claims.START_TOLERANCE_DAYS).
+START_TOLERANCE_DAYS = 7
+#: Maps older than this many days before the event's start are left out.
+BEFORE_EVENT_DAYS = 30
 
 
-def run(
-    claims: Any,
-    snapshots: Any,
-    *,
-    region: Any,
-    tolerance: float,
-    max_age_days: int,
-    zone: Any,
-    base_dir: Any,
-) -> CheckResult:
-    """Run :func:`kurskgeo.claims.check_claims`."""
-    if isinstance(claims, (str, os.PathLike)):
-        claims = read_claims(claims)
-    claims = list(claims)
-    if base_dir is not None:
-        claims = [_rebase(c, Path(base_dir)) for c in claims]
-    checker = _Checker(
-        claims,
-        snapshots,
-        region=region,
-        tolerance=tolerance,
-        max_age_days=max_age_days,
-        zone=zone,
-    )
-    stated = stated_km2({c.id: c for c in claims})
-    rows = []
-    for c in claims:
-        m = checker.measure(c)
-        rows.append(_row(c, m, checker, stated, tolerance))
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for col in (
-        "claimed_km2",
-        "claimed_value",
-        "measured_km2",
-        "difference_km2",
-        "relative_difference",
-        "claimed",
-        "measured",
-    ):
-        frame[col] = frame[col].astype(float)
-    return CheckResult(verdicts=frame, findings=find(claims, tolerance))
+@dataclass(frozen=True)
+class Settings:
+    """How every claim of one call is checked."""
+
+    zone: tuple[str, ...] | None
+    region: Any
+    tolerance: float
+    max_age_days: int
+    line_accuracy_m: float
+    start: dt.date | None
+
+
+# ---------------------------------------------------------------- the maps
+
+
+@dataclass
+class _Map:
+    layer: Layer
+    moment: dt.datetime  # when it was published (the start of its day if unknown)
+    date: dt.date
+    version: dt.date  # what the reading cites: a moment, or a date
+
+    @classmethod
+    def of(cls, layer: Layer) -> _Map:
+        day = layer.date
+        assert day is not None
+        ts = layer.timestamp
+        if isinstance(ts, dt.datetime):
+            moment = ts if ts.tzinfo else ts.replace(tzinfo=dt.UTC)
+            moment = moment.astimezone(dt.UTC)
+            return cls(layer, moment, day, moment)
+        return cls(
+            layer, dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC), day, day
+        )
 
 
 @dataclass
 class _Series:
-    """Snapshots in time order, with their moments, dates and zones."""
+    """The maps of one source in time order."""
 
-    layers: list[Layer]
-    moments: list[dt.datetime]
-    dates: list[dt.date]
+    source: str
+    maps: list[_Map]
     zones: set[str]
     cache: dict[tuple[Any, ...], tuple[BaseGeometry, CRS]] = field(default_factory=dict)
 
-    @classmethod
-    def from_layers(cls, layers: Sequence[Layer]) -> _Series:
-        rows = []
-        for i, layer in enumerate(layers):
-            day = layer.date
-            if day is None:
-                raise SnapshotError(
-                    f"{layer.path or f'snapshot {i}'}: no date; claims are "
-                    "matched to snapshots by date (name the file YYYY-MM-DD.geojson "
-                    "or add a 'date')"
-                )
-            ts = layer.timestamp
-            if isinstance(ts, dt.datetime):
-                moment = ts if ts.tzinfo else ts.replace(tzinfo=dt.UTC)
-                moment = moment.astimezone(dt.UTC)
-            else:
-                moment = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-            rows.append((moment, i, day, layer))
-        rows.sort(key=lambda r: (r[0], r[1]))
-        zones: set[str] = set()
-        for r in rows:
-            zones.update(r[3].zones_present)
-        return cls(
-            layers=[r[3] for r in rows],
-            moments=[r[0] for r in rows],
-            dates=[r[2] for r in rows],
-            zones=zones,
-        )
-
-    def match(self, day: dt.date, max_age_days: int) -> tuple[int | None, str]:
-        """Index of the latest snapshot at or before the end of `day`, or a reason."""
+    def before(self, day: dt.date) -> int | None:
+        """Return the last map published at or before the end of `day`."""
         end = dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
-        idx = [i for i, m in enumerate(self.moments) if m <= end]
-        if not self.layers:
-            return None, "no snapshots"
-        if not idx:
-            return (
-                None,
-                f"no snapshot at or before {day} (the first is {self.dates[0]})",
+        found = [i for i, m in enumerate(self.maps) if m.moment <= end]
+        return found[-1] if found else None
+
+    def after(self, day: dt.date, max_age: int) -> int | None:
+        """Return the first map published after `day`, within `max_age` days."""
+        end = dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
+        for i, m in enumerate(self.maps):
+            if m.moment > end:
+                return i if (m.date - day).days <= max_age else None
+        return None
+
+
+def _load(spec: Any, start: dt.date | None, notes: list[str]) -> list[_Series]:
+    reader = Engine()  # every zone: claims name their own
+    if isinstance(spec, (gpd.GeoDataFrame, Layer)):
+        groups = {"": [as_layer(spec)]}
+    else:
+        groups = read_sources(spec, reader)
+    out = []
+    for source, layers in groups.items():
+        maps = [_Map.of(lay) for lay in layers if lay.date is not None]
+        if start is not None:
+            early = [m for m in maps if (start - m.date).days > BEFORE_EVENT_DAYS]
+            for m in early:
+                notes.append(
+                    f"left out {m.layer.path}: the map of {txt.day(m.date)} is "
+                    f"{(start - m.date).days} days before the event began "
+                    f"({txt.day(start)})"
+                )
+            maps = [m for m in maps if m not in early]
+        maps.sort(key=lambda m: m.moment)
+        zones: set[str] = set()
+        for m in maps:
+            zones.update(m.layer.zones_present)
+        if maps:
+            out.append(
+                _Series(
+                    source_of(maps[0].layer) if source == "" else source, maps, zones
+                )
             )
-        i = idx[-1]
-        age = (day - self.dates[i]).days
-        if age > max_age_days:
-            return None, (
-                f"the latest snapshot at or before {day} is {self.dates[i]}, "
-                f"{age} days earlier (max_age_days={max_age_days})"
-            )
-        return i, ""
-
-    def zones_at(self, i: int) -> set[str]:
-        return set(self.layers[i].zones_present)
-
-
-@dataclass
-class _Measured:
-    value: float = math.nan
-    snapshot: int | None = None
-    since: int | None = None
-    note: str = ""
-    zone: tuple[str, ...] | None = None
-    kind: str | None = None
+    return out
 
 
 def _region(region: Any, cache: dict[Any, Region]) -> Region | None:
@@ -170,245 +159,481 @@ def _region(region: Any, cache: dict[Any, Region]) -> Region | None:
     return cache[key]
 
 
-def _load_series(spec: Any) -> _Series:
-    reader = Engine()  # every zone: claims name their own
-    if isinstance(spec, (gpd.GeoDataFrame, Layer)):
-        return _Series.from_layers([as_layer(spec)])
-    return _Series.from_layers(read_series(spec, reader))
+# ---------------------------------------------------------------- readings
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A reading to measure: zones, kind, and whether it is the claim's own."""
+
+    zone: tuple[str, ...] | None
+    kind: str
+    primary: bool
+
+
+def _plans(c: Claim, zone: tuple[str, ...] | None) -> list[_Plan]:
+    """Return the readings a claim admits: its zone, grey zone in or out, others."""
+    kind = c.measured_as
+    out = [_Plan(zone, kind, True)]
+    if zone:
+        if "contested" in zone and len(zone) > 1:
+            out.append(_Plan(tuple(z for z in zone if z != "contested"), kind, False))
+        elif "contested" not in zone:
+            out.append(_Plan((*zone, "contested"), kind, False))
+    for alt_zone, alt_kind in c.alternatives:
+        plan = _Plan(alt_zone, alt_kind, False)
+        if all(plan.zone != p.zone or plan.kind != p.kind for p in out):
+            out.append(plan)
+    return out
 
 
 class _Checker:
     def __init__(
-        self,
-        claims: Sequence[Claim],
-        snapshots: Any,
-        *,
-        region: Any,
-        tolerance: float,
-        max_age_days: int,
-        zone: str | Sequence[str] | None,
-    ):
+        self, claims: Sequence[Claim], snapshots: Any, settings: Settings
+    ) -> None:
         self.claims = {c.id: c for c in claims}
-        self.region_override = region
-        self.tolerance = tolerance
-        self.max_age_days = max_age_days
-        self.zone_override = (
-            (zone,) if isinstance(zone, str) else (tuple(zone) if zone else None)
+        self.settings = settings
+        self.notes: list[str] = []
+        self.stated = stated_km2(self.claims)
+        starts = [c.start for c in claims if c.start] + (
+            [settings.start] if settings.start else []
         )
-        self.region_cache: dict[Any, Region] = {}
+        self.event_start = min(starts) if starts else None
+        self.shared = (
+            None
+            if snapshots is None
+            else _load(snapshots, self.event_start, self.notes)
+        )
+        self.own: dict[tuple[str, ...], list[_Series]] = {}
+        self.regions: dict[Any, Region] = {}
         self.engines: dict[tuple[Any, ...], Engine] = {}
-        self.series_cache: dict[tuple[str, ...], _Series] = {}
-        self.shared: _Series | None = (
-            None if snapshots is None else _load_series(snapshots)
-        )
-        self.results: dict[str, _Measured] = {}
-        if self.shared is not None and self.zone_override:
-            missing = [z for z in self.zone_override if z not in self.shared.zones]
-            if missing and not set(self.zone_override) & self.shared.zones:
-                raise SnapshotError(
-                    f"zone {', '.join(missing)} is in none of the snapshots; zones "
-                    f"there: {', '.join(sorted(self.shared.zones)) or 'none'}"
-                )
+        self.results: dict[str, Verdict] = {}
 
     # -- inputs
 
-    def series_for(self, c: Claim) -> _Series | None:
+    def series_for(self, c: Claim) -> list[_Series]:
         if self.shared is not None:
             return self.shared
         if not c.snapshots:
-            return None
-        if c.snapshots not in self.series_cache:
+            return []
+        if c.snapshots not in self.own:
             try:
-                self.series_cache[c.snapshots] = _load_series(list(c.snapshots))
+                self.own[c.snapshots] = _load(
+                    list(c.snapshots), self.event_start, self.notes
+                )
             except SnapshotError as exc:
                 raise ClaimsFileError(
                     f"{c.where}: claim {c.id!r} (snapshots): {exc}"
                 ) from None
-        return self.series_cache[c.snapshots]
+        return self.own[c.snapshots]
 
     def region_for(self, c: Claim) -> tuple[Any, Region | None]:
-        region = self.region_override if self.region_override is not None else c.region
+        given = self.settings.region
+        region = given if given is not None else c.region
         try:
-            return region, _region(region, self.region_cache)
+            return region, _region(region, self.regions)
         except KurskgeoError as exc:
-            if self.region_override is None:
+            if given is None:
                 raise ClaimsFileError(
                     f"{c.where}: claim {c.id!r} (region): {exc}"
                 ) from None
             raise
 
-    def plan(
-        self, c: Claim, series: _Series, b: int
-    ) -> tuple[tuple[str, ...] | None, str, str]:
-        """Return the zones and kind to measure on snapshot `b`, or why not."""
-        kind = c.measure if c.kind == "derived" else c.kind
-        if self.zone_override:
-            for zones, alt_kind in c.alternatives:
-                if set(zones) == set(self.zone_override):
-                    return self.zone_override, alt_kind, ""
-            return self.zone_override, kind, ""
-        if not c.zone:
-            return None, kind, ""
-        known = set(sources.ZONES) | series.zones
-        unknown = [z for z in c.zone if z not in known]
-        usable_alternative = any(set(zs) & series.zones for zs, _ in c.alternatives)
-        if unknown and not usable_alternative:
+    def zone_for(self, c: Claim) -> tuple[str, ...] | None:
+        """Return the claim's zone; else a derived claim's terms'; else the default."""
+        if c.zone:
+            return c.zone
+        if c.kind == "derived" and c.expression:
+            zones = {self.claims[rid].zone for _, rid in c.expression}
+            if len(zones) == 1 and None not in zones:
+                return zones.pop()
+        return self.settings.zone
+
+    def check_zone_known(
+        self, c: Claim, zone: tuple[str, ...] | None, series: list[_Series]
+    ) -> None:
+        if not zone or not series:
+            return
+        known = set(sources.ZONES).union(*(s.zones for s in series))
+        unknown = [z for z in zone if z not in known]
+        usable = any(set(zs) & known for zs, _ in c.alternatives)
+        if unknown and not usable:
+            there = sorted(set().union(*(s.zones for s in series)))
             raise ClaimsFileError(
                 f"{c.where}: claim {c.id!r} (zone): unknown zone {unknown[0]!r}; "
-                f"the snapshots have {', '.join(sorted(series.zones)) or 'no zones'} "
+                f"the snapshots have {', '.join(there) or 'no zones'} "
                 f"(kurskgeo's own zones are {', '.join(sources.ZONES)})"
             )
-        here = series.zones_at(b)
-        if set(c.zone) & here:
-            return c.zone, kind, ""
-        for zones, alt_kind in c.alternatives:
-            if set(zones) & here:
-                return zones, alt_kind, ""
-        return (
-            None,
-            kind,
-            (
-                f"no polygon of zone {'+'.join(c.zone)} in the snapshot of "
-                f"{series.dates[b]} (zones there: {', '.join(sorted(here)) or 'none'})"
-            ),
-        )
 
     # -- geometry
 
-    def union(
+    def geometry(
         self,
-        series: _Series,
+        s: _Series,
         i: int,
-        zones: tuple[str, ...] | None,
+        zone: tuple[str, ...] | None,
         region_key: Any,
         region: Region | None,
         crs: CRS | None = None,
+        clip: bool = True,
     ) -> tuple[BaseGeometry, CRS]:
-        """Return the measured geometry of snapshot `i` (in its own CRS, or `crs`)."""
-        ekey = (zones, str(region_key))
+        """Map `i`'s geometry of `zone` (in its own CRS, or `crs`)."""
+        ekey = (zone, str(region_key))
         engine = self.engines.get(ekey)
         if engine is None:
             engine = self.engines[ekey] = Engine(
-                zone=list(zones) if zones else None, region=region
+                zone=list(zone) if zone else None, region=region
             )
-        key = (i, zones, str(region_key), None if crs is None else crs.srs)
-        if key not in series.cache:
-            geom, target, *_ = engine.geometry(series.layers[i], crs=crs, strict=False)
-            series.cache[key] = (geom, target)
-        return series.cache[key]
+        key = (i, zone, str(region_key), None if crs is None else crs.srs, clip)
+        if key not in s.cache:
+            geom, target, *_ = engine.geometry(
+                s.maps[i].layer, crs=crs, strict=False, clip=clip
+            )
+            s.cache[key] = (geom, target)
+        return s.cache[key]
 
-    def measure(self, c: Claim) -> _Measured:
+    def clip(self, geom: BaseGeometry, region: Region | None, crs: CRS) -> BaseGeometry:
+        if region is None or geom.is_empty:
+            return geom
+        return shapely.intersection(geom, region.projected(crs))
+
+    # -- measuring one reading
+
+    def area_band(
+        self, s: _Series, i: int, plan: _Plan, rk: Any, region: Region | None
+    ) -> tuple[float, float, float]:
+        """Measured km² of map `i`, and the band of its zone grown and shrunk."""
+        geom, crs = self.geometry(s, i, plan.zone, rk, region)
+        km2 = shapely.area(geom) / 1e6
+        acc = self.settings.line_accuracy_m
+        if acc <= 0 or geom.is_empty:
+            return km2, km2, km2
+        whole, _ = self.geometry(s, i, plan.zone, rk, region, crs, clip=False)
+        low = shapely.area(self.clip(whole.buffer(-acc), region, crs)) / 1e6
+        high = shapely.area(self.clip(whole.buffer(acc), region, crs)) / 1e6
+        return km2, min(low, km2), max(high, km2)
+
+    def change_band(
+        self,
+        s: _Series,
+        a: int,
+        b: int,
+        plan: _Plan,
+        rk: Any,
+        region: Region | None,
+    ) -> tuple[float, float, float]:
+        """km² in `a` and not in `b` (lost) or the reverse (gained), and its band."""
+        new, crs = self.geometry(s, b, plan.zone, rk, region)
+        old, _ = self.geometry(s, a, plan.zone, rk, region, crs)
+        first, second = (old, new) if plan.kind == "lost" else (new, old)
+        km2 = shapely.area(shapely.difference(first, second)) / 1e6
+        acc = self.settings.line_accuracy_m
+        if acc <= 0:
+            return km2, km2, km2
+        wa, _ = self.geometry(s, a, plan.zone, rk, region, crs, clip=False)
+        wb, _ = self.geometry(s, b, plan.zone, rk, region, crs, clip=False)
+        w1, w2 = (wa, wb) if plan.kind == "lost" else (wb, wa)
+        low = self.clip(
+            shapely.difference(w1.buffer(-acc), w2.buffer(acc)), region, crs
+        )
+        high = self.clip(
+            shapely.difference(w1.buffer(acc), w2.buffer(-acc)), region, crs
+        )
+        return (
+            km2,
+            min(shapely.area(low) / 1e6, km2),
+            max(shapely.area(high) / 1e6, km2),
+        )
+
+    def peak(
+        self,
+        s: _Series,
+        window: list[int],
+        plan: _Plan,
+        rk: Any,
+        region: Region | None,
+    ) -> tuple[int, float, float, float]:
+        """Return the peak map of `window`, its km², and the band of the peak."""
+        bands = [self.area_band(s, i, plan, rk, region) for i in window]
+        k = max(range(len(window)), key=lambda j: bands[j][0])
+        return (
+            window[k],
+            bands[k][0],
+            max(b[1] for b in bands),
+            max(b[2] for b in bands),
+        )
+
+    def reading(
+        self, c: Claim, plan: _Plan, s: _Series, interval: tuple[float, float]
+    ) -> Reading:
+        max_age = (
+            c.max_age_days if c.max_age_days is not None else self.settings.max_age_days
+        )
+        base = Reading(plan.zone, plan.kind, s.source)
+        day = c.moment
+        b = s.before(day)
+        if b is None:
+            return replace(
+                base,
+                reason=f"no map of {s.source} at or before {txt.day(day)}: the first "
+                f"is of {txt.day(s.maps[0].date)}",
+            )
+        age = (day - s.maps[b].date).days
+        if age > max_age:
+            return replace(
+                base,
+                map=s.maps[b].version,
+                reason=f"the last map before {txt.day(day)} is of "
+                f"{txt.day(s.maps[b].date)}, {age} days earlier (more than "
+                f"{max_age} days)",
+            )
+        if plan.zone and not set(plan.zone).intersection(s.maps[b].layer.zones_present):
+            return replace(
+                base,
+                map=s.maps[b].version,
+                reason=f"the map of {txt.day(s.maps[b].date)} has no polygon of "
+                f"zone {'+'.join(plan.zone)}",
+            )
+        rk, region = self.region_for(c)
+        after = s.after(day, max_age) if self.settings.line_accuracy_m > 0 else None
+        base = replace(
+            base,
+            map=s.maps[b].version,
+            map_after=None if after is None else s.maps[after].version,
+            map_path=s.maps[b].layer.path,
+        )
+        kind = plan.kind
+        start = c.since if kind == "peak" and isinstance(c.since, dt.date) else None
+        if kind == "peak" or c.since == "peak":
+            start = start or c.start or self.settings.start
+            if start is None:
+                return replace(
+                    base,
+                    reason="the start of the event is not known, so neither is its "
+                    "peak: give the claim (or the claims file's defaults) a start",
+                )
+            first = s.maps[0].date
+            if (first - start).days > START_TOLERANCE_DAYS:
+                return replace(
+                    base,
+                    reason=f"the maps of {s.source} begin on {txt.day(first)}, "
+                    f"{(first - start).days} days after the start of the event "
+                    f"({txt.day(start)}): the peak may be before them",
+                )
+            window = [
+                i
+                for i in range(b + 1)
+                if s.maps[i].date >= start - dt.timedelta(days=START_TOLERANCE_DAYS)
+            ]
+            p, km2, low, high = self.peak(s, window, plan, rk, region)
+            if kind == "peak":
+                return self.judged(
+                    replace(
+                        base, map=s.maps[p].version, map_after=None, since_map=None
+                    ),
+                    km2,
+                    low,
+                    high,
+                    interval,
+                )
+            a = p
+        elif kind in ("lost", "gained"):
+            assert isinstance(c.since, dt.date)
+            a0 = s.before(c.since)
+            if a0 is None or (c.since - s.maps[a0].date).days > max_age:
+                return replace(
+                    base,
+                    reason=f"the maps of {s.source} do not reach back to "
+                    f"{txt.day(c.since)} (the first is of "
+                    f"{txt.day(s.maps[0].date)})",
+                )
+            a = a0
+        else:
+            km2, low, high = self.area_band(s, b, plan, rk, region)
+            if after is not None:
+                km2_after, low_after, high_after = self.area_band(
+                    s, after, plan, rk, region
+                )
+                low, high = (
+                    min(low, low_after, km2_after),
+                    max(high, high_after, km2_after),
+                )
+            return self.judged(base, km2, low, high, interval)
+        km2, low, high = self.change_band(s, a, b, plan, rk, region)
+        if after is not None:
+            km2_after, low_after, high_after = self.change_band(
+                s, a, after, plan, rk, region
+            )
+            low, high = min(low, low_after, km2_after), max(high, high_after, km2_after)
+        return self.judged(
+            replace(base, since_map=s.maps[a].version), km2, low, high, interval
+        )
+
+    def judged(
+        self,
+        r: Reading,
+        km2: float,
+        low: float,
+        high: float,
+        interval: tuple[float, float],
+    ) -> Reading:
+        return replace(
+            r, measured=km2, low=low, high=high, verdict=judge(interval, low, high)
+        )
+
+    # -- claims
+
+    def interval(self, c: Claim) -> tuple[float, float]:
+        value, precision = self.value(c)
+        return stated_interval(
+            value, c.qualifier, precision=precision, tolerance=self.settings.tolerance
+        )
+
+    def value(self, c: Claim) -> tuple[float, float]:
+        """Return the claimed value (km², or percent for a share) and its rounding."""
+        if c.kind == "share":
+            return c.value, c.precision
+        if c.kind == "derived" and not math.isfinite(c.value):
+            # a figure worked out from others: their roundings add up
+            rounding = sum(
+                _km2_rounding(self.claims[rid]) for _, rid in c.expression or ()
+            )
+            return self.stated.get(c.id, math.nan), rounding
+        km2 = c.value_km2
+        assert km2 is not None
+        return km2, _km2_rounding(c)
+
+    def check(self, c: Claim) -> Verdict:
         if c.id in self.results:
             return self.results[c.id]
         if c.kind == "share":
-            res = self._measure_share(c)
-        elif c.kind == "derived" and not c.zone and not self.zone_override:
-            res = self._measure_expression(c)
+            verdict = self.check_share(c)
         else:
-            res = self._measure_geometry(c)
-        self.results[c.id] = res
-        return res
+            verdict = self.check_measured(c)
+        self.results[c.id] = verdict
+        return verdict
 
-    def _measure_share(self, c: Claim) -> _Measured:
-        assert c.part is not None and c.of is not None
-        part, of = self.measure(self.claims[c.part]), self.measure(self.claims[c.of])
-        if not (math.isfinite(part.value) and math.isfinite(of.value)):
-            missing = c.part if not math.isfinite(part.value) else c.of
-            return _Measured(note=f"{missing} is unverifiable")
-        if of.value <= 0:
-            return _Measured(note=f"{c.of} measured 0 km²")
-        return _Measured(
-            100 * part.value / of.value,
-            snapshot=part.snapshot,
-            note=f"measured {c.part} / measured {c.of}",
-        )
-
-    def _measure_expression(self, c: Claim) -> _Measured:
-        assert c.expression is not None
-        total, notes = 0.0, []
-        for sign, rid in c.expression:
-            m = self.measure(self.claims[rid])
-            if not math.isfinite(m.value):
-                return _Measured(note=f"{rid} is unverifiable")
-            total += sign * m.value
-            notes.append(rid)
-        return _Measured(total, note=f"{expression_text(c)} over measured values")
-
-    def _measure_geometry(self, c: Claim) -> _Measured:
+    def check_measured(self, c: Claim) -> Verdict:
+        interval = self.interval(c)
         series = self.series_for(c)
-        if series is None:
-            return _Measured(
-                note="no snapshots: pass snapshots= (CLI: --snapshots) or give "
-                "the claim a 'snapshots' field"
+        zone = self.zone_for(c)
+        if not series:
+            return self.verdict(
+                c,
+                interval,
+                [],
+                None,
+                "no maps to measure it on: pass snapshots (CLI: --snapshots) or "
+                "give the claim a 'snapshots' field",
             )
-        max_age = c.max_age_days if c.max_age_days is not None else self.max_age_days
-        b, why = series.match(c.moment, max_age)
-        if b is None:
-            return _Measured(note=why)
-        zones, kind, why = self.plan(c, series, b)
-        if why:
-            return _Measured(snapshot=b, note=why)
-        region_key, region = self.region_for(c)
-        since = c.since
-        a: int | None = None
-        window: list[int] = []
-        if kind == "peak" or since == "peak":
-            start = (
-                c.since if kind == "peak" and isinstance(c.since, dt.date) else c.start
+        self.check_zone_known(c, zone, series)
+        if not math.isfinite(interval[0]):
+            return self.verdict(
+                c, interval, [], None, "its figure could not be worked out"
             )
-            window = [
-                i for i in range(b + 1) if start is None or series.dates[i] >= start
-            ]
-        elif kind in ("lost", "gained"):
-            assert isinstance(since, dt.date)
-            a, why = series.match(since, max_age)
-            if a is None:
-                return _Measured(snapshot=b, note=f"since: {why}")
+        readings: list[Reading] = []
+        primary = None
+        for plan in _plans(c, zone):
+            for s in series:
+                if plan.zone:
+                    if not set(plan.zone) & s.zones:
+                        continue  # another source's zones
+                    if not plan.primary and set(plan.zone) - s.zones:
+                        continue  # an other reading is whole on a source, or absent
+                r = self.reading(c, plan, s, interval)
+                if plan.primary and primary is None:
+                    primary = len(readings)
+                readings.append(r)
+        if not readings:
+            there = sorted(set().union(*(s.zones for s in series)))
+            return self.verdict(
+                c,
+                interval,
+                [],
+                None,
+                f"no map has a polygon of zone {'+'.join(zone or ())}; zones on the "
+                f"maps: {', '.join(there) or 'none'}",
+            )
+        return self.verdict(c, interval, readings, primary)
 
-        def area(i: int) -> float:
-            geom, _ = self.union(series, i, zones, region_key, region)
-            return float(shapely.area(geom)) / 1e6
-
-        if kind == "area":
-            return _Measured(area(b), snapshot=b, zone=zones, kind=kind)
-        if window:
-            areas = [area(i) for i in window]
-            peak = window[int(np.argmax(areas))]
-            if kind == "peak":
-                return _Measured(
-                    max(areas),
-                    snapshot=b,
-                    since=peak,
-                    zone=zones,
-                    kind=kind,
-                    note=f"peak on {series.dates[peak]}",
+    def check_share(self, c: Claim) -> Verdict:
+        interval = stated_interval(
+            c.value,
+            c.qualifier,
+            precision=c.precision,
+            tolerance=self.settings.tolerance,
+        )
+        assert c.part is not None and c.of is not None
+        part, whole = self.check(self.claims[c.part]), self.check(self.claims[c.of])
+        readings: list[Reading] = []
+        primary = None
+        for k, rp in enumerate(part.readings):
+            rw = next(
+                (
+                    r
+                    for r in whole.readings
+                    if r.zone == rp.zone and r.source == rp.source
+                ),
+                None,
+            )
+            if rw is None:
+                continue
+            base = Reading(
+                rp.zone, "share", rp.source, map=rp.map, since_map=rp.since_map
+            )
+            if rp.verdict == "unverifiable" or rw.verdict == "unverifiable":
+                why = rp.reason if rp.verdict == "unverifiable" else rw.reason
+                r = replace(
+                    base,
+                    reason=f"{c.part if rp.verdict == 'unverifiable' else c.of}: {why}",
                 )
-            a = peak
-        assert a is not None
-        new, crs = self.union(series, b, zones, region_key, region)
-        old, _ = self.union(series, a, zones, region_key, region, crs)
-        diff = (
-            shapely.difference(old, new)
-            if kind == "lost"
-            else shapely.difference(new, old)
-        )
-        note = f"since {'the peak on ' if since == 'peak' else ''}{series.dates[a]}"
-        return _Measured(
-            float(shapely.area(diff)) / 1e6,
-            snapshot=b,
-            since=a,
-            zone=zones,
-            kind=kind,
-            note=note,
+            elif rw.measured <= 0:
+                r = replace(base, reason=f"{c.of} measured 0 km²")
+            else:
+                r = self.judged(
+                    base,
+                    100 * rp.measured / rw.measured,
+                    100 * rp.low / rw.high if rw.high > 0 else math.nan,
+                    100 * rp.high / rw.low if rw.low > 0 else math.inf,
+                    interval,
+                )
+            if k == part.primary_reading:
+                primary = len(readings)
+            readings.append(r)
+        if not readings:
+            return self.verdict(
+                c, interval, [], None, f"{c.part} and {c.of} have no reading in common"
+            )
+        return self.verdict(c, interval, readings, primary)
+
+    def verdict(
+        self,
+        c: Claim,
+        interval: tuple[float, float],
+        readings: list[Reading],
+        primary: int | None,
+        why: str = "",
+    ) -> Verdict:
+        figures = {}
+        for _, rid in c.expression or ():
+            term = self.claims[rid]
+            figures[rid] = txt.stated(term.value, term.unit, "about")
+        claimed = self.value(c)
+        verdict, reason = overall(c, interval, readings, primary, why, claimed, figures)
+        return Verdict(
+            c, interval, verdict, reason, tuple(readings), primary, claimed[0]
         )
 
 
-def _zone_text(zones: Iterable[str] | None) -> str | None:
-    return "+".join(zones) if zones else None
+def _km2_rounding(c: Claim) -> float:
+    """Return the rounding of a claim's figure, in km²."""
+    km2 = c.value_km2
+    if km2 is None or not c.value:
+        return 0.0
+    return c.precision * km2 / c.value
 
 
 def _rebase(c: Claim, base: Path) -> Claim:
-
     def move(p: str) -> str:
         if c.path is None:
             return str(base / p)
@@ -425,84 +650,22 @@ def _rebase(c: Claim, base: Path) -> Claim:
     )
 
 
-def _row(
-    c: Claim,
-    m: _Measured,
-    checker: _Checker,
-    stated: Mapping[str, float],
-    tolerance: float,
-) -> dict[str, Any]:
-    share = c.kind == "share"
-    geometric = not share and not (
-        c.kind == "derived" and not c.zone and not checker.zone_override
+def run(
+    claims: Any,
+    snapshots: Any,
+    settings: Settings,
+    base_dir: Any = None,
+) -> CheckResult:
+    """Run :func:`kurskgeo.claims.check_claims`."""
+    if isinstance(claims, (str, os.PathLike)):
+        claims = read_claims(claims)
+    claims = list(claims)
+    if base_dir is not None:
+        claims = [_rebase(c, Path(base_dir)) for c in claims]
+    checker = _Checker(claims, snapshots, settings)
+    records = [checker.check(c) for c in claims]
+    return CheckResult(
+        records=records,
+        findings=find(claims, settings.tolerance),
+        notes=checker.notes,
     )
-    unit = "percent" if share else "km2"
-    claimed = c.value if share else stated.get(c.id, math.nan)
-    measured = m.value
-    verdict = (
-        judge(claimed, measured, qualifier=c.qualifier, tolerance=tolerance)
-        if math.isfinite(claimed)
-        else "unverifiable"
-    )
-    series = checker.series_for(c) if geometric else None
-    snap_date = snap_path = since_date = None
-    if series is not None and m.snapshot is not None:
-        snap_date = series.dates[m.snapshot]
-        snap_path = series.layers[m.snapshot].path
-        if m.since is not None:
-            since_date = series.dates[m.since]
-    elif share and c.part is not None:
-        part_row = checker.results.get(c.part)
-        part_series = checker.series_for(checker.claims[c.part])
-        if (
-            part_row is not None
-            and part_row.snapshot is not None
-            and part_series is not None
-        ):
-            snap_date = part_series.dates[part_row.snapshot]
-    diff = claimed - measured if math.isfinite(measured) else math.nan
-    rel = diff / measured if math.isfinite(measured) and measured != 0 else math.nan
-    if verdict == "unverifiable" and not m.note:
-        m.note = "nothing to measure"
-    region = (
-        checker.region_override if checker.region_override is not None else c.region
-    )
-    if m.kind is not None:
-        measured_as = m.kind
-    elif c.kind == "derived":
-        measured_as = "derived" if not geometric else c.measure
-    else:
-        measured_as = c.kind
-    return {
-        "id": c.id,
-        "date": c.date,
-        "as_of": c.moment,
-        "kind": c.kind,
-        "zone": None
-        if share or not geometric
-        else _zone_text(m.zone or checker.zone_override or c.zone),
-        "region": region
-        if isinstance(region, str)
-        else (None if region is None else "given"),
-        "qualifier": c.qualifier,
-        "claimed_km2": math.nan if share else claimed,
-        "claimed_value": c.value
-        if not (c.kind == "derived" and math.isnan(c.value))
-        else claimed,
-        "claimed_unit": c.unit,
-        "measured_km2": math.nan if share else measured,
-        "snapshot_date": snap_date,
-        "snapshot_path": snap_path,
-        "difference_km2": math.nan if share else diff,
-        "relative_difference": rel,
-        "verdict": verdict,
-        "source": c.source,
-        "statement": c.statement,
-        "unit": unit,
-        "claimed": claimed,
-        "measured": measured,
-        "since_date": since_date,
-        "measured_as": measured_as,
-        "note": m.note,
-        "line": c.line,
-    }

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kurskgeo.claims import _parse as _p
-from kurskgeo.claims.records import Claim, Finding, claim_interval, judge
+from kurskgeo.claims.records import Claim, Finding, judge, stated_interval
 
 #: A statement's two figures (value and ``also``) may differ by this much.
 UNIT_RTOL = 0.01
@@ -66,22 +66,32 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
                     break
         out.append(Finding("unit_mismatch", (c.id,), msg))
 
+    # a share of two stated figures: one finding per pair of figures, naming
+    # every share claim that rests on them
+    shares: dict[tuple[str, str], list[Claim]] = {}
     for c in claims:
-        if c.kind != "share" or c.part is None or c.of is None:
-            continue
-        part, of = stated.get(c.part, math.nan), stated.get(c.of, math.nan)
+        if c.kind == "share" and c.part is not None and c.of is not None:
+            shares.setdefault((c.part, c.of), []).append(c)
+    for (part_id, of_id), group in shares.items():
+        part, of = stated.get(part_id, math.nan), stated.get(of_id, math.nan)
         if not (math.isfinite(part) and math.isfinite(of)) or of <= 0:
             continue
         ratio = 100 * part / of
-        verdict = judge(c.value, ratio, qualifier=c.qualifier, tolerance=tolerance)
-        ok = verdict == "consistent"
+        fits = []
+        for c in group:
+            interval = _interval(c, c.value, tolerance)
+            fits.append((c, judge(interval, ratio, ratio)))
+        ok = all(v == "consistent" for _, v in fits)
+        said = "; ".join(
+            f"{c.id} ({_said(c)}): {'fits' if v == 'consistent' else v}"
+            for c, v in fits
+        )
         out.append(
             Finding(
                 "share",
-                (c.id, c.part, c.of),
-                f"{c.id}: {_said(c)} vs the stated figures {_fmt(part)} ({c.part}) / "
-                f"{_fmt(of)} ({c.of}) = {ratio:.1f}%: "
-                + ("consistent" if ok else f"{verdict} (tolerance {tolerance:.0%})"),
+                (*(c.id for c in group), part_id, of_id),
+                f"the stated figures {_fmt(part)} ({part_id}) / {_fmt(of)} ({of_id}) "
+                f"= {ratio:.1f}%: {said}",
                 consistent=ok,
             )
         )
@@ -105,25 +115,30 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
                 )
             )
 
-    pairs: list[tuple[Claim, Claim]] = []
-    seen: set[frozenset[str]] = set()
+    # claims on the same quantity: one finding per group, agreeing or not
     groups: dict[tuple[Any, ...], list[Claim]] = {}
     for c in claims:
         groups.setdefault(_quantity_key(c), []).append(c)
     for group in groups.values():
-        for i, first in enumerate(group):
-            pairs.extend((first, second) for second in group[i + 1 :])
+        if len(group) > 1:
+            finding = _compare(group, stated, tolerance)
+            if finding is not None:
+                out.append(finding)
+    # and the pairs a claims file names with compare_with
+    seen: set[frozenset[str]] = set()
     for c in claims:
         for rid in c.compare_with:
-            pairs.append((c, by_id[rid]))
-    for first, second in pairs:
-        key = frozenset((first.id, second.id))
-        if key in seen or first.id == second.id:
-            continue
-        seen.add(key)
-        finding = _compare(first, second, stated, tolerance)
-        if finding is not None:
-            out.append(finding)
+            key = frozenset((c.id, rid))
+            if (
+                key in seen
+                or c.id == rid
+                or _quantity_key(c) == _quantity_key(by_id[rid])
+            ):
+                continue
+            seen.add(key)
+            finding = _compare([c, by_id[rid]], stated, tolerance)
+            if finding is not None:
+                out.append(finding)
     return out
 
 
@@ -187,19 +202,31 @@ def expression_text(c: Claim) -> str:
     return text[2:] if text.startswith("+ ") else text
 
 
+def _interval(c: Claim, value: float, tolerance: float) -> tuple[float, float]:
+    if c.kind == "share" or c.unit == "km2":
+        rounding = c.precision
+    elif c.kind == "derived" and not math.isfinite(c.value):
+        rounding = 0.0
+    else:  # another unit: its rounding in km²
+        rounding = c.precision * (c.value_km2 or 0.0) / c.value
+    return stated_interval(value, c.qualifier, precision=rounding, tolerance=tolerance)
+
+
 def _compare(
-    a: Claim, b: Claim, stated: Mapping[str, float], tolerance: float
+    group: Sequence[Claim], stated: Mapping[str, float], tolerance: float
 ) -> Finding | None:
-    if (a.kind == "share") != (b.kind == "share"):
+    """One finding for claims on one quantity: all their intervals meet, or not."""
+    if len({c.kind == "share" for c in group}) > 1:
         return None
-    unit = "percent" if a.kind == "share" else "km2"
-    va = a.value if unit == "percent" else stated.get(a.id, math.nan)
-    vb = b.value if unit == "percent" else stated.get(b.id, math.nan)
-    if not (math.isfinite(va) and math.isfinite(vb)):
+    unit = "percent" if group[0].kind == "share" else "km2"
+    values = [
+        c.value if unit == "percent" else stated.get(c.id, math.nan) for c in group
+    ]
+    if not all(math.isfinite(v) for v in values):
         return None
-    lo_a, hi_a = claim_interval(va, a.qualifier, tolerance=tolerance)
-    lo_b, hi_b = claim_interval(vb, b.qualifier, tolerance=tolerance)
-    lo, hi = max(lo_a, lo_b), min(hi_a, hi_b)
+    intervals = [_interval(c, v, tolerance) for c, v in zip(group, values, strict=True)]
+    lo = max(i[0] for i in intervals)
+    hi = min(i[1] for i in intervals)
 
     def desc(c: Claim, v: float) -> str:
         what = _said(c, v, unit)
@@ -207,21 +234,25 @@ def _compare(
             what += f" ({expression_text(c)})"
         return f"{c.id} ({c.source or 'unknown source'}, {c.moment}: {what})"
 
+    names = [desc(c, v) for c, v in zip(group, values, strict=True)]
+    ids = tuple(c.id for c in group)
     if lo <= hi:
         upper = "∞" if math.isinf(hi) else _fmt(hi, unit)
         return Finding(
             "agreement",
-            (a.id, b.id),
-            f"{desc(a, va)} and {desc(b, vb)} agree: both allow {_fmt(lo, unit)} "
-            f"to {upper} "
+            ids,
+            f"{' and '.join(names)} agree: all allow {_fmt(lo, unit)} to {upper} "
             f"(tolerance {tolerance:.0%})",
             consistent=True,
         )
+    ranges = "; ".join(
+        f"{c.id} allows {_range(i[0], i[1], unit)}"
+        for c, i in zip(group, intervals, strict=True)
+    )
     return Finding(
         "contradiction",
-        (a.id, b.id),
-        f"{desc(a, va)} and {desc(b, vb)} cannot both be true: the first allows "
-        f"{_range(lo_a, hi_a, unit)}, the second {_range(lo_b, hi_b, unit)} "
+        ids,
+        f"{' and '.join(names)} cannot all be true: {ranges} "
         f"(tolerance {tolerance:.0%})",
     )
 

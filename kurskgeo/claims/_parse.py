@@ -256,6 +256,36 @@ def parse_quantity(value: Any, unit: Any = None) -> tuple[float, str | None]:
     return number, inline or stated
 
 
+def rounding_of(value: Any) -> float:
+    """Half the unit of the last digit of a figure as written (its rounding).
+
+    Zeros that end a whole number are taken as rounding: "500" is 500 ± 50,
+    "801" is 801 ± 0.5, "63.2" is 63.2 ± 0.05.
+
+    Examples
+    --------
+    >>> rounding_of("1,268 km²"), rounding_of(500), rounding_of(63.2)
+    (0.5, 50.0, 0.05)
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(abs(value))
+    elif isinstance(value, float):
+        text = repr(abs(value))
+    else:
+        m = _NUMBER.match(str(value).replace("\u00a0", " ").replace("\u202f", " "))
+        if not m:
+            return 0.0
+        text = m.group("num").lstrip("+-").replace(",", "")
+    if "e" in text.lower():
+        return 0.0
+    whole, _, decimals = text.partition(".")
+    if decimals:
+        return 0.5 * 10.0 ** -len(decimals)
+    digits = whole.lstrip("0")
+    zeros = len(digits) - len(digits.rstrip("0")) if digits else 0
+    return 0.5 * 10.0**zeros
+
+
 def to_km2(value: float, unit: str) -> float | None:
     """Convert `value` in canonical `unit` to km² (None for percent).
 
@@ -537,6 +567,7 @@ def record_to_fields(
         raise _fail(where, cid, "qualifier", str(exc)) from None
 
     unit: str
+    precision = 0.0
     if record.get("value") in (None, ""):
         if kind != "derived":
             raise _fail(where, cid, "value", "has no 'value'")
@@ -553,6 +584,7 @@ def record_to_fields(
             )
         unit = parsed_unit or "percent"
         _check_value(value, unit, kind, where, cid, "value")
+        precision = rounding_of(raw_value)
 
     also_value = also_unit = None
     also = record.get("also")
@@ -701,6 +733,7 @@ def record_to_fields(
         "max_age_days": max_age,
         "reference": _text(record.get("reference")),
         "url": _text(record.get("url")),
+        "precision": precision,
         "path": where.path,
         "line": where.line,
     }

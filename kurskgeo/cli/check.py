@@ -12,15 +12,14 @@ from kurskgeo.cli import options
 
 TABLE_COLUMNS = (
     "id",
-    "as_of",
+    "date",
     "kind",
-    "qualifier",
     "claimed",
-    "measured",
-    "unit",
-    "snapshot_date",
-    "relative_difference",
     "verdict",
+    "zone",
+    "map",
+    "measured",
+    "band",
 )
 
 #: Exit code of ``--strict`` when a claim is not consistent.
@@ -42,42 +41,71 @@ def _tolerance(ctx: click.Context, param: click.Parameter, value: str) -> float:
     return number
 
 
-def _rows(frame: Any) -> list[dict[str, Any]]:
-    rows = frame.to_dict(orient="records")
-    for row in rows:
-        rel = row.get("relative_difference")
-        if isinstance(rel, float) and math.isfinite(rel):
-            row["relative_difference"] = f"{rel:+.1%}"
-        elif isinstance(rel, float):
-            row["relative_difference"] = None
+def _day(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value.date() if hasattr(value, "hour") else value)
+
+
+def _rows(result: Any) -> list[dict[str, Any]]:
+    """One row per claim: the claim as said, the verdict, the primary reading."""
+    from kurskgeo.claims import wording
+
+    rows = []
+    for v in result.records:
+        c, p = v.claim, v.primary
+        unit = "percent" if c.kind == "share" else "km2"
+        measured = band = ""
+        if p is not None and p.verdict != "unverifiable":
+            measured = wording.quantity(p.measured, unit)
+            band = wording.span(p.low, p.high, unit)
+        rows.append(
+            {
+                "id": c.id,
+                "date": c.date.isoformat(),
+                "kind": c.kind,
+                "claimed": wording.claimed(c),
+                "verdict": v.verdict,
+                "zone": p.zone_text if p else "",
+                "map": _day(p.map) if p else "",
+                "measured": measured,
+                "band": band,
+            }
+        )
     return rows
 
 
 def _markdown(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     def cell(value: Any) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return ""
-        if isinstance(value, float):
-            return f"{value:,.1f}"
-        return str(value).replace("|", "\\|")
+        return str(value or "").replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows]
     return "\n".join(lines)
 
 
-def _findings_text(findings: list[Any], markdown: bool) -> str:
-    if not findings:
-        return ""
-    lines = ["", "## Findings" if markdown else "findings:"]
-    for f in findings:
-        mark = "ok" if f.consistent else "!!"
-        prefix = "- " if markdown else f"  {mark} "
-        lines.append(
-            f"{prefix}**{f.kind}**: {f.message}"
-            if markdown
-            else f"{prefix}{f.kind}: {f.message}"
-        )
+def _reasons(result: Any, markdown: bool) -> str:
+    lines = ["", "## Why" if markdown else "why:"]
+    for v in result.records:
+        prefix = f"- **{v.claim.id}**: " if markdown else f"  {v.claim.id}: "
+        lines.append(prefix + v.reason)
+    return "\n".join(lines)
+
+
+def _findings_text(findings: list[Any], notes: list[str], markdown: bool) -> str:
+    lines: list[str] = []
+    if findings:
+        lines += ["", "## Findings" if markdown else "findings:"]
+        for f in findings:
+            mark = "ok" if f.consistent else "!!"
+            lines.append(
+                f"- **{f.kind}**: {f.message}"
+                if markdown
+                else f"  {mark} {f.kind}: {f.message}"
+            )
+    if notes:
+        lines += ["", "## Notes" if markdown else "notes:"]
+        lines += [f"- {n}" if markdown else f"  {n}" for n in notes]
     return "\n".join(lines)
 
 
@@ -92,22 +120,46 @@ def _findings_text(findings: list[Any], markdown: bool) -> str:
     help="Snapshot files, folders or globs to measure every claim on (repeatable); "
     "overrides the claims' own 'snapshots'.",
 )
-@options.zone_option
+@click.option(
+    "--zone",
+    "zone",
+    multiple=True,
+    metavar="NAME",
+    help="The zone of claims that name none (repeatable: their union). A claim's "
+    "own zone always wins.",
+)
 @options.region_option
+@click.option(
+    "--line-accuracy",
+    "line_accuracy_m",
+    type=click.FloatRange(min=0),
+    default=250.0,
+    show_default=True,
+    metavar="METRES",
+    help="Accuracy of a drawn front line: the band of each reading is its zone "
+    "shrunk and grown by this much; 0 turns the bands off.",
+)
+@click.option(
+    "--start",
+    metavar="DATE",
+    help="When the event began, for claims that give no start (a peak, or ground "
+    "lost since it, needs maps from then on).",
+)
 @click.option(
     "--tolerance",
     default="0.05",
     show_default=True,
     callback=_tolerance,
     metavar="X",
-    help="Relative tolerance of the verdicts: 0.05 or 5%.",
+    help="How far 'about' a figure reaches, when wider than its rounding: 0.05 or 5%.",
 )
 @click.option(
     "--max-age-days",
     type=click.IntRange(min=0),
     default=14,
     show_default=True,
-    help="A snapshot older than this before the date of a claim does not count.",
+    help="A map older than this before a claim's date does not stand for it; one "
+    "published this soon after it enters the band.",
 )
 @options.format_option(("table", "json", "csv", "markdown"))
 @click.option(
@@ -122,6 +174,8 @@ def check(
     snapshots: tuple[str, ...],
     zone: tuple[str, ...],
     region: str | None,
+    line_accuracy_m: float,
+    start: str | None,
     tolerance: float,
     max_age_days: int,
     fmt: str,
@@ -129,48 +183,65 @@ def check(
     output: str | None,
     overwrite: bool,
 ) -> None:
-    """Measure each claim of CLAIMS on snapshots and say if it holds.
+    """Measure each claim of CLAIMS on maps and say if it holds, and why.
 
-    Every claim gets the measured value, the snapshot used and a verdict:
-    consistent, overstated, understated or unverifiable. Findings that need no
-    geometry follow: unit conversions that disagree, contradicting claims,
-    shares that do not fit their figures. The exit code is 0 whatever the
-    verdicts, unless --strict.
+    Every claim is measured under each reading it admits (its own zone, the
+    same with the grey zone in or out, the alternatives its file lists), on
+    the map it rests on, with a band for the accuracy of a drawn line. The
+    verdict is consistent, overstated, understated, depends_on_reading (the
+    readings disagree) or unverifiable, with a sentence saying why. Findings
+    that need no geometry follow: unit conversions that disagree, claims that
+    contradict each other, shares that do not fit their figures. The exit code
+    is 0 whatever the verdicts, unless --strict. --format json follows
+    docs/check.schema.json.
 
     \b
-    $ kurskgeo check geodata/claims/kursk.yaml
-    $ kurskgeo check geodata/claims/kursk.yaml --snapshots isw-kursk/
-    $ kurskgeo check claims.yaml --snapshots raw/ --region oblast.geojson --format json
+    $ kurskgeo check geodata/claims/kursk.yaml --snapshots raw/ \\
+          --region boundaries/kursk_oblast.geojson
+    $ kurskgeo check claims.yaml --snapshots raw/ --snapshots isw/ --format json
     """
     from kurskgeo.claims import check_claims, read_claims
 
+    if start is not None:
+        from kurskgeo.io import parse_date
+
+        try:
+            parse_date(start)
+        except ValueError:
+            raise click.BadParameter(
+                f"{start!r} is not a date (YYYY-MM-DD)", param_hint="--start"
+            ) from None
     result = check_claims(
         read_claims(claims),
         list(snapshots) or None,
+        zone=options.zones_or_none(zone),
         region=region,
         tolerance=tolerance,
         max_age_days=max_age_days,
-        zone=options.zones_or_none(zone),
+        line_accuracy_m=line_accuracy_m,
+        start=start,
     )
-    frame = result.verdicts
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     elif fmt == "csv":
+        frame = result.verdicts
         text = options.render(
             frame.to_dict(orient="records"), list(frame.columns), "csv"
         )
     elif fmt == "markdown":
-        text = _markdown(_rows(frame), TABLE_COLUMNS) + _findings_text(
-            result.findings, markdown=True
+        text = (
+            _markdown(_rows(result), TABLE_COLUMNS)
+            + _reasons(result, markdown=True)
+            + _findings_text(result.findings, result.notes, markdown=True)
         )
     else:
-        text = options.render(_rows(frame), TABLE_COLUMNS, "table", digits=1)
-        text += _findings_text(result.findings, markdown=False)
-        notes = [f"  {r['id']}: {r['note']}" for _, r in frame.iterrows() if r["note"]]
-        if notes and fmt == "table":
-            text += "\nnotes:\n" + "\n".join(notes)
+        text = options.render(_rows(result), TABLE_COLUMNS, "table")
+        text += _reasons(result, markdown=False)
+        text += _findings_text(result.findings, result.notes, markdown=False)
     options.emit(text, output, overwrite=overwrite)
-    if strict and (frame["verdict"] != "consistent").any():
-        n = int((frame["verdict"] != "consistent").sum())
-        click.echo(f"{n} of {len(frame)} claims are not consistent", err=True)
+    off = [v for v in result.records if v.verdict != "consistent"]
+    if strict and off:
+        click.echo(
+            f"{len(off)} of {len(result.records)} claims are not consistent", err=True
+        )
         raise SystemExit(EXIT_NOT_CONSISTENT)

@@ -24,7 +24,22 @@ from kurskgeo.cli import options
     help="Snapshot file, folder or glob (repeatable). Default: the embedded "
     "approximate snapshots in geodata/.",
 )
-@options.zone_option
+@click.option(
+    "--zone",
+    "zone",
+    multiple=True,
+    metavar="NAME",
+    help="The zone of claims that name none, as in `kurskgeo check` (a claim's "
+    "own zone always wins); also what the maps draw, unless --map-zone.",
+)
+@click.option(
+    "--map-zone",
+    "map_zone",
+    multiple=True,
+    metavar="NAME",
+    help="What the maps and the timeline draw (repeatable: their union). Default: "
+    "--zone; for the embedded data, liberated and contested.",
+)
 @options.region_option
 @click.option(
     "--places",
@@ -44,14 +59,28 @@ from kurskgeo.cli import options
     type=click.FloatRange(0, 1),
     default=0.05,
     show_default=True,
-    help="Relative tolerance of the claim verdicts.",
+    help="How far 'about' a figure reaches, when wider than its rounding.",
 )
 @click.option(
     "--max-age-days",
     type=click.IntRange(0),
     default=14,
     show_default=True,
-    help="A snapshot older than this before a claim's date does not match it.",
+    help="A map older than this before a claim's date does not stand for it.",
+)
+@click.option(
+    "--line-accuracy",
+    "line_accuracy_m",
+    type=click.FloatRange(min=0),
+    default=250.0,
+    show_default=True,
+    metavar="METRES",
+    help="Accuracy of a drawn front line (the band of each reading); 0: no band.",
+)
+@click.option(
+    "--start",
+    metavar="DATE",
+    help="When the event began, for claims that give no start.",
 )
 @click.option(
     "-o",
@@ -67,23 +96,29 @@ def report(
     claims: str | None,
     snapshots: tuple[str, ...],
     zone: tuple[str, ...],
+    map_zone: tuple[str, ...],
     region: str | None,
     places: str | None,
     context: tuple[str, ...],
     tolerance: float,
     max_age_days: int,
+    line_accuracy_m: float,
+    start: str | None,
     outdir: str,
     overwrite: bool,
 ) -> None:
-    """Check claims against snapshots and write report.md and report.html.
+    """Check claims against snapshots and write report.md, report.html and verdicts.
+
+    The verdicts are also written as verdicts.json (as `kurskgeo check
+    --format json` prints them) and verdicts.csv.
 
     With no options it runs on kurskgeo's embedded, approximate data
     (geodata/) and says so at the top of the report.
 
     \b
     $ kurskgeo report -o report
-    $ kurskgeo report --snapshots deepstate-raw/ --zone liberated \\
-          --zone contested --region kursk_oblast.geojson \\
+    $ kurskgeo report --snapshots deepstate-raw/ --map-zone liberated \\
+          --map-zone contested --region kursk_oblast.geojson \\
           --claims geodata/claims/kursk.yaml \\
           --context natural_earth_10m_ukraine.geojson -o report-real
     """
@@ -94,11 +129,14 @@ def report(
         claims=claims,
         snapshots=list(snapshots) or None,
         zone=options.zones_or_none(zone),
+        map_zone=options.zones_or_none(map_zone),
         region=region,
         places=places,
         context=list(context) or None,
         tolerance=tolerance,
         max_age_days=max_age_days,
+        line_accuracy_m=line_accuracy_m,
+        start=start,
         overwrite=overwrite,
         progress=lambda message: click.echo(message, err=True),
     )

@@ -113,27 +113,41 @@ def _series(
 def _key_indices(
     snapshots: Sequence[gpd.GeoDataFrame],
     areas: pd.DataFrame,
-    verdicts: pd.DataFrame | None,
+    claims_result: Any,
 ) -> list[int]:
-    """First, peak and last snapshot, and those the claims were measured on."""
+    """First, peak and last snapshot, and the maps the claims rest on."""
     dates = [_date_of(s) for s in snapshots]
     nonzero = [i for i in range(len(snapshots)) if areas["area_km2"].iloc[i] > 0.05]
     if not nonzero:
         return [len(snapshots) - 1] if snapshots else []
     keys = {nonzero[0], nonzero[-1], int(areas["area_km2"].idxmax())}
     claim_keys: list[int] = []
-    if verdicts is not None and "snapshot_date" in verdicts.columns:
-        for value in verdicts["snapshot_date"].dropna():
-            day = value.date() if isinstance(value, pd.Timestamp) else value
-            if day in dates:
-                i = dates.index(day)
-                if i in nonzero and i not in keys and i not in claim_keys:
-                    claim_keys.append(i)
+    for record in claims_result.records if claims_result is not None else ():
+        p = record.primary
+        if p is None or p.map is None:
+            continue
+        day = p.map.date() if hasattr(p.map, "hour") else p.map
+        if day in dates:
+            i = dates.index(day)
+            if i in nonzero and i not in keys and i not in claim_keys:
+                claim_keys.append(i)
     for i in claim_keys:
         if len(keys) >= MAX_KEY_MAPS:
             break
         keys.add(i)
     return sorted(keys)
+
+
+def _write_verdicts(result: Any, out: Path, *, overwrite: bool) -> None:
+    """verdicts.json (as ``kurskgeo check --format json``) and verdicts.csv."""
+    import json
+
+    from kurskgeo.io import atomic_write
+
+    with atomic_write(out / "verdicts.json", "w", overwrite=overwrite) as fh:
+        fh.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    with atomic_write(out / "verdicts.csv", "w", overwrite=overwrite) as fh:
+        result.verdicts.to_csv(fh, index=False, lineterminator="\n")
 
 
 # ---------------------------------------------------------------- main
@@ -145,11 +159,14 @@ def make_report(
     claims: str | os.PathLike[str] | None = None,
     snapshots: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     zone: str | Sequence[str] | None = None,
+    map_zone: str | Sequence[str] | None = None,
     region: Any = None,
     places: str | os.PathLike[str] | None = None,
     context: Sequence[Any] | None = None,
     tolerance: float = 0.05,
     max_age_days: int = 14,
+    line_accuracy_m: float = 250.0,
+    start: Any = None,
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
@@ -168,10 +185,12 @@ def make_report(
         Snapshot files, folders or globs. Default: the embedded approximate
         snapshots in ``geodata/snapshots/``.
     zone : str or list of str, optional
-        The zone(s) whose union is measured, mapped and followed over time.
-        Default: ``liberated`` and ``contested`` (all the ground Ukraine
-        entered) for the embedded data, else all polygons.
-        Claims are measured on their own zones.
+        The zone of claims that name none, as for
+        :func:`kurskgeo.claims.check_claims` (a claim's own zone always wins).
+    map_zone : str or list of str, optional
+        The zone(s) whose union is mapped and followed over time. Default:
+        `zone`; else ``liberated`` and ``contested`` (all the ground Ukraine
+        entered) for the embedded data; else all polygons.
     region : path, GeoDataFrame or geometry, optional
         Clip every zone to this region (for example Kursk Oblast).
     places : path, optional
@@ -181,11 +200,8 @@ def make_report(
         Background layers drawn under the maps, such as country outlines
         (Natural Earth admin-0). Default: the embedded hand-drawn border for
         the embedded data, nothing for real data.
-    tolerance : float
-        Relative tolerance of the claim verdicts.
-    max_age_days : int
-        A snapshot older than this before the date a claim refers to does not
-        match it (the claim is then ``unverifiable``).
+    tolerance, max_age_days, line_accuracy_m, start
+        As for :func:`kurskgeo.claims.check_claims`.
     overwrite : bool
         Replace an existing report in `outdir`.
     progress : callable, optional
@@ -244,11 +260,12 @@ def make_report(
         snapshots = data / "snapshots"
         if claims is None:
             claims = data / "claims" / "kursk.yaml"
-        if zone is None:
-            zone = ["liberated", "contested"]
+        if map_zone is None and zone is None:
+            map_zone = ["liberated", "contested"]
     if places is None and data is not None:
         places = data / "places.geojson"
-    zones = [zone] if isinstance(zone, str) else (list(zone) if zone else None)
+    drawn = map_zone if map_zone is not None else zone
+    zones = [drawn] if isinstance(drawn, str) else (list(drawn) if drawn else None)
 
     one = isinstance(snapshots, (str, os.PathLike))
     say(f"reading snapshots from {_rel(snapshots) if one else 'several paths'}")
@@ -300,14 +317,17 @@ def make_report(
             claims_result = check_claims(
                 claim_list,
                 snaps,
+                zone=zone,
                 region=region,
                 tolerance=tolerance,
                 max_age_days=max_age_days,
+                line_accuracy_m=line_accuracy_m,
+                start=start,
             )
     else:
         skipped = "No claims file was given (--claims), so no claims were checked."
 
-    keys = _key_indices(snaps, areas, claims_result.verdicts if claims_result else None)
+    keys = _key_indices(snaps, areas, claims_result)
     out.mkdir(parents=True, exist_ok=True)
     figures, failed = _figures(
         snaps,
@@ -340,6 +360,7 @@ def make_report(
         crs=crs,
         tolerance=tolerance,
         max_age_days=max_age_days,
+        line_accuracy_m=line_accuracy_m,
         skipped_claims_note=skipped,
     )
     say(f"writing {md_path} and {html_path}")
@@ -348,6 +369,8 @@ def make_report(
     html_text = doc.to_html(blocks, title=title, folder=out)
     with atomic_write(html_path, "w", overwrite=overwrite) as fh:
         fh.write(html_text)
+    if claims_result is not None:
+        _write_verdicts(claims_result, out, overwrite=overwrite)
     return Report(
         outdir=out,
         markdown=md_path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,18 +31,37 @@ def _save(fig: Any, path: Path, *, overwrite: bool) -> Path:
 
 
 def _chart_claims(claims_result: Any, claims: Sequence[Any]) -> pd.DataFrame | None:
-    """Select the claims that state the area held on the day they were made.
+    """Return the claims that state the area held on the day they were made.
 
     The chart marks claims at the date they were made. Claims of ground lost or
     gained are not areas held and would mislead on an area axis; a ``peak``
     refers to another date; shares have no km². All of them are in the table.
+    Each is drawn with its overall verdict and its primary reading.
     """
     if claims_result is None:
         return None
-    v = claims_result.verdicts
-    measure = {c.id: (c.kind if c.kind != "derived" else c.measure) for c in claims}
-    keep = v["id"].map(lambda cid: measure.get(cid) == "area")
-    return v[keep & v["claimed_km2"].notna()].copy()
+    rows = []
+    for v in claims_result.records:
+        c, p = v.claim, v.primary
+        if c.measured_as != "area" or c.kind == "share":
+            continue
+        claimed = v.value
+        if not math.isfinite(claimed):
+            continue
+        rows.append(
+            {
+                "id": c.id,
+                "date": c.date,
+                "claimed_km2": claimed,
+                "qualifier": c.qualifier,
+                "verdict": v.verdict,
+                "measured_km2": p.measured if p is not None else math.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["id", "date", "claimed_km2", "qualifier", "verdict", "measured_km2"],
+    )
 
 
 def _figures(

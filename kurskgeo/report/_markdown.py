@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,12 +9,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from kurskgeo.claims import wording
 from kurskgeo.report import _document as doc
 from kurskgeo.report._text import (
-    _QUALIFIER_SIGN,
     _date_of,
     _day,
-    _difference,
     _first_text,
     _km2,
     _rel,
@@ -23,33 +21,33 @@ from kurskgeo.report._text import (
 from kurskgeo.versions import __version__
 
 
-def _claims_rows(verdicts: pd.DataFrame) -> list[list[str]]:
+def _claims_rows(claims_result: Any) -> list[list[str]]:
+    """One row per claim: what was said, the overall verdict, the primary reading."""
     rows = []
-    for r in verdicts.to_dict(orient="records"):
-        unit = r.get("unit") or "km2"
-        sign = _QUALIFIER_SIGN.get(r.get("qualifier"), "")
-        if unit == "percent":
-            claimed = f"{sign}{r.get('claimed', math.nan):.1f}%"
-            measured = "–" if pd.isna(r.get("measured")) else f"{r['measured']:.1f}%"
-            diff = "–"
-        else:
-            claimed = f"{sign}{_km2(r.get('claimed_km2'))}"
-            measured = _km2(r.get("measured_km2"))
-            diff = _difference(r.get("difference_km2"), r.get("relative_difference"))
-        zone = r.get("zone")
-        if isinstance(zone, (list, tuple)):
-            zone = " + ".join(zone)
+    for v in claims_result.records:
+        c, p = v.claim, v.primary
+        unit = "percent" if c.kind == "share" else "km2"
+        measured = band = reading = map_ = "–"
+        if p is not None:
+            reading = wording.zone_words(p.zone)
+            map_ = _day(p.map)
+            if p.verdict != "unverifiable":
+                measured = wording.quantity(p.measured, unit)
+                band = wording.span(p.low, p.high, unit) or "–"
         rows.append(
             [
-                str(r.get("id")),
-                _day(r.get("date")),
-                str(r.get("source") or ""),
-                str(r.get("kind") or ""),
-                claimed,
+                str(c.id),
+                _day(c.date),
+                str(c.source or ""),
+                str(c.kind),
+                wording.claimed(c)
+                if c.kind != "derived"
+                else f"{wording.quantity(v.value, 'km2')} ({wording.claimed(c)})",
+                reading,
+                map_,
                 measured,
-                _day(r.get("snapshot_date")),
-                diff,
-                f"**{r.get('verdict')}**",
+                band,
+                f"**{v.verdict.replace('_', ' ')}**",
             ]
         )
     return rows
@@ -94,6 +92,7 @@ def _document(
     crs: str,
     tolerance: float,
     max_age_days: int,
+    line_accuracy_m: float,
     skipped_claims_note: str | None,
 ) -> tuple[str, list[doc.Block]]:
     first, last = _date_of(snapshots[0]), _date_of(snapshots[-1])
@@ -129,25 +128,34 @@ def _document(
         f"**{_km2(areas['area_km2'].iloc[-1])} km²**.",
     ]
     if claims_result is not None:
-        counts = claims_result.verdicts["verdict"].value_counts()
+        records = claims_result.records
+        counts: dict[str, int] = {}
+        for r in records:
+            counts[r.verdict] = counts.get(r.verdict, 0) + 1
         summary.append(
-            f"**{len(claims_result.verdicts)} claims** checked: "
-            + ", ".join(f"{n} {v}" for v, n in counts.items())
+            f"**{len(records)} claims** checked: "
+            + ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in counts.items())
             + "."
         )
-        v = claims_result.verdicts
-        off = v[v["verdict"].isin(["overstated", "understated"])]
-        if len(off):
+        off = [r for r in records if r.verdict in ("overstated", "understated")]
+        if off:
             summary.append(
-                "Not consistent with the maps: "
-                + ", ".join(f"{r['id']} ({r['verdict']})" for _, r in off.iterrows())
+                "Not consistent with the maps under any reading: "
+                + ", ".join(f"{r.claim.id} ({r.verdict})" for r in off)
                 + "."
             )
-        blind = v[v["verdict"] == "unverifiable"]
-        if len(blind):
+        split = [r for r in records if r.verdict == "depends_on_reading"]
+        if split:
             summary.append(
-                "Unverifiable (no matching snapshot): "
-                + ", ".join(str(i) for i in blind["id"])
+                "Consistent or not depending on the reading (which zones count): "
+                + ", ".join(r.claim.id for r in split)
+                + "."
+            )
+        blind = [r for r in records if r.verdict == "unverifiable"]
+        if blind:
+            summary.append(
+                "Unverifiable (the maps do not cover them): "
+                + ", ".join(r.claim.id for r in blind)
                 + "."
             )
         if claims_result.problems:
@@ -172,16 +180,33 @@ def _document(
         ]
 
     if claims_result is not None:
-        v = claims_result.verdicts
         cited = {c.id: c for c in claims}
+        several = len({x.source for r in claims_result.records for x in r.readings}) > 1
+        disagree = [
+            f"**{r.claim.id}**: "
+            + "; ".join(
+                f"{x.verdict} under the {wording.zone_words(x.zone)}"
+                + (f" ({x.source})" if several and x.source else "")
+                for x in r.readings
+                if x.verdict != "unverifiable"
+            )
+            for r in claims_result.records
+            if r.verdict == "depends_on_reading"
+        ]
         blocks += [
             doc.Heading("Claims and verdicts"),
             doc.Paragraph(
-                "Each claim's figure (converted to km²) is compared with the same "
-                "quantity measured on the latest snapshot at or before the date the "
-                "claim refers to. **Difference** is claimed − measured, relative to "
-                "the measured value; within the tolerance "
-                f"({tolerance:.0%}) a claim is consistent."
+                "Each claim is measured under every reading it admits: its own zone "
+                "(the reading shown here), and the same with the grey zone counted "
+                "or not. A reading rests on the last map published at or before "
+                f"the date the claim refers to (no older than {max_age_days} days) "
+                "and, for the largest extent, on the peak map. Its band is the zone "
+                f"shrunk and grown by {line_accuracy_m:g} m, the accuracy of a "
+                "drawn front line, with a map published just after the claim's "
+                "date included. A claim is consistent when what it states (its "
+                "figure, as precise as it was written, and its qualifier; "
+                f"“about” reaches {tolerance:.0%}) meets the band. See "
+                "docs/verdicts.md in kurskgeo."
             ),
             doc.Table(
                 [
@@ -189,28 +214,33 @@ def _document(
                     "said on",
                     "source",
                     "kind",
-                    "claimed km²",
-                    "measured km²",
-                    "snapshot",
-                    "difference",
+                    "claimed",
+                    "reading",
+                    "map",
+                    "measured",
+                    "band",
                     "verdict",
                 ],
-                _claims_rows(v),
-                numeric=[False, False, False, False, True, True, False, True, False],
-                caption=f"Claims from `{_rel(claims_path)}`.",
+                _claims_rows(claims_result),
+                numeric=[False] * 7 + [True, True, False],
+                caption=f"Claims from `{_rel(claims_path)}`; verdicts also in "
+                "verdicts.csv and verdicts.json.",
             ),
+        ]
+        if disagree:
+            blocks += [
+                doc.Paragraph("**Readings that disagree.**"),
+                doc.Items(disagree),
+            ]
+        blocks += [
+            doc.Heading("Why", 3),
+            doc.Items([f"**{r.claim.id}**: {r.reason}" for r in claims_result.records]),
             doc.Heading("What was said", 3),
             doc.Items(
                 [
-                    f"**{r['id']}** ({r.get('source')}, {_day(r.get('date'))}): "
-                    f"“{r.get('statement')}”"
-                    + (
-                        f" — {r['note']}."
-                        if isinstance(r.get("note"), str) and r.get("note")
-                        else ""
-                    )
-                    + _cite(cited.get(str(r["id"])))
-                    for r in v.to_dict(orient="records")
+                    f"**{r.claim.id}** ({r.claim.source}, {_day(r.claim.date)}): "
+                    f"“{r.claim.statement}”" + _cite(cited.get(r.claim.id))
+                    for r in claims_result.records
                 ]
             ),
             doc.Heading("Findings"),
@@ -226,6 +256,8 @@ def _document(
             )
         else:
             blocks.append(doc.Paragraph("No findings between the claims."))
+        if claims_result.notes:
+            blocks += [doc.Paragraph("**Left out.**"), doc.Items(claims_result.notes)]
     elif skipped_claims_note:
         blocks += [doc.Heading("Claims"), doc.Paragraph(skipped_claims_note)]
 

@@ -47,6 +47,8 @@ def _day(value: Any) -> str:
         return "–"
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
+    if isinstance(value, dt.datetime):  # a map's publication moment: its UTC day
+        return value.astimezone(dt.UTC).date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

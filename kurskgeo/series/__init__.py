@@ -71,6 +71,8 @@ __all__ = [
     "area_series",
     "diff",
     "read_series",
+    "read_sources",
+    "source_of",
     "timeline",
 ]
 
@@ -114,6 +116,41 @@ def _inputs(source: Any) -> list[Any]:
     )
 
 
+def _read_layers(
+    source: Any, engine: Engine, show_progress: bool | None
+) -> list[Layer]:
+    entries: list[Any] = []
+    for x in _inputs(source):
+        if isinstance(x, (gpd.GeoDataFrame, gpd.GeoSeries, Layer)):
+            entries.append(x)
+        else:
+            entries.extend(resolve_paths(x))
+    cache = FeatureCache()
+    layers: list[Layer] = []
+    for entry in progress(entries, show_progress, "reading snapshots"):
+        if isinstance(entry, Path):
+            layer = engine.read(entry, cache=cache, stacklevel=5)
+        else:
+            layer = as_layer(entry, stacklevel=5)
+        if all(d is None for d in layer.dates):
+            layers.append(layer)
+        else:
+            layers.extend(layer.split_dates())
+    if not layers:
+        raise SnapshotError("the series is empty: no snapshot to measure")
+    return layers
+
+
+def _ordered(layers: list[Layer], on_duplicate: str, require_date: bool) -> list[Layer]:
+    return order_by_date(
+        layers,
+        date=lambda lay: lay.date,
+        name=lambda lay: str(lay.path),
+        on_duplicate=on_duplicate,
+        require_date=require_date,
+    )
+
+
 def read_series(
     source: Any,
     engine: Engine,
@@ -130,32 +167,37 @@ def read_series(
         If a snapshot has no date (with `require_date`), or two share a date
         and ``on_duplicate="error"``.
     """
-    entries: list[Any] = []
-    for x in _inputs(source):
-        if isinstance(x, (gpd.GeoDataFrame, gpd.GeoSeries, Layer)):
-            entries.append(x)
-        else:
-            entries.extend(resolve_paths(x))
-    cache = FeatureCache()
-    layers: list[Layer] = []
-    for entry in progress(entries, show_progress, "reading snapshots"):
-        if isinstance(entry, Path):
-            layer = engine.read(entry, cache=cache, stacklevel=4)
-        else:
-            layer = as_layer(entry, stacklevel=4)
-        if all(d is None for d in layer.dates):
-            layers.append(layer)
-        else:
-            layers.extend(layer.split_dates())
-    if not layers:
-        raise SnapshotError("the series is empty: no snapshot to measure")
-    return order_by_date(
-        layers,
-        date=lambda lay: lay.date,
-        name=lambda lay: str(lay.path),
-        on_duplicate=on_duplicate,
-        require_date=require_date,
-    )
+    layers = _read_layers(source, engine, show_progress)
+    return _ordered(layers, on_duplicate, require_date)
+
+
+def source_of(layer: Layer) -> str:
+    """Who drew a snapshot: the file's source, else its rows'."""
+    return layer.file_source or next((s for s in layer.sources if s), "unknown")
+
+
+def read_sources(
+    source: Any,
+    engine: Engine,
+    *,
+    on_duplicate: str = "error",
+    show_progress: bool | None = None,
+) -> dict[str, list[Layer]]:
+    """Read maps of one or several sources: a series per source, in date order.
+
+    Two maps of one date are refused (or one kept) only within a source; maps
+    of the same date from two sources are two series.
+
+    Raises
+    ------
+    SnapshotError
+        If a snapshot has no date, or two of one source share a date and
+        ``on_duplicate="error"``.
+    """
+    groups: dict[str, list[Layer]] = {}
+    for layer in _read_layers(source, engine, show_progress):
+        groups.setdefault(source_of(layer), []).append(layer)
+    return {k: _ordered(v, on_duplicate, True) for k, v in groups.items()}
 
 
 def _check_zones(layers: Sequence[Layer], engine: Engine) -> None:
