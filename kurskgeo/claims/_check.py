@@ -478,7 +478,11 @@ class _Checker:
         interval: tuple[float, float],
     ) -> Reading:
         return replace(
-            r, measured=km2, low=low, high=high, verdict=judge(interval, low, high)
+            r,
+            measured=float(km2),
+            low=float(low),
+            high=float(high),
+            verdict=judge(interval, float(low), float(high)),
         )
 
     # -- claims

@@ -74,7 +74,7 @@ def chart(
         from kurskgeo.claims import check_claims, read_claims
 
         result = check_claims(read_claims(claims), snaps, region=region, zone=zones)
-        verdicts = result.verdicts
+        verdicts = plot.claims_table(result)
     ax = plot.plot_timeline(
         snaps, claims=verdicts, zone=zones, region=region, title=title, kind=kind
     )

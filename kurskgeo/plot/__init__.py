@@ -48,7 +48,7 @@ from kurskgeo.plot._furniture import (
 )
 from kurskgeo.plot._inputs import OSM_CREDIT as OSM_CREDIT
 from kurskgeo.plot.chart import CHART_FIGSIZE as CHART_FIGSIZE
-from kurskgeo.plot.chart import plot_timeline
+from kurskgeo.plot.chart import claims_table, plot_timeline
 from kurskgeo.plot.frames import iter_frames, save_frames
 from kurskgeo.plot.maps import plot_change, plot_small_multiples, plot_snapshot
 from kurskgeo.plot.save import FORMATS, figure_bytes, save_figure
@@ -59,6 +59,7 @@ __all__ = [
     "GID_GRATICULE",
     "GID_NORTH_ARROW",
     "GID_SCALE_BAR",
+    "claims_table",
     "figure_bytes",
     "iter_frames",
     "north_angle_deg",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -475,3 +476,41 @@ def _thousands() -> Any:
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
+
+
+def claims_table(result: Any) -> pd.DataFrame:
+    """Return the claims of a check to mark on the chart: areas held when said.
+
+    Claims of ground lost or gained are not areas held and would mislead on
+    an area axis; a peak refers to another date; shares have no km². Each
+    claim keeps its overall verdict and its primary reading's measurement.
+
+    Parameters
+    ----------
+    result : kurskgeo.claims.CheckResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``date``, ``claimed_km2``, ``qualifier``, ``verdict`` and
+        ``measured_km2``, as :func:`plot_timeline` takes them.
+    """
+    rows = []
+    for v in result.records:
+        c, p = v.claim, v.primary
+        if c.kind == "share" or c.measured_as != "area" or not math.isfinite(v.value):
+            continue
+        rows.append(
+            {
+                "id": c.id,
+                "date": c.date,
+                "claimed_km2": v.value,
+                "qualifier": c.qualifier,
+                "verdict": v.verdict,
+                "measured_km2": p.measured if p is not None else math.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["id", "date", "claimed_km2", "qualifier", "verdict", "measured_km2"],
+    )

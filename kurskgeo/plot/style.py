@@ -86,6 +86,7 @@ VERDICT_STYLES: dict[str, VerdictStyle] = {
     "consistent": VerdictStyle("Consistent", "#009E73", "o"),
     "overstated": VerdictStyle("Overstated", "#D55E00", "^"),
     "understated": VerdictStyle("Understated", "#0072B2", "v"),
+    "depends_on_reading": VerdictStyle("Depends on the reading", "#CC79A7", "D"),
     "unverifiable": VerdictStyle("Unverifiable", "#999999", "X"),
 }
 

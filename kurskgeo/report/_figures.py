@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,38 +29,10 @@ def _save(fig: Any, path: Path, *, overwrite: bool) -> Path:
     return save_figure(fig, path, dpi=DPI, overwrite=overwrite)
 
 
-def _chart_claims(claims_result: Any, claims: Sequence[Any]) -> pd.DataFrame | None:
-    """Return the claims that state the area held on the day they were made.
+def _chart_claims(claims_result: Any) -> pd.DataFrame | None:
+    from kurskgeo.plot import claims_table
 
-    The chart marks claims at the date they were made. Claims of ground lost or
-    gained are not areas held and would mislead on an area axis; a ``peak``
-    refers to another date; shares have no km². All of them are in the table.
-    Each is drawn with its overall verdict and its primary reading.
-    """
-    if claims_result is None:
-        return None
-    rows = []
-    for v in claims_result.records:
-        c, p = v.claim, v.primary
-        if c.measured_as != "area" or c.kind == "share":
-            continue
-        claimed = v.value
-        if not math.isfinite(claimed):
-            continue
-        rows.append(
-            {
-                "id": c.id,
-                "date": c.date,
-                "claimed_km2": claimed,
-                "qualifier": c.qualifier,
-                "verdict": v.verdict,
-                "measured_km2": p.measured if p is not None else math.nan,
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=["id", "date", "claimed_km2", "qualifier", "verdict", "measured_km2"],
-    )
+    return None if claims_result is None else claims_table(claims_result)
 
 
 def _figures(
@@ -96,7 +67,7 @@ def _figures(
     def timeline_chart() -> doc.Figure:
         fig = Figure(figsize=(10, 5.6), layout="constrained")
         ax = fig.add_subplot()
-        chart_claims = _chart_claims(claims_result, claims)
+        chart_claims = _chart_claims(claims_result)
         dates = [d for d in (_date_of(s) for s in snapshots) if d is not None]
         gaps = sorted((b - a).days for a, b in itertools.pairwise(dates))
         # a step says "unchanged until the next snapshot": honest for daily
