@@ -106,8 +106,10 @@ class _Series:
         return None
 
 
-def _load(spec: Any, start: dt.date | None, notes: list[str]) -> list[_Series]:
-    reader = Engine()  # every zone: claims name their own
+def _load(
+    spec: Any, start: dt.date | None, notes: list[str], reader: Engine
+) -> list[_Series]:
+    """Read the maps of `spec` as `reader` reads them (its zones, near its region)."""
     if isinstance(spec, (gpd.GeoDataFrame, Layer)):
         groups = {"": [as_layer(spec)]}
     else:
@@ -199,17 +201,48 @@ class _Checker:
             [settings.start] if settings.start else []
         )
         self.event_start = min(starts) if starts else None
+        self.regions: dict[Any, Region] = {}
+        self.reader = self.make_reader(claims)
         self.shared = (
             None
             if snapshots is None
-            else _load(snapshots, self.event_start, self.notes)
+            else _load(snapshots, self.event_start, self.notes, self.reader)
         )
         self.own: dict[tuple[str, ...], list[_Series]] = {}
-        self.regions: dict[Any, Region] = {}
         self.engines: dict[tuple[Any, ...], Engine] = {}
         self.results: dict[str, Verdict] = {}
 
     # -- inputs
+
+    def make_reader(self, claims: Sequence[Claim]) -> Engine:
+        """An engine that reads only the zones the claims use, near their region.
+
+        Every polygon is read when a claim names no zone, and no box is used
+        when the claims name different regions.
+        """
+        zones: set[str] | None = set()
+        for c in claims:
+            if c.kind == "share":
+                continue
+            zone = self.zone_for(c)
+            if zone is None or zones is None:
+                zones = None
+                continue
+            zones.update(zone)
+            zones.add("contested")
+            for alt, _ in c.alternatives:
+                zones.update(alt)
+        given = self.settings.region
+        named = {c.region for c in claims if c.kind != "share"}
+        region = None
+        if given is not None:
+            region = _region(given, self.regions)
+        elif len(named) == 1 and None not in named:
+            try:
+                region = _region(named.pop(), self.regions)
+            except KurskgeoError:
+                region = None  # said again, with the claim, when it is measured
+        return Engine(zone=sorted(zones) if zones else None, region=region)
 
     def series_for(self, c: Claim) -> list[_Series]:
         if self.shared is not None:
@@ -219,7 +252,7 @@ class _Checker:
         if c.snapshots not in self.own:
             try:
                 self.own[c.snapshots] = _load(
-                    list(c.snapshots), self.event_start, self.notes
+                    list(c.snapshots), self.event_start, self.notes, self.reader
                 )
             except SnapshotError as exc:
                 raise ClaimsFileError(
