@@ -215,7 +215,7 @@ class _Checker:
     # -- inputs
 
     def make_reader(self, claims: Sequence[Claim]) -> Engine:
-        """An engine that reads only the zones the claims use, near their region.
+        """Return an engine reading only the zones the claims use, near their region.
 
         Every polygon is read when a claim names no zone, and no box is used
         when the claims name different regions.
