@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import socket
 import struct
@@ -9,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from kurskgeo.claims import COLUMNS
 from kurskgeo.cli import cli
 from kurskgeo.report import geodata_dir, make_report
 
 ROOT = Path(__file__).resolve().parents[1]
+SQUARES = ROOT / "tests" / "data" / "claims" / "squares"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -95,15 +99,25 @@ def test_report_says_it_used_the_embedded_approximate_data(embedded):
 def test_report_has_the_claims_table_with_verdicts_and_findings(embedded):
     cwd, _ = embedded
     md = (cwd / "kurskgeo-report" / "report.md").read_text(encoding="utf-8")
-    assert "| id | said on | source | kind | claimed km² |" in md
+    assert (
+        "| id | said on | source | kind | claimed | reading | map | measured | band "
+        "| verdict |" in md
+    )
     rows = re.findall(
         r"^\| (mod-seized|deepstate-held|syrskyi-2024-08) \|.*$", md, re.M
     )
     assert len(rows) == 3
-    for row in re.findall(r"^\| [a-z0-9-]+ \| \d{4}-\d\d-\d\d \|.*$", md, re.M):
+    table = re.findall(r"^\| [a-z0-9-]+ \| \d{4}-\d\d-\d\d \|.*$", md, re.M)
+    assert len(table) >= 8
+    for row in table:
         assert re.search(
-            r"\*\*(consistent|overstated|understated|unverifiable)\*\*", row
-        )
+            r"\*\*(consistent|overstated|understated|depends on reading|"
+            r"unverifiable)\*\* \|$",
+            row,
+        ), row
+    # every claim's reason is printed under the table
+    assert "### Why" in md
+    assert re.search(r"^- \*\*mod-seized\*\*: \w", md, re.M)
     # the DeepState statement's unit error is found without any geometry
     assert "**unit_mismatch** (deepstate-held)" in md
 
@@ -226,13 +240,13 @@ def test_markdown_and_html_escape_claim_text(tmp_path, no_network):
         tmp_path / "r", claims=claims, snapshots=[str(p) for p in snaps], zone="held"
     )
     md = rep.markdown.read_text(encoding="utf-8")
-    header = "| id | said on | source | kind | claimed km² | measured km² |"
+    header = "| id | said on | source | kind | claimed | reading | map | measured |"
     lines = md.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith(header))
     columns = len(re.split(r"(?<!\\)\|", lines[at])) - 2
-    assert columns == 9
-    # numeric columns (claimed, measured, difference) are right-aligned
-    assert lines[at + 1] == "|---|---|---|---|---:|---:|---|---:|---|"
+    assert columns == 10
+    # numeric columns (measured, band) are right-aligned
+    assert lines[at + 1] == "|---|---|---|---|---|---|---|---:|---:|---|"
     row = next(line for line in lines if line.startswith("| hostile |"))
     cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
     assert len(cells) == columns
@@ -245,17 +259,9 @@ def test_markdown_and_html_escape_claim_text(tmp_path, no_network):
     assert '<td class="n">' in page
 
 
-@pytest.mark.realdata
-def test_real_deepstate_series_shows_the_salient_and_the_claims(
-    shared_data, tmp_path, runner, monkeypatch, no_network
-):
-    """The issue's command on the real DeepStateMap exports. References: the areas
-    PROVENANCE.md gives for two of the exports (geodesic, clipped to the oblast),
-    and the verdicts the claims issue expects."""
-    monkeypatch.chdir(tmp_path)
-    oblast = shared_data / "boundaries" / "kursk_oblast.geojson"
-    args = [
-        "report",
+# the inputs of the real-data report, and of the same check on the command line
+def _real_inputs(shared_data: Path) -> list[str]:
+    return [
         "--snapshots",
         str(shared_data / "deepstate-raw"),
         "--zone",
@@ -263,17 +269,44 @@ def test_real_deepstate_series_shows_the_salient_and_the_claims(
         "--zone",
         "contested",
         "--region",
-        str(oblast),
-        "--claims",
-        str(geodata_dir() / "claims" / "kursk.yaml"),
-        "--context",
-        str(shared_data / "context" / "natural_earth_10m_ukraine.geojson"),
-        "-o",
-        "real",
+        str(shared_data / "boundaries" / "kursk_oblast.geojson"),
     ]
-    result = runner.invoke(cli, args)
+
+
+@pytest.fixture(scope="module")
+def real_report(shared_data, tmp_path_factory):
+    """The issue's command on the real DeepStateMap exports, run once."""
+    from click.testing import CliRunner
+
+    cwd = tmp_path_factory.mktemp("real")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(cwd)
+    mp.setattr(socket.socket, "connect", _refuse)
+    mp.setattr(socket, "create_connection", _refuse)
+    try:
+        args = [
+            "report",
+            *_real_inputs(shared_data),
+            "--claims",
+            str(geodata_dir() / "claims" / "kursk.yaml"),
+            "--context",
+            str(shared_data / "context" / "natural_earth_10m_ukraine.geojson"),
+            "-o",
+            "real",
+        ]
+        result = CliRunner().invoke(cli, args)
+    finally:
+        mp.undo()
+    return cwd / "real", result
+
+
+@pytest.mark.realdata
+def test_real_deepstate_series_shows_the_salient_and_the_claims(real_report):
+    """References: the areas PROVENANCE.md gives for two of the exports
+    (geodesic, clipped to the oblast), and the verdicts the claims issue expects."""
+    out, result = real_report
     assert result.exit_code == 0, result.output
-    md = (tmp_path / "real" / "report.md").read_text(encoding="utf-8")
+    md = (out / "report.md").read_text(encoding="utf-8")
     assert "embedded" not in md[:400]
 
     def row(day: str) -> list[float]:
@@ -290,12 +323,85 @@ def test_real_deepstate_series_shows_the_salient_and_the_claims(
     assert cont == pytest.approx(179, abs=5)
 
     def verdict(cid: str) -> str:
-        return re.search(rf"^\| {cid} \|.*\*\*(\w+)\*\* \|$", md, re.M).group(1)
+        return re.search(rf"^\| {cid} \|.*\*\*([\w ]+)\*\* \|$", md, re.M).group(1)
 
     assert verdict("deepstate-held") == "consistent"
     assert verdict("mod-retaken") == "overstated"
-    figures = list((tmp_path / "real" / "figures").glob("*.png"))
+    assert verdict("mod-seized") == "depends on reading"
+    figures = list((out / "figures").glob("*.png"))
     assert len(figures) >= 4
+    # the 2022 export in the folder is left out of the claims, and said so
+    assert "1648989208.geojson" in md[md.index("**Left out.**") :]
+
+
+@pytest.mark.realdata
+def test_real_verdicts_json_is_check_json(real_report, shared_data, runner):
+    """verdicts.json is what `kurskgeo check --format json` prints for the same
+    claims, maps, zones and region; verdicts.csv has check's CSV columns."""
+    out, result = real_report
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(
+        cli,
+        [
+            "check",
+            str(geodata_dir() / "claims" / "kursk.yaml"),
+            *_real_inputs(shared_data),
+            "--format",
+            "json",
+        ],
+    )
+    assert checked.exit_code == 0, checked.output
+    written = json.loads((out / "verdicts.json").read_text(encoding="utf-8"))
+    assert written == json.loads(checked.stdout)
+    rows = {c["id"]: c for c in written["claims"]}
+    assert rows["mod-retaken"]["verdict"] == "overstated"
+    with open(out / "verdicts.csv", newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert tuple(table[0]) == COLUMNS
+    assert [r["id"] for r in table] == [c["id"] for c in written["claims"]]
+    assert [r["verdict"] for r in table] == [c["verdict"] for c in written["claims"]]
+
+
+def test_verdicts_json_is_check_json(tmp_path, runner, no_network):
+    """The same on the authored squares, with bands off (--line-accuracy 0)."""
+    claims = SQUARES / "squares.yaml"
+    maps = SQUARES / "snapshots"
+    rep = make_report(
+        tmp_path / "r",
+        claims=claims,
+        snapshots=str(maps),
+        zone="liberated",
+        line_accuracy_m=0,
+    )
+    checked = runner.invoke(
+        cli,
+        [
+            "check",
+            str(claims),
+            "--snapshots",
+            str(maps),
+            "--zone",
+            "liberated",
+            "--line-accuracy",
+            "0",
+            "--format",
+            "json",
+        ],
+    )
+    assert checked.exit_code == 0, checked.output
+    doc = json.loads(checked.stdout)
+    written = json.loads((rep.outdir / "verdicts.json").read_text(encoding="utf-8"))
+    assert written == doc
+    rows = {c["id"]: c for c in doc["claims"]}
+    sq = rows["sq-nozone"]
+    assert sq["readings"][sq["primary_reading"]]["measured_km2"] == pytest.approx(
+        120, rel=1e-7
+    )
+    with open(rep.outdir / "verdicts.csv", newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert tuple(table[0]) == COLUMNS
+    assert list(rep.verdicts.columns) == list(COLUMNS)
+    assert [r["verdict"] for r in table] == [c["verdict"] for c in doc["claims"]]
 
 
 def test_python_m_kurskgeo_report_help():

@@ -433,7 +433,10 @@ class Engine:
             path=layer.path,
             date=layer.date,
             timestamp=layer.timestamp,
-            source=_first(sel.sources) or _first(layer.sources) or layer.file_source,
+            source=_first(sel.sources)
+            or _first(layer.sources)
+            or layer.file_source
+            or "unknown",
             label=_first(sel.labels) or _first(layer.labels) or layer.file_label,
             zones=tuple(self.zones) if self.zones else None,
             region=None if self.region is None else self.region.name,

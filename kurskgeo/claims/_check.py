@@ -36,7 +36,7 @@ from kurskgeo.claims.records import (
     stated_interval,
 )
 from kurskgeo.errors import ClaimsFileError, KurskgeoError, SnapshotError
-from kurskgeo.io import Layer, as_layer, sources
+from kurskgeo.io import Layer, as_layer, date_from_name, resolve_paths, sources
 from kurskgeo.series import read_sources, source_of
 
 #: A series must begin within this many days of the event's start to show
@@ -113,7 +113,7 @@ def _load(
     if isinstance(spec, (gpd.GeoDataFrame, Layer)):
         groups = {"": [as_layer(spec)]}
     else:
-        groups = read_sources(spec, reader)
+        groups = read_sources(_not_long_before(spec, start, notes), reader)
     out = []
     for source, layers in groups.items():
         maps = [_Map.of(lay) for lay in layers if lay.date is not None]
@@ -137,6 +137,26 @@ def _load(
                 )
             )
     return out
+
+
+def _not_long_before(spec: Any, start: dt.date | None, notes: list[str]) -> Any:
+    """Leave out, unread, the files whose names date them long before `start`."""
+    if start is None:
+        return spec
+    items = [spec] if isinstance(spec, (str, os.PathLike)) else list(spec)
+    if not all(isinstance(x, (str, os.PathLike)) for x in items):
+        return spec
+    kept: list[Path] = []
+    for path in resolve_paths(items):
+        day = date_from_name(path.name)[0]
+        if day is not None and (start - day).days > BEFORE_EVENT_DAYS:
+            notes.append(
+                f"left out {path}: the map of {txt.day(day)} is "
+                f"{(start - day).days} days before the event began ({txt.day(start)})"
+            )
+        else:
+            kept.append(path)
+    return kept
 
 
 def _region(region: Any, cache: dict[Any, Region]) -> Region | None:
@@ -437,7 +457,7 @@ class _Checker:
         )
         kind = plan.kind
         start = c.since if kind == "peak" and isinstance(c.since, dt.date) else None
-        if kind == "peak" or c.since == "peak":
+        if kind == "peak" or (kind in ("lost", "gained") and c.since == "peak"):
             start = start or c.start or self.settings.start
             if start is None:
                 return replace(

@@ -267,7 +267,9 @@ def rounding_of(value: Any) -> float:
     >>> rounding_of("1,268 km²"), rounding_of(500), rounding_of(63.2)
     (0.5, 50.0, 0.05)
     """
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, Written):
+        text = value.text.replace("_", "").lstrip("+-")
+    elif isinstance(value, int) and not isinstance(value, bool):
         text = str(abs(value))
     elif isinstance(value, float):
         text = repr(abs(value))
@@ -329,6 +331,21 @@ _LineLoader.yaml_implicit_resolvers = {
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class Written(float):
+    """A number from a YAML file that remembers how it was written (``63.20``)."""
+
+    text: str
+
+
+def _construct_float(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    value = Written(loader.construct_yaml_float(node))
+    value.text = str(node.value)
+    return value
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def _construct_mapping(

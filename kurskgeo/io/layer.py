@@ -631,7 +631,10 @@ def read_layer(
         notes=tuple(notes),
         zones_present=tuple(sorted(present)),
         file_date=default_date,
-        file_source=default_source,
+        file_source=source
+        or _text(src.doc_source)
+        or sources.SOURCE_NAMES.get(fmt)
+        or None,
         file_label=default_label,
     )
     if cache is not None:
