@@ -26,6 +26,7 @@ __all__ = [
     "RepairWarning",
     "SkippedFeatureWarning",
     "SnapshotError",
+    "StaleMapWarning",
     "recording",
     "warn",
 ]
@@ -77,6 +78,10 @@ class AssumedCRSWarning(KurskgeoWarning):
 
 class GeodesicMismatchWarning(KurskgeoWarning):
     """The projected area and the geodesic cross-check disagree beyond tolerance."""
+
+
+class StaleMapWarning(KurskgeoWarning):
+    """The map current at the moment asked was published days before it."""
 
 
 _local = threading.local()

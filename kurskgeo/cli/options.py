@@ -22,26 +22,44 @@ from kurskgeo.errors import KurskgeoError
 _DATASET = re.compile(r"^[a-z][a-z0-9-]*:")
 
 
-def resolve_input(value: str) -> str:
-    """Return a local path for `value`: a path as given, or a fetched dataset.
+def resolve_input(value: str) -> list[str]:
+    """Return the local paths `value` stands for: itself, or fetched datasets.
 
-    ``NAME:SPEC`` values that are not existing paths (for example
+    ``KIND:WHAT`` values that are not existing paths (for example
     ``deepstate:2025-01-17`` or ``boundary:kursk-oblast``) are fetched through
-    :mod:`kurskgeo.datasets` into the cache.
+    :mod:`kurskgeo.datasets` into the cache; a DeepStateMap range
+    (``deepstate:2024-08-06..2025-04-30@week``) gives one path per map.
     """
-    if _DATASET.match(value) and not os.path.exists(value):
+    if _is_dataset(value):
         from kurskgeo import datasets
 
-        return os.fspath(datasets.fetch_spec(value))
-    return value
+        return [os.fspath(p) for p in datasets.fetch_spec_files(value)]
+    return [value]
+
+
+def _is_dataset(value: str) -> bool:
+    return bool(_DATASET.match(value)) and not os.path.exists(value)
 
 
 def _resolve_many(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Resolve dataset names: a range fills a repeatable value with its maps."""
     if value is None:
         return None
     if isinstance(value, tuple):
-        return tuple(resolve_input(v) for v in value)
-    return resolve_input(value)
+        return tuple(p for v in value for p in resolve_input(v))
+    if _is_dataset(value):
+        from kurskgeo import datasets
+
+        if datasets.is_range_spec(value):
+            raise click.BadParameter(
+                f"{value!r} is a range of maps (several files) but this takes one "
+                "file; name one date (e.g. deepstate:2025-01-17), or pass the "
+                "range where several files are accepted",
+                ctx=ctx,
+                param=param,
+            )
+    (path,) = resolve_input(value)
+    return path
 
 
 def _crs(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:

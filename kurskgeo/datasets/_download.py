@@ -22,7 +22,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kurskgeo.datasets._locations import cache_dir, check_allowed, inside, mirror_path
-from kurskgeo.datasets.registry import ENV_MIRROR
+from kurskgeo.datasets.registry import (
+    DEEPSTATE_API,
+    DEEPSTATE_LISTING,
+    ENV_DEEPSTATE_TOKEN,
+    ENV_MIRROR,
+)
 from kurskgeo.errors import DatasetError
 from kurskgeo.versions import __version__
 
@@ -120,6 +125,9 @@ class HTTPDownloader:
 
         check_allowed(url)
         headers = {"User-Agent": f"kurskgeo/{__version__} (python-requests)"}
+        token = _deepstate_token(url)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         log.info("downloading %s", url)
         try:
             with requests.get(
@@ -127,6 +135,12 @@ class HTTPDownloader:
             ) as r:
                 if r.status_code == 404:
                     raise DatasetError(f"{url}: not found upstream (HTTP 404)")
+                if r.status_code in (401, 403, 429) and url.startswith(
+                    f"{DEEPSTATE_API}/"
+                ):
+                    raise DatasetError(
+                        _refused(url, r.status_code, r.headers, bool(token))
+                    )
                 r.raise_for_status()
                 total = int(r.headers.get("content-length") or 0)
                 show = self.progressbar and (total == 0 or total > LARGE_BYTES)
@@ -147,8 +161,43 @@ class HTTPDownloader:
             raise DatasetError(
                 f"cannot download {url} ({why}). Without internet access, set "
                 f"{ENV_MIRROR} to a local folder laid out like the remote "
-                "(host/path, see docs/sources.md)"
+                "(host/path, see docs/sources.md), or give the command a folder "
+                "of exports you already have instead of a dataset name"
             ) from None
+
+
+def _deepstate_token(url: str) -> str | None:
+    """Return ``$KURSKGEO_DEEPSTATE_TOKEN`` for deepstatemap.live URLs only."""
+    if not url.startswith(f"{DEEPSTATE_API}/"):
+        return None
+    return os.environ.get(ENV_DEEPSTATE_TOKEN, "").strip() or None
+
+
+def _refused(url: str, status: int, headers: Any, with_token: bool) -> str:
+    """Explain an HTTP 401, 403 or 429 from DeepStateMap's API, and what to do."""
+    what = "the history listing" if url == DEEPSTATE_LISTING else url
+    if status == 429:
+        wait = str((headers or {}).get("Retry-After") or "").strip()
+        if wait:
+            wait = f"{wait} s" if wait.isdigit() else f"until {wait}"
+        why = "too many requests" + (f"; it asks to wait {wait}" if wait else "")
+    elif with_token:
+        why = f"the token in {ENV_DEEPSTATE_TOKEN} was not accepted"
+    else:
+        why = "access refused"
+    token = (
+        f"Check the token in {ENV_DEEPSTATE_TOKEN}"
+        if with_token
+        else f"If the source grants you a token, put it in {ENV_DEEPSTATE_TOKEN} "
+        "(it is sent as 'Authorization: Bearer ...' to deepstatemap.live only)"
+    )
+    return (
+        f"DeepStateMap refused {what} (HTTP {status}: {why}). The maintainers of "
+        f"DeepStateMap restrict access to its history API. {token}; "
+        "or give the command a folder of exports you already have instead of a "
+        f"dataset name, or set {ENV_MIRROR} to a local copy laid out like the "
+        "remote (see docs/sources.md)"
+    )
 
 
 @contextlib.contextmanager
@@ -224,12 +273,17 @@ def retrieve(
     record_hash: bool,
     downloader: Downloader,
     fresh: bool = False,
+    label: str | None = None,
 ) -> Path:
     """Fetch `url` into the cache as `fname` with pooch; verify; return the path.
 
     ``sha256=None`` with `record_hash` uses (and on first download writes) the
     ``<fname>.sha256`` record beside the file. `fresh` downloads again even
-    when the file is cached (for listings that change).
+    when the file is cached (for listings that change). `label` names the file
+    in errors (e.g. ``DeepStateMap map 1741215821``; default: the URL).
+
+    A download that does not match the expected hash is refused and nothing of
+    it stays in the cache (pooch writes it to a temporary file, removed then).
     """
     import pooch
 
@@ -263,16 +317,30 @@ def retrieve(
     except DatasetError:
         raise
     except ValueError as exc:
-        actual = re.search(r"got ([0-9a-fA-F]{64})", str(exc))
-        if sha256 is not None:
-            fix = "the registry pins this hash, so report a changed upstream file"
+        found = re.search(r"got ([0-9a-fA-F]{64})", str(exc))
+        actual = found.group(1) if found else "another hash"
+        if isinstance(downloader, MirrorDownloader):
+            where = f"the mirror {downloader.root}"
+        elif isinstance(downloader, HTTPDownloader):
+            where = "the network"
+        elif os.environ.get(ENV_MIRROR):
+            where = f"the mirror {os.environ[ENV_MIRROR]} ({ENV_MIRROR})"
         else:
-            fix = f"to accept a changed upstream file, delete {target} and {record}"
+            where = "the downloader"
+        if sha256 is not None:
+            raise DatasetError(
+                f"{label or url}: the download does not match the expected sha256 "
+                f"(expected {sha256}, got {actual}); refused, nothing of it was "
+                f"kept. The file may be corrupted in transit or in the mirror; "
+                f"check {ENV_MIRROR} if set; the registry pins this hash, so "
+                "report a changed upstream file"
+            ) from None
         raise DatasetError(
-            f"{url}: the download does not match the expected sha256 (expected "
-            f"{known}, got {actual.group(1) if actual else 'another hash'}). The "
-            "file may be corrupted in transit or in the mirror, or changed "
-            f"upstream; check {ENV_MIRROR} if set; {fix}"
+            f"{label or url}: the sha256 changed since its first download "
+            f"(recorded {known}, new {actual}); refused, nothing of the new file "
+            f"was kept. The copy from {where} may be corrupted or tampered with, "
+            "or the file changed upstream; to accept the new file, delete "
+            f"{target} and {record}"
         ) from None
     except OSError as exc:
         raise DatasetError(f"{url}: cannot write the cache {root} ({exc})") from None

@@ -14,10 +14,12 @@ __all__ = [
     "BOUNDARIES",
     "DEEPSTATE_API",
     "ENV_CACHE",
+    "ENV_DEEPSTATE_TOKEN",
     "ENV_MIRROR",
     "FAMILIES",
     "KINDS",
     "OCCUPIED_COMMIT",
+    "STALE_DAYS",
     "Dataset",
 ]
 
@@ -25,6 +27,14 @@ __all__ = [
 ENV_CACHE = "KURSKGEO_CACHE"
 #: Environment variable naming a local mirror folder (no network then).
 ENV_MIRROR = "KURSKGEO_MIRROR"
+#: Environment variable holding a token for DeepStateMap's API, if its
+#: maintainers granted one; sent as ``Authorization: Bearer <token>`` to
+#: deepstatemap.live only.
+ENV_DEEPSTATE_TOKEN = "KURSKGEO_DEEPSTATE_TOKEN"
+
+#: A DeepStateMap map asked for a date (or a moment) that was published more
+#: than this many days before it gets a :class:`~kurskgeo.errors.StaleMapWarning`.
+STALE_DAYS = 3
 
 #: DeepStateMap's public history API.
 DEEPSTATE_API = "https://deepstatemap.live/api/history"
@@ -94,13 +104,14 @@ BOUNDARIES: dict[str, Dataset] = {
 
 FAMILIES = (
     Dataset(
-        name="deepstate:YYYY-MM-DD|<unix id>|latest",
+        name="deepstate:YYYY-MM-DD|<unix id>|latest|FROM..TO[@day|@week]",
         url=f"{DEEPSTATE_API}/<id>/geojson",
         fname="deepstate/<id>.geojson",
         sha256=None,
         description=(
             "DeepStateMap's full map published at or before the moment asked "
-            "(end of the UTC day for a date)"
+            "(end of the UTC day for a date); FROM..TO: every map published in "
+            "those UTC days, or the last of each day or ISO week"
         ),
         licence="DeepStateMap (deepstatemap.live); no reuse terms stated",
     ),
