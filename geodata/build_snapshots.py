@@ -9,32 +9,36 @@ and is deterministic: the same script gives byte-identical files.
 
 How a snapshot is made
 ----------------------
-These files are NOT maps of the front line. They are coarse reconstructions from
-what was publicly reported: which settlements were held, and how many square
-kilometres each side said were held. For each date:
+These files are NOT maps of the front line: they are illustrations, with
+approximate shapes. Their dates and areas are those of DeepStateMap's maps of
+the incursion as kurskgeo measures them (``DEEPSTATE_KURSK``: facts), so that
+the demo's verdicts are those the real maps give; their shapes are drawn by
+hand from the settlements reported held. For each date:
 
-1. Take the settlements reported held by Ukrainian forces (coordinates from
-   ``PLACES`` below, approximate to about 1 km).
+1. Take the settlements reported held by Ukrainian forces around that date
+   (``SETTLEMENTS``; coordinates from ``PLACES``, approximate to about 1 km).
 2. Draw a disc of radius ``r`` around each (some settlements get a larger or
-   smaller weight, see ``SNAPSHOTS``), add the stretch of the state border between
-   the westernmost and easternmost held settlement (buffered by ``r``), and
-   close the gaps (buffer by +``r`` then by -``r``).
+   smaller weight), add the stretch of the state border between the
+   westernmost and easternmost held settlement (buffered by ``r``), and close
+   the gaps (buffer by +``r`` then by -``r``).
 3. Keep only what lies on the Russian side of ``BORDER``, a polyline of the
    Russia-Ukraine state border authored by hand for this project from general
    geographic knowledge (a few dozen vertices, accurate to a few km; it is not
    taken from any boundary dataset).
-4. Choose ``r`` by bisection so that the area of the result equals the target
-   figure for that date (a published figure, named in the file's ``reports``).
-5. Optionally add a ``contested`` band of fixed width around the held zone.
+4. Choose ``r`` by bisection so that the held (``liberated``) zone has the
+   area DeepStateMap's map of that date shows, then the width of a
+   ``contested`` band around it so that both together have the area of
+   DeepStateMap's held and grey zones.
 
 Areas are computed in a Lambert azimuthal equal-area projection centred on the
 salient (the same kind kurskgeo measures in), so kurskgeo measures the target
 figure back to within a fraction of a km².
 
-Because the areas are tuned to published figures, claims checked against these
-files are partly checked against themselves: the files demonstrate the workflow;
-they are no evidence for or against any claim. Use real snapshots for that
-(``kurskgeo fetch deepstate:2025-01-17``).
+The areas are DeepStateMap's, but the shapes are not: the change between two
+dates (ground lost since the peak) depends on shapes, so verdicts on these files
+show how kurskgeo works and what the real maps say in round terms; they are no
+evidence for or against any claim. Use the real maps for that
+(``kurskgeo report --source deepstate``).
 """
 
 from __future__ import annotations
@@ -149,7 +153,7 @@ BORDER_EAST: list[tuple[float, float]] = [
 # For each date: the target area of the Ukrainian-held zone (km²) and why, the
 # settlements reported held with a weight on the radius, the width of the
 # contested band (km, 0 for none), and the public reports used.
-SNAPSHOTS: list[dict] = [
+SETTLEMENTS: list[dict] = [
     {
         "date": "2024-08-12",
         "label": "Kursk salient, 2024-08-12 (approximate)",
@@ -344,6 +348,83 @@ SNAPSHOTS: list[dict] = [
 ]
 
 
+#: What DeepStateMap's maps of the incursion show, as kurskgeo measures them:
+#: (map id, which is the Unix time of its publication; km² of the ``liberated``
+#: zone; km² of ``liberated`` + ``contested``), clipped to Kursk Oblast
+#: (OpenStreetMap boundary, ``boundary:kursk-oblast``), measured with
+#: ``kurskgeo area deepstate:<id> --zone liberated [--zone contested]
+#: --region boundary:kursk-oblast`` (kurskgeo 0.1.0). Areas and dates are facts;
+#: the reconstructions below are drawn to have these areas on these dates.
+DEEPSTATE_KURSK: list[tuple[int, float, float]] = [
+    (1723059640, 0.02, 0.02),
+    (1723635752, 468.8, 975.3),
+    (1724272310, 826.8, 1257.7),
+    (1725481410, 907.5, 1245.5),
+    (1729111858, 662.4, 1023.5),
+    (1733909037, 522.4, 686.4),
+    (1736372850, 452.2, 653.4),
+    (1737582179, 439.2, 622.6),
+    (1738790518, 439.2, 622.6),
+    (1740000227, 427.7, 597.3),
+    (1741215821, 361.8, 540.8),
+    (1742421371, 121.0, 167.0),
+]
+
+#: Which reported settlement list (``SETTLEMENTS``, by the date it was reported)
+#: each reconstruction draws, by map id.
+SETTLEMENTS_FOR = {
+    1723059640: None,  # the first day: a foothold near Oleshnya
+    1723635752: "2024-08-12",
+    1724272310: "2024-08-27",
+    1725481410: "2024-08-27",
+    1729111858: "2024-08-27",
+    1733909037: "2025-01-17",
+    1736372850: "2025-01-17",
+    1737582179: "2025-01-17",
+    1738790518: "2025-02-14",
+    1740000227: "2025-02-14",
+    1741215821: "2025-02-14",
+    1742421371: "2025-03-15",
+}
+
+
+def _snapshots() -> list[dict]:
+    import datetime as dt
+
+    by_date = {spec["date"]: spec for spec in SETTLEMENTS}
+    out = []
+    for ident, liberated, both in DEEPSTATE_KURSK:
+        published = dt.datetime.fromtimestamp(ident, tz=dt.UTC)
+        day = published.date().isoformat()
+        basis = SETTLEMENTS_FOR[ident]
+        settled = by_date[basis] if basis else None
+        out.append(
+            {
+                "date": day,
+                "label": f"Kursk salient, {day} (illustration, approximate shapes)",
+                "target_liberated_km2": liberated,
+                "target_all_km2": both,
+                "target_reason": (
+                    f"the areas of DeepStateMap's map {ident} (published "
+                    f"{published.isoformat()}), clipped to Kursk Oblast"
+                ),
+                "follows": {
+                    "source": "DeepStateMap (deepstatemap.live)",
+                    "map": ident,
+                    "published": published.isoformat(),
+                    "liberated_km2": liberated,
+                    "liberated_contested_km2": both,
+                },
+                "held": settled["held"] if settled else {"Oleshnya": 0.05},
+                "reports": settled["reports"] if settled else [],
+            }
+        )
+    return out
+
+
+SNAPSHOTS: list[dict] = _snapshots()
+
+
 def to_m(geom):
     return shapely.transform(geom, lambda c: _stack(TO_M.transform(c[:, 0], c[:, 1])))
 
@@ -405,11 +486,11 @@ def solve(spec: dict, side, border_m) -> tuple[float, float, object, object]:
     if "target_liberated_km2" in spec:
         target = spec["target_liberated_km2"] * 1e6
         radius = bisect(
-            lambda r: held_zone(spec, r, side, border_m).area, target, 500.0, 20000.0
+            lambda r: held_zone(spec, r, side, border_m).area, target, 1.0, 20000.0
         )
         zone_m = held_zone(spec, radius, side, border_m)
         width = bisect(
-            lambda w: with_band(zone_m, w, side).area, target_all, 0.0, 5000.0
+            lambda w: with_band(zone_m, w, side).area, target_all, 0.0, 20000.0
         )
     else:
         width = spec["contested_km"] * 1000
@@ -479,7 +560,7 @@ def build_snapshots() -> None:
     for spec in SNAPSHOTS:
         radius, width, zone_m, all_m = solve(spec, side, border_m)
         feats = []
-        zone = rounded(to_deg(zone_m.segmentize(2000)))
+        zone = rounded(to_deg(zone_m.segmentize(2000)), 6)
         feats.append(
             feature(
                 zone,
@@ -491,8 +572,8 @@ def build_snapshots() -> None:
             )
         )
         band_m = polygonal(all_m.difference(zone_m))
-        if not band_m.is_empty:
-            band = rounded(to_deg(band_m.segmentize(2000)))
+        band = rounded(to_deg(band_m.segmentize(2000)), 6)
+        if not band.is_empty:
             feats.append(
                 feature(
                     band,
@@ -514,7 +595,7 @@ def build_snapshots() -> None:
                 f"was chosen the same way, {spec['target_all_km2']:,.0f} km²"
             )
         method = (
-            "Union of discs around the settlements reported held by Ukrainian forces "
+            "Union of discs around settlements reported held by Ukrainian forces "
             f"({', '.join(spec['held'])}) and the stretch of the state border between "
             "them, closed (buffer +r, -r) and clipped to the Russian side of a border "
             "polyline authored for kurskgeo. The disc radius r "
@@ -527,9 +608,11 @@ def build_snapshots() -> None:
             "source": SOURCE,
             "label": spec["label"],
             "approximate": True,
+            "illustration": "approximate shapes, not a map of the front",
             "method": method,
             "target_all_km2": spec["target_all_km2"],
             "target_liberated_km2": spec.get("target_liberated_km2"),
+            "follows": spec["follows"],
             "reports": spec["reports"],
         }
         # Members at the top level for readers that look there, and the same in

@@ -149,8 +149,9 @@ def test_no_visible_label_meets_the_legend_once_saved(layout):
     data = geodata_dir()
     snaps = sorted((data / "snapshots").glob("*.geojson"))
     ax = None if layout is None else Figure((9, 8), layout=layout).add_subplot()
+    peak = data / "snapshots" / "kursk_2024-08-21.geojson"  # the largest extent
     ax = kplot.plot_change(
-        snaps[0],
+        peak,
         snaps[-1],
         places=data / "places.geojson",
         context=data / "countries.geojson",
@@ -162,7 +163,8 @@ def test_no_visible_label_meets_the_legend_once_saved(layout):
     shown = [t for t in labels if t.get_visible()]
     assert len(shown) >= 10
     assert not [t.get_text() for t in shown if t.get_window_extent().overlaps(legend)]
-    assert len(shown) < len(labels)  # one of them was under the legend
+    if layout is None:  # the legend covers a settlement before layout moves it
+        assert len(shown) < len(labels)
 
 
 def test_graticule_labels_sit_where_meridians_cross_the_frame(snapshot_ax):

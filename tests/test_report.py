@@ -92,8 +92,9 @@ def test_report_says_it_used_the_embedded_approximate_data(embedded):
     cwd, _ = embedded
     md = (cwd / "kurskgeo-report" / "report.md").read_text(encoding="utf-8")
     head = md[:600]
-    assert "embedded, approximate data" in head
-    assert "not maps of the front line" in head
+    assert "Illustration: approximate shapes, not a map of the front" in head
+    assert "shapes drawn by hand" in head
+    assert "DeepStateMap's maps" in head
 
 
 def test_report_has_the_claims_table_with_verdicts_and_findings(embedded):
@@ -123,13 +124,14 @@ def test_report_has_the_claims_table_with_verdicts_and_findings(embedded):
 
 
 def test_area_table_matches_the_published_figures_the_data_was_built_from(embedded):
-    """Independent reference: Syrskyi's 1,294 km² (2024-08-27) and 1,268 - 801 =
-    467 km² are the figures the embedded snapshots were built to."""
+    """Independent reference: the areas of DeepStateMap's maps the embedded
+    snapshots follow (geodata/README.md): 1,257.7 km² of held and grey zone on
+    21 August 2024, 653.4 km² on 8 January 2025."""
     cwd, _ = embedded
     md = (cwd / "kurskgeo-report" / "report.md").read_text(encoding="utf-8")
     table = md[md.index("## Areas per snapshot") :]
-    assert re.search(r"^\| 2024-08-27 \|.*\| 1,294\.0 \|", table, re.M)
-    assert re.search(r"^\| 2025-01-17 \|.*\| 467\.0 \|", table, re.M)
+    assert re.search(r"^\| 2024-08-21 \|.*\| 1,257\.7 \|", table, re.M)
+    assert re.search(r"^\| 2025-01-08 \|.*\| 653\.4 \|", table, re.M)
 
 
 def test_html_is_self_contained(embedded):
@@ -142,7 +144,7 @@ def test_html_is_self_contained(embedded):
     assert text.count('src="data:image/png;base64,') == n_md
     assert 'src="figures/' not in text
     assert "<table>" in text
-    assert "embedded, approximate data" in text
+    assert "Illustration: approximate shapes, not a map of the front" in text
 
 
 def test_figures_referenced_by_the_markdown_exist(embedded):
@@ -202,7 +204,7 @@ def test_user_snapshots_without_claims(tmp_path, no_network):
     md = rep.markdown.read_text(encoding="utf-8")
     assert not rep.embedded
     assert rep.verdicts is None
-    assert "embedded, approximate data" not in md
+    assert "Illustration" not in md
     assert "No claims file was given" in md
     assert len(rep.areas) == 3
 

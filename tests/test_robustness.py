@@ -252,7 +252,7 @@ def test_bad_claims_files(runner, name):
 # ----------------------------------------------------------------- other commands
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
-SNAP = str(GEODATA / "snapshots" / "kursk_2025-01-17.geojson")
+SNAP = str(GEODATA / "snapshots" / "kursk_2025-01-08.geojson")
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def area(
     projecting.
 
     \b
-    $ kurskgeo area geodata/snapshots/kursk_2025-01-17.geojson --zone liberated
+    $ kurskgeo area geodata/snapshots/kursk_2025-01-08.geojson --zone liberated
     $ kurskgeo area raw/*.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson --format json
     """

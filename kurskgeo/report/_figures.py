@@ -29,6 +29,41 @@ def _save(fig: Any, path: Path, *, overwrite: bool) -> Path:
     return save_figure(fig, path, dpi=DPI, overwrite=overwrite)
 
 
+#: What every figure, table and page of a report on the embedded data says.
+ILLUSTRATION = "Illustration: approximate shapes, not a map of the front"
+
+
+def _stamp(fig: Any, corner: str = "lower right", text: str = ILLUSTRATION) -> None:
+    """Say inside each panel of a figure of the embedded data what it is.
+
+    Maps keep their legend, north arrow and scale bar in the other corners;
+    the chart's area falls with time, so its upper right is free.
+    """
+    x, ha = (0.98, "right") if "right" in corner else (0.02, "left")
+    y, va = (0.02, "bottom") if "lower" in corner else (0.98, "top")
+    for ax in fig.axes:
+        ax.text(
+            x,
+            y,
+            text,
+            transform=ax.transAxes,
+            ha=ha,
+            va=va,
+            fontsize=7.5,
+            fontweight="bold",
+            color="#8B0000",
+            zorder=20,
+            parse_math=False,
+            bbox={
+                "boxstyle": "round,pad=0.3",
+                "fc": "white",
+                "ec": "#8B0000",
+                "lw": 0.6,
+            },
+            gid="kurskgeo-illustration",
+        )
+
+
 def _chart_claims(claims_result: Any) -> pd.DataFrame | None:
     from kurskgeo.plot import claims_table
 
@@ -60,7 +95,8 @@ def _figures(
     folder.mkdir(exist_ok=True)
     what = " + ".join(zones) if zones else "all polygons"
     # figures of the embedded data say what they are even when cut out of the report
-    approx = " (approximate reconstruction)" if embedded else ""
+    approx = " (illustration)" if embedded else ""
+    lead = f"{ILLUSTRATION}. " if embedded else ""
     title = f"Ground held or contested by Ukraine in Kursk region{approx}"
     title_or_none = title if embedded else None
 
@@ -90,10 +126,12 @@ def _figures(
                 else None
             ),
         )
+        if embedded:
+            _stamp(fig, "upper right")
         path = _save(fig, folder / "timeline.png", overwrite=overwrite)
         n_shown = 0 if chart_claims is None else len(chart_claims)
         caption = (
-            f"Area ({what}) measured on each snapshot"
+            f"{lead}Area ({what}) measured on each snapshot"
             + (
                 " (lines join the snapshots; the area between them is not known)"
                 if kind == "line"
@@ -126,10 +164,23 @@ def _figures(
             title=title_or_none,
             ncols=3 if n in (5, 6, 9) else min(n, 4),
         )
+        if embedded:
+            _stamp(fig, text="Illustration")
+            fig.text(
+                0.99,
+                0.935,
+                ILLUSTRATION,
+                ha="right",
+                va="top",
+                fontsize=9,
+                fontweight="bold",
+                color="#8B0000",
+                parse_math=False,
+            )
         path = _save(fig, folder / "small_multiples.png", overwrite=overwrite)
         return doc.Figure(
             f"figures/{path.name}",
-            "The key dates side by side, on the same extent and scale.",
+            f"{lead}The key dates side by side, on the same extent and scale.",
             "Small multiples of the key dates",
         )
 
@@ -148,10 +199,12 @@ def _figures(
             ax=ax,
             title=f"Ground gained and lost{approx}" if embedded else None,
         )
+        if embedded:
+            _stamp(fig)
         path = _save(fig, folder / f"change_{da}_{db}.png", overwrite=overwrite)
         return doc.Figure(
             f"figures/{path.name}",
-            f"What changed between {between} ({da} and {db}): ground gained, "
+            f"{lead}What changed between {between} ({da} and {db}): ground gained, "
             "lost and unchanged, with the areas in the legend.",
             f"Change map {da} to {db}",
         )
@@ -170,11 +223,13 @@ def _figures(
             ax=ax,
             title=title_or_none,
         )
+        if embedded:
+            _stamp(fig)
         path = _save(fig, folder / f"map_{day}.png", overwrite=overwrite)
         source = _first_text(snap, "source")
         return doc.Figure(
             f"figures/{path.name}",
-            f"Control zones on {day} ({source or 'source unknown'}): "
+            f"{lead}Control zones on {day} ({source or 'source unknown'}): "
             f"{_km2(areas['area_km2'].iloc[i])} km² ({what}).",
             f"Map of {day}",
         )
