@@ -40,6 +40,7 @@ from kurskgeo.claims import (
 from kurskgeo.datasets import (
     fetch_boundary,
     fetch_deepstate,
+    fetch_deepstate_range,
     fetch_occupied,
     fetch_spec,
 )
@@ -51,11 +52,13 @@ from kurskgeo.errors import (
     GeodesicMismatchWarning,
     KurskgeoError,
     KurskgeoWarning,
+    ManifestError,
     OutputError,
     OutputExistsError,
     RepairWarning,
     SkippedFeatureWarning,
     SnapshotError,
+    StaleMapWarning,
 )
 from kurskgeo.io import (
     Layer,
@@ -75,7 +78,7 @@ from kurskgeo.plot import (
     plot_timeline,
     save_figure,
 )
-from kurskgeo.report import Report, make_report
+from kurskgeo.report import Report, make_report, reproduce_report
 from kurskgeo.series import area_series, diff, timeline
 from kurskgeo.versions import __version__, show_versions
 
@@ -95,6 +98,7 @@ __all__ = [
     "KurskgeoError",
     "KurskgeoWarning",
     "Layer",
+    "ManifestError",
     "Measurement",
     "OutputError",
     "OutputExistsError",
@@ -102,6 +106,7 @@ __all__ = [
     "Report",
     "SkippedFeatureWarning",
     "SnapshotError",
+    "StaleMapWarning",
     "__version__",
     "area_km2",
     "area_series",
@@ -116,6 +121,7 @@ __all__ = [
     "feature_areas",
     "fetch_boundary",
     "fetch_deepstate",
+    "fetch_deepstate_range",
     "fetch_occupied",
     "fetch_spec",
     "geodesic_area_km2",
@@ -133,6 +139,7 @@ __all__ = [
     "read_region",
     "read_snapshot",
     "read_snapshots",
+    "reproduce_report",
     "resolve_paths",
     "save_figure",
     "select_zone",

@@ -21,6 +21,7 @@ __all__ = [
     "GeodesicMismatchWarning",
     "KurskgeoError",
     "KurskgeoWarning",
+    "ManifestError",
     "OutputError",
     "OutputExistsError",
     "RepairWarning",
@@ -50,6 +51,10 @@ class CRSError(KurskgeoError, ValueError):
 
 class DatasetError(KurskgeoError, OSError):
     """A dataset cannot be fetched, verified or found in the cache or mirror."""
+
+
+class ManifestError(KurskgeoError, ValueError):
+    """A report's manifest is malformed, or its inputs are no longer the same."""
 
 
 class OutputError(KurskgeoError, OSError):

@@ -69,3 +69,49 @@ def write_geojson(path: Path, doc: Any, *, gz: bool = False) -> Path:
 
 def box_ring(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
     return [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+
+
+def mirror_place(mirror: Path, url: str, source: Path | bytes) -> Path:
+    """Put `source` in `mirror` where `url` lies (a symlink for a file)."""
+    from kurskgeo.datasets import mirror_path
+
+    dest = mirror.joinpath(*mirror_path(url).parts)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(source, bytes):
+        dest.write_bytes(source)
+    else:
+        dest.symlink_to(source)
+    return dest
+
+
+def build_mirror(root: Path, shared_data: Path) -> Path:
+    """Lay out `root` like the remote, from symlinks into the real data folder.
+
+    DeepStateMap's listing (newest first, as the API gives it) and every map of
+    ``deepstate-raw/``, the occupied archive's files, and the Kursk Oblast
+    boundary of the registry (the unmodified OSM districts file).
+    """
+    import datetime as dt
+
+    from kurskgeo.datasets import BOUNDARIES, DEEPSTATE_API
+    from kurskgeo.datasets.registry import OCCUPIED_BASE
+
+    raw = sorted((shared_data / "deepstate-raw").glob("*.geojson"))
+    listing = [
+        {
+            "id": int(p.stem),
+            "createdAt": dt.datetime.fromtimestamp(int(p.stem), dt.UTC).isoformat(),
+        }
+        for p in raw
+    ]
+    mirror_place(root, f"{DEEPSTATE_API}/public", json.dumps(listing[::-1]).encode())
+    for p in raw:
+        mirror_place(root, f"{DEEPSTATE_API}/{p.stem}/geojson", p)
+    for p in (shared_data / "deepstate-occupied").glob("*.geojson"):
+        mirror_place(root, f"{OCCUPIED_BASE}/{p.name}", p)
+    mirror_place(
+        root,
+        BOUNDARIES["kursk-oblast"].url,
+        shared_data / "boundaries" / "kursk_oblast_districts_osm.geojson",
+    )
+    return root

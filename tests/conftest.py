@@ -47,6 +47,37 @@ def kursk_oblast(shared_data: Path) -> Path:
 
 
 @pytest.fixture
+def no_network(monkeypatch):
+    """Every DNS lookup and socket connection fails."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("network access in tests is refused")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture
+def dataset_cache(tmp_path, monkeypatch) -> Path:
+    """An empty dataset cache of this test's own, and no mirror."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KURSKGEO_CACHE", str(folder))
+    monkeypatch.delenv("KURSKGEO_MIRROR", raising=False)
+    return folder
+
+
+@pytest.fixture
+def real_mirror(tmp_path, shared_data, monkeypatch) -> Path:
+    """``KURSKGEO_MIRROR`` laid out from ../shared/data (see common.build_mirror)."""
+    from tests.common import build_mirror
+
+    root = build_mirror(tmp_path / "mirror", shared_data)
+    monkeypatch.setenv("KURSKGEO_MIRROR", str(root))
+    return root
+
+
+@pytest.fixture
 def runner():
     from click.testing import CliRunner
 

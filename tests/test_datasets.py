@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import socket
 import warnings
 from pathlib import Path
 
@@ -33,66 +32,32 @@ from kurskgeo.datasets import (
     mirror_path,
 )
 from kurskgeo.errors import DatasetError, StaleMapWarning
+from tests.common import mirror_place
 
 OCCUPIED_BASE = f"https://raw.githubusercontent.com/cyterat/deepstate-map-data/{OCCUPIED_COMMIT}/data"
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("network access in tests is refused")
-
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+def _offline(no_network):
+    """No test here touches the network."""
 
 
 @pytest.fixture(autouse=True)
-def cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("KURSKGEO_CACHE", str(folder))
-    monkeypatch.delenv("KURSKGEO_MIRROR", raising=False)
-    return folder
+def cache(dataset_cache) -> Path:
+    return dataset_cache
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def place(mirror: Path, url: str, source: Path | bytes) -> Path:
-    """Put `source` in `mirror` where `url` lies (symlink for files)."""
-    dest = mirror.joinpath(*mirror_path(url).parts)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(source, bytes):
-        dest.write_bytes(source)
-    else:
-        dest.symlink_to(source)
-    return dest
+place = mirror_place
 
 
 @pytest.fixture
-def mirror(tmp_path, shared_data, monkeypatch) -> Path:
+def mirror(real_mirror) -> Path:
     """A mirror laid out like the remote, made of symlinks into shared_data."""
-    root = tmp_path / "mirror"
-    raw = sorted((shared_data / "deepstate-raw").glob("*.geojson"))
-    listing = [
-        {
-            "id": int(p.stem),
-            "createdAt": dt.datetime.fromtimestamp(int(p.stem), dt.UTC).isoformat(),
-        }
-        for p in raw
-    ]
-    place(root, f"{DEEPSTATE_API}/public", json.dumps(listing[::-1]).encode())
-    for p in raw:
-        place(root, f"{DEEPSTATE_API}/{p.stem}/geojson", p)
-    for p in (shared_data / "deepstate-occupied").glob("*.geojson"):
-        place(root, f"{OCCUPIED_BASE}/{p.name}", p)
-    place(
-        root,
-        BOUNDARIES["kursk-oblast"].url,
-        shared_data / "boundaries" / "kursk_oblast_districts_osm.geojson",
-    )
-    monkeypatch.setenv("KURSKGEO_MIRROR", str(root))
-    return root
+    return real_mirror
 
 
 class Counting:

@@ -160,7 +160,9 @@ def _show_versions(ctx: click.Context, param: click.Parameter, value: bool) -> N
 
 
 @click.group(
-    cls=KurskgeoGroup, context_settings={"help_option_names": ["-h", "--help"]}
+    name="kurskgeo",
+    cls=KurskgeoGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, "--version", prog_name="kurskgeo")
 @click.option(

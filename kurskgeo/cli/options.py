@@ -292,3 +292,30 @@ def emit(text: str, output: str | None, *, overwrite: bool = False) -> None:
     with atomic_write(output, "w", overwrite=overwrite) as fh:
         fh.write(text + "\n")
     click.echo(f"wrote {output}", err=True)
+
+
+def command_line(ctx: click.Context) -> str:
+    """Return the command as typed: the options given on the command line.
+
+    Values come after dataset names were resolved to files, which is what
+    was read; a manifest records both.
+    """
+    import shlex
+
+    from click.core import ParameterSource
+
+    words: list[str] = []
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name is None:
+            continue
+        if ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params.get(param.name)
+        flag = param.opts[-1] if param.opts[-1].startswith("--") else param.opts[0]
+        if param.is_flag:
+            if value:
+                words.append(flag)
+            continue
+        for v in value if isinstance(value, tuple) else (value,):
+            words += [flag, str(v)]
+    return " ".join([ctx.command_path, *([shlex.join(words)] if words else [])])

@@ -16,6 +16,30 @@ from kurskgeo.cli import options
     "--snapshots are given.",
 )
 @click.option(
+    "--source",
+    type=click.Choice(["deepstate"]),
+    default=None,
+    help="Fetch the real maps the claims need instead of reading --snapshots: "
+    "DeepStateMap's maps over the claims' window and of each claim's date, with "
+    "Kursk Oblast (boundary:kursk-oblast) as the default region.",
+)
+@click.option(
+    "--every",
+    type=click.Choice(["week", "day", "all"]),
+    default="week",
+    show_default=True,
+    help="With --source: the last map of each week or day of the window, or all.",
+)
+@click.option(
+    "--from-manifest",
+    "manifest",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Make a report again from its manifest.json, on the same inputs (each "
+    "checked by its sha256) and with the same settings.",
+)
+@click.option(
     "--snapshots",
     "snapshots",
     multiple=True,
@@ -92,8 +116,13 @@ from kurskgeo.cli import options
     help="Folder to write report.md, report.html and figures/ into.",
 )
 @options.overwrite_option
+@click.pass_context
 def report(
+    ctx: click.Context,
     claims: str | None,
+    source: str | None,
+    every: str,
+    manifest: str | None,
     snapshots: tuple[str, ...],
     zone: tuple[str, ...],
     map_zone: tuple[str, ...],
@@ -113,17 +142,53 @@ def report(
     --format json` prints them) and verdicts.csv.
 
     With no options it runs on kurskgeo's embedded, approximate data
-    (geodata/) and says so at the top of the report.
+    (geodata/): an illustration, and every page and figure says so. With
+    --source deepstate it fetches the real maps (through the cache, or the
+    folder KURSKGEO_MIRROR names) and checks the claims on them.
+
+    Every report writes manifest.json: each input with its sha256, the
+    settings, the versions; --from-manifest makes the report again from it.
 
     \b
     $ kurskgeo report -o report
+    $ kurskgeo report --source deepstate -o report-real
+    $ kurskgeo report --from-manifest report-real/manifest.json -o again
     $ kurskgeo report --snapshots deepstate-raw/ --map-zone liberated \\
           --map-zone contested --region kursk_oblast.geojson \\
           --claims geodata/claims/kursk.yaml \\
           --context natural_earth_10m_ukraine.geojson -o report-real
     """
-    from kurskgeo.report import make_report
+    from click.core import ParameterSource
 
+    from kurskgeo.report import make_report, reproduce_report
+
+    say = lambda message: click.echo(message, err=True)  # noqa: E731
+    if manifest is not None:
+        given = [
+            p.opts[-1]
+            for p in ctx.command.params
+            if p.name not in ("manifest", "outdir", "overwrite")
+            and ctx.get_parameter_source(p.name or "") is ParameterSource.COMMANDLINE
+        ]
+        if given:
+            raise click.UsageError(
+                f"--from-manifest takes its inputs and settings from the manifest; "
+                f"drop {', '.join(given)}"
+            )
+        result = reproduce_report(
+            manifest,
+            outdir,
+            overwrite=overwrite,
+            progress=say,
+            command=options.command_line(ctx),
+        )
+        click.echo(f"reproduced the report of {manifest} in {outdir}", err=True)
+        click.echo(result.html)
+        return
+    if source is not None and snapshots:
+        raise click.UsageError(
+            "--source fetches the snapshots; give it or --snapshots, not both"
+        )
     result = make_report(
         outdir,
         claims=claims,
@@ -137,8 +202,11 @@ def report(
         max_age_days=max_age_days,
         line_accuracy_m=line_accuracy_m,
         start=start,
+        source=source,
+        every=every,
         overwrite=overwrite,
-        progress=lambda message: click.echo(message, err=True),
+        progress=say,
+        command=options.command_line(ctx),
     )
     click.echo(
         f"wrote {result.markdown}, {result.html} and {len(result.figures)} figures",

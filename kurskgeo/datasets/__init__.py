@@ -57,6 +57,7 @@ from kurskgeo.datasets.deepstate import (
 )
 from kurskgeo.datasets.files import fetch_boundary, fetch_occupied
 from kurskgeo.datasets.names import fetch_spec, fetch_spec_files, is_range_spec
+from kurskgeo.datasets.provenance import describe
 from kurskgeo.datasets.registry import (
     BOUNDARIES,
     DEEPSTATE_API,
@@ -86,6 +87,7 @@ __all__ = [
     "MirrorDownloader",
     "cache_dir",
     "deepstate_ids",
+    "describe",
     "fetch_boundary",
     "fetch_deepstate",
     "fetch_deepstate_range",

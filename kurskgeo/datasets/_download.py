@@ -243,7 +243,8 @@ def downloader_for(
 # ---------------------------------------------------------------- retrieval
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: str | os.PathLike[str]) -> str:
+    """Return the hex sha256 of the file at `path`, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -297,7 +298,7 @@ def retrieve(
     if fresh:
         # pooch keeps a cached file whose hash it cannot check; fetch beside it
         name = f"{fname}.{uuid.uuid4().hex}.part"
-    if target.exists() and known is not None and _sha256(target) != known:
+    if target.exists() and known is not None and sha256_of(target) != known:
         log.warning(
             "%s: the cached file does not match its sha256 %s; fetching it again",
             target,
@@ -349,7 +350,7 @@ def retrieve(
         got = target
     if sha256 is None and record_hash and not record.is_file():
         tmp = record.with_name(f".{record.name}.{uuid.uuid4().hex}")
-        tmp.write_text(f"{_sha256(got)}  {got.name}\n")
+        tmp.write_text(f"{sha256_of(got)}  {got.name}\n")
         os.replace(tmp, record)
     log.info("%s -> %s", url, got)
     return got

@@ -23,6 +23,7 @@ from kurskgeo.datasets._download import (
     MirrorDownloader,
     downloader_for,
     retrieve,
+    sha256_of,
 )
 from kurskgeo.datasets._locations import cache_dir, inside
 from kurskgeo.datasets.registry import (
@@ -322,9 +323,7 @@ def _recorded_sha256(path: Path) -> str:
     record = path.with_name(path.name + ".sha256")
     with contextlib.suppress(OSError, IndexError):
         return record.read_text().split()[0]
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_of(path)
 
 
 def fetch_deepstate_range(

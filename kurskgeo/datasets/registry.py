@@ -113,7 +113,10 @@ FAMILIES = (
             "(end of the UTC day for a date); FROM..TO: every map published in "
             "those UTC days, or the last of each day or ISO week"
         ),
-        licence="DeepStateMap (deepstatemap.live); no reuse terms stated",
+        licence=(
+            "DeepStateMap.live License Agreement (deepstatemap.live/license-en.html), "
+            "© DEEPSTATEUATECH LLC; credit DeepStateMap.live"
+        ),
     ),
     Dataset(
         name="occupied:YYYY-MM-DD",

@@ -14,6 +14,7 @@ orientation. The report then says so at the top.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -27,21 +28,25 @@ import geopandas as gpd
 import pandas as pd
 
 from kurskgeo.errors import (
+    KurskgeoError,
     KurskgeoWarning,
-    OutputExistsError,
+    ManifestError,
     SnapshotError,
 )
 from kurskgeo.report import _document as doc
+from kurskgeo.report import _output, _record
 from kurskgeo.report._figures import _figures
 from kurskgeo.report._geodata import geodata_dir
 from kurskgeo.report._markdown import _document
 from kurskgeo.report._text import _date_of, _rel, _zones_present
+from kurskgeo.report.manifest import build_manifest, cite, read_manifest, resolve_inputs
 
 __all__ = [
     "DEFAULT_OUTDIR",
     "Report",
     "geodata_dir",
     "make_report",
+    "reproduce_report",
 ]
 
 log = logging.getLogger(__name__)
@@ -138,15 +143,13 @@ def _key_indices(
     return sorted(keys)
 
 
-def _write_verdicts(result: Any, out: Path, *, overwrite: bool) -> None:
+def _write_verdicts(result: Any, folder: Path) -> None:
     """verdicts.json (as ``kurskgeo check --format json``) and verdicts.csv."""
-    import json
-
-    from kurskgeo.io import atomic_write
-
-    with atomic_write(out / "verdicts.json", "w", overwrite=overwrite) as fh:
-        fh.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    with atomic_write(out / "verdicts.csv", "w", overwrite=overwrite) as fh:
+    _output.write_text(
+        folder / "verdicts.json",
+        json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n",
+    )
+    with open(folder / "verdicts.csv", "w", encoding="utf-8", newline="") as fh:
         result.verdicts.to_csv(fh, index=False, lineterminator="\n")
 
 
@@ -167,8 +170,11 @@ def make_report(
     max_age_days: int = 14,
     line_accuracy_m: float = 250.0,
     start: Any = None,
+    source: str | None = None,
+    every: str = "week",
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
+    command: str | None = None,
 ) -> Report:
     """Check claims against snapshots and write a report with tables and figures.
 
@@ -202,11 +208,23 @@ def make_report(
         the embedded data, nothing for real data.
     tolerance, max_age_days, line_accuracy_m, start
         As for :func:`kurskgeo.claims.check_claims`.
+    source : {"deepstate"}, optional
+        Fetch the snapshots instead of reading `snapshots`: DeepStateMap's
+        maps over the claims' window (the last of each `every`), plus the map
+        of each date a claim names, through the cache (or
+        ``KURSKGEO_MIRROR``); the region defaults to Kursk Oblast
+        (``boundary:kursk-oblast``), the claims to the bundled ones and the
+        mapped zones to ``liberated`` and ``contested``.
+    every : {"week", "day", "all"}
+        With `source`: which maps of the window to fetch.
     overwrite : bool
         Replace an existing report in `outdir`.
     progress : callable, optional
         Called with a short message at each step (the CLI prints them on
         stderr).
+    command : str, optional
+        What made the report, recorded in ``manifest.json`` (the CLI passes
+        its command line). Default: the Python call.
 
     Returns
     -------
@@ -218,6 +236,17 @@ def make_report(
         If `outdir` already holds a report and `overwrite` is False.
     SnapshotError, ClaimsFileError
         If the snapshots or the claims cannot be read.
+    DatasetError
+        If `source` is given and a map or the boundary cannot be fetched.
+
+    Notes
+    -----
+    Everything is written into a hidden folder beside `outdir` and moved into
+    place at the end, so an interrupted run leaves the previous report (or
+    nothing), never half of one. ``manifest.json`` records every input with
+    its sha256, the settings and the versions (:mod:`kurskgeo.report.manifest`);
+    :func:`reproduce_report` makes the report again from it. No input file is
+    ever copied into `outdir`: figures and numbers only, with credit.
 
     See Also
     --------
@@ -235,37 +264,73 @@ def make_report(
     (True, 'report.md', True)
     >>> peak = rep.areas.loc[rep.areas["area_km2"].idxmax()]
     >>> str(peak["date"]), round(float(peak["area_km2"]))
-    ('2024-08-27', 1294)
+    ('2024-08-21', 1258)
     """
-    from kurskgeo.io import atomic_write, read_snapshots
+    from kurskgeo.io import read_snapshots
 
     def say(message: str) -> None:
         log.info(message)
         if progress is not None:
             progress(message)
 
+    call = _record.call_record(locals())
     out = Path(outdir)
-    md_path, html_path = out / "report.md", out / "report.html"
-    for target in (md_path, html_path):
-        if target.exists() and not overwrite:
-            raise OutputExistsError(
-                f"{target} exists; pass overwrite=True (CLI: --overwrite) to replace "
-                "the report, or choose another folder with -o"
+    _output.check_free(out, overwrite=overwrite)
+    if source is not None:
+        from kurskgeo.report.fetch import SOURCES
+
+        if source not in SOURCES:
+            raise KurskgeoError(
+                f"unknown source {source!r}; known: {', '.join(SOURCES)}"
+            )
+        if snapshots is not None:
+            raise KurskgeoError(
+                "give a source to fetch (--source) or snapshots to read "
+                "(--snapshots), not both"
             )
 
-    embedded = snapshots is None
-    data = geodata_dir() if (embedded or claims is None or places is None) else None
-    if embedded:
+    embedded = snapshots is None and source is None
+    data = geodata_dir() if (claims is None or places is None or embedded) else None
+    if claims is None and (embedded or source is not None):
         assert data is not None
-        snapshots = data / "snapshots"
-        if claims is None:
-            claims = data / "claims" / "kursk.yaml"
-        if map_zone is None and zone is None:
-            map_zone = ["liberated", "contested"]
+        claims = data / "claims" / "kursk.yaml"
+    if (embedded or source is not None) and map_zone is None and zone is None:
+        map_zone = ["liberated", "contested"]
     if places is None and data is not None:
         places = data / "places.geojson"
     drawn = map_zone if map_zone is not None else zone
     zones = [drawn] if isinstance(drawn, str) else (list(drawn) if drawn else None)
+
+    claim_list: list[Any] = []
+    claims_path = Path(claims) if claims is not None else None
+    skipped = None
+    if claims_path is not None and not claims_path.is_file() and embedded:
+        skipped = f"The bundled claims file {claims_path} is missing."
+        claims_path = None
+    elif claims_path is not None:
+        from kurskgeo.claims import read_claims
+
+        claim_list = read_claims(claims_path)
+    else:
+        skipped = "No claims file was given (--claims), so no claims were checked."
+
+    if source is not None:
+        from kurskgeo import datasets
+        from kurskgeo.report.fetch import deepstate_maps
+
+        snapshots = deepstate_maps(
+            claim_list,
+            every=every,
+            max_age_days=max_age_days,
+            start=_record.as_day(start),
+            say=say,
+        )
+        if region is None:
+            say("fetching the Kursk Oblast boundary (boundary:kursk-oblast)")
+            region = datasets.fetch_boundary("kursk-oblast")
+    elif embedded:
+        assert data is not None
+        snapshots = data / "snapshots"
 
     one = isinstance(snapshots, (str, os.PathLike))
     say(f"reading snapshots from {_rel(snapshots) if one else 'several paths'}")
@@ -288,11 +353,13 @@ def make_report(
                 f"zones there: {', '.join(present) or 'none'} (use --zone)"
             )
     place_points = gpd.read_file(places) if places is not None else None
+    context_files = [c for c in (context or []) if isinstance(c, (str, os.PathLike))]
     if context is not None:
         context = list(context)
     elif embedded and data is not None and (data / "countries.geojson").is_file():
         # the embedded, hand-drawn border only makes sense under embedded zones
-        countries = gpd.read_file(data / "countries.geojson")
+        context_files = [data / "countries.geojson"]
+        countries = gpd.read_file(context_files[0])
         context = [countries.iloc[[i]] for i in range(len(countries))]
 
     say(f"measuring {len(snaps)} snapshots")
@@ -302,75 +369,79 @@ def make_report(
     crs = crs.to_string() if hasattr(crs, "to_string") else str(crs or "auto")
 
     claims_result = None
-    claim_list: list[Any] = []
-    claims_path = Path(claims) if claims is not None else None
-    skipped = None
     if claims_path is not None:
-        if not claims_path.is_file() and embedded:
-            skipped = f"The bundled claims file {claims_path} is missing."
-            claims_path = None
-        else:
-            from kurskgeo.claims import check_claims, read_claims
+        from kurskgeo.claims import check_claims
 
-            say(f"checking the claims in {_rel(claims_path)}")
-            claim_list = read_claims(claims_path)
-            claims_result = check_claims(
-                claim_list,
-                snaps,
-                zone=zone,
-                region=region,
-                tolerance=tolerance,
-                max_age_days=max_age_days,
-                line_accuracy_m=line_accuracy_m,
-                start=start,
-            )
-    else:
-        skipped = "No claims file was given (--claims), so no claims were checked."
+        say(f"checking the claims in {_rel(claims_path)}")
+        claims_result = check_claims(
+            claim_list,
+            snaps,
+            zone=zone,
+            region=region,
+            tolerance=tolerance,
+            max_age_days=max_age_days,
+            line_accuracy_m=line_accuracy_m,
+            start=start,
+        )
+
+    say("recording the inputs and their sha256 in manifest.json")
+    manifest = build_manifest(
+        _record.inputs(snaps, claims_path, region, places, context_files),
+        call={**call, "map_zone": zones, "region": _record.name(region)},
+        crs=crs,
+        command=command or _record.python_call(call, make_report),
+    )
 
     keys = _key_indices(snaps, areas, claims_result)
-    out.mkdir(parents=True, exist_ok=True)
-    figures, failed = _figures(
-        snaps,
-        areas,
-        keys,
-        zones=zones,
-        region=region,
-        places=place_points,
-        context=context,
-        embedded=embedded,
-        claims_result=claims_result,
-        claims=claim_list,
-        series=series,
-        folder=out / "figures",
-        overwrite=True,
-        say=say,
-    )
-    title, blocks = _document(
-        embedded=embedded,
-        series=series,
-        snapshots=snaps,
-        areas=areas,
-        zones=zones,
-        region=region,
-        claims_path=claims_path,
-        claims_result=claims_result,
-        claims=claim_list,
-        figures=figures,
-        failed=failed,
-        crs=crs,
-        tolerance=tolerance,
-        max_age_days=max_age_days,
-        line_accuracy_m=line_accuracy_m,
-        skipped_claims_note=skipped,
-    )
-    say(f"writing {md_path} and {html_path}")
-    with atomic_write(md_path, "w", overwrite=overwrite) as fh:
-        fh.write(doc.to_markdown(blocks))
-    html_text = doc.to_html(blocks, title=title, folder=out)
-    with atomic_write(html_path, "w", overwrite=overwrite) as fh:
-        fh.write(html_text)
-    if claims_result is not None:
-        _write_verdicts(claims_result, out, overwrite=overwrite)
+    with _output.staging(out) as stage:
+        figures, failed = _figures(
+            snaps,
+            areas,
+            keys,
+            zones=zones,
+            region=region,
+            places=place_points,
+            context=context,
+            embedded=embedded,
+            claims_result=claims_result,
+            claims=claim_list,
+            series=series,
+            folder=stage / "figures",
+            overwrite=True,
+            say=say,
+        )
+        title, blocks = _document(
+            embedded=embedded,
+            series=series,
+            snapshots=snaps,
+            areas=areas,
+            zones=zones,
+            region=region,
+            claims_path=claims_path,
+            claims_result=claims_result,
+            claims=claim_list,
+            figures=figures,
+            failed=failed,
+            crs=crs,
+            tolerance=tolerance,
+            max_age_days=max_age_days,
+            line_accuracy_m=line_accuracy_m,
+            skipped_claims_note=skipped,
+            sources=cite(manifest),
+        )
+        md_path, html_path = out / "report.md", out / "report.html"
+        say(f"writing {md_path} and {html_path}")
+        _output.write_text(stage / "report.md", doc.to_markdown(blocks))
+        _output.write_text(
+            stage / "report.html", doc.to_html(blocks, title=title, folder=stage)
+        )
+        if claims_result is not None:
+            _write_verdicts(claims_result, stage)
+        _output.write_text(
+            stage / "manifest.json",
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+        )
+        _output.commit(stage, out)
     return Report(
         outdir=out,
         markdown=md_path,
@@ -382,4 +453,102 @@ def make_report(
         findings=tuple(claims_result.findings) if claims_result is not None else (),
         notes=tuple(n for s in snaps for n in (s.attrs.get("notes") or [])),
         not_drawn=tuple(failed),
+    )
+
+
+def reproduce_report(
+    manifest: str | os.PathLike[str],
+    outdir: str | os.PathLike[str] = DEFAULT_OUTDIR,
+    *,
+    overwrite: bool = False,
+    progress: Callable[[str], None] | None = None,
+    command: str | None = None,
+) -> Report:
+    """Make a report again from its ``manifest.json``, on the very same inputs.
+
+    Every input is found again (a dataset through the cache or
+    ``KURSKGEO_MIRROR``, kurskgeo's embedded data, a local file at its path)
+    and its sha256 checked against the manifest's before anything is
+    measured; the report is then made with the settings recorded, so its
+    ``verdicts.json`` is the one the manifest's report wrote.
+
+    Parameters
+    ----------
+    manifest : path
+        A ``manifest.json`` written by :func:`make_report`.
+    outdir, overwrite, progress, command
+        As for :func:`make_report`.
+
+    Raises
+    ------
+    ManifestError
+        If the manifest is malformed, or an input is missing or its sha256
+        differs (each such input is named), or the report read something
+        that was not a file (a geometry or layer given in Python).
+    DatasetError
+        If a dataset cannot be fetched again.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> first = make_report(tmp / "a")
+    >>> again = reproduce_report(tmp / "a" / "manifest.json", tmp / "b")
+    >>> (tmp / "a" / "verdicts.json").read_bytes() == (
+    ...     tmp / "b" / "verdicts.json").read_bytes()
+    True
+    """
+    m = read_manifest(manifest)
+    call = m["call"]
+    for key in ("region", "context", "snapshots"):
+        value = call.get(key)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and v.startswith("<") for v in values):
+            raise ManifestError(
+                f"{manifest}: the report's {key} was given in Python as a "
+                f"{values[0] if key != 'region' else value} rather than a file; "
+                "it is not in the manifest, so the report cannot be made again"
+            )
+    if progress is not None:
+        progress(f"checking the {len(m['inputs'])} inputs of {manifest}")
+    found = resolve_inputs(m)
+    embedded = call.get("snapshots") is None and call.get("source") is None
+    if embedded:
+        # the embedded data, read as a folder: the same files, or it is not the same
+        recorded = sorted(
+            r.get("embedded") or r["path"]
+            for r in m["inputs"]
+            if r["role"] == "snapshot"
+        )
+        now = sorted(
+            f"snapshots/{p.name}"
+            for p in (geodata_dir() / "snapshots").iterdir()
+            if p.suffix in (".geojson", ".json")
+        )
+        if recorded != now:
+            raise ManifestError(
+                f"{manifest}: kurskgeo's embedded snapshots are not those the "
+                f"report read ({len(recorded)} files then, {len(now)} now)"
+            )
+
+    def one(role: str) -> Path | None:
+        return found[role][0] if found[role] else None
+
+    return make_report(
+        outdir,
+        claims=one("claims"),
+        snapshots=None if embedded else found["snapshot"],
+        zone=call.get("zone"),
+        map_zone=call.get("map_zone"),
+        region=one("region"),
+        places=one("places"),
+        context=None if call.get("context") is None else found["context"],
+        tolerance=float(call.get("tolerance", 0.05)),
+        max_age_days=int(call.get("max_age_days", 14)),
+        line_accuracy_m=float(call.get("line_accuracy_m", 250.0)),
+        start=call.get("start"),
+        overwrite=overwrite,
+        progress=progress,
+        command=command or f"kurskgeo.reproduce_report({os.fspath(manifest)!r})",
     )

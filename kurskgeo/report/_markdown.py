@@ -11,6 +11,7 @@ import pandas as pd
 
 from kurskgeo.claims import wording
 from kurskgeo.report import _document as doc
+from kurskgeo.report._figures import ILLUSTRATION
 from kurskgeo.report._text import (
     _date_of,
     _day,
@@ -94,22 +95,24 @@ def _document(
     max_age_days: int,
     line_accuracy_m: float,
     skipped_claims_note: str | None,
+    sources: Sequence[str] = (),
 ) -> tuple[str, list[doc.Block]]:
     first, last = _date_of(snapshots[0]), _date_of(snapshots[-1])
     title = "kurskgeo report"
+    lead = f"{ILLUSTRATION}. " if embedded else ""
     if embedded:
-        title += ": the Kursk incursion (embedded approximate data)"
+        title += ": the Kursk incursion (illustration, embedded approximate data)"
     blocks: list[doc.Block] = [doc.Heading(title, 1)]
     if embedded:
         blocks.append(
             doc.Note(
-                "**This report used kurskgeo's embedded, approximate data** "
-                "(`geodata/`): control zones reconstructed from published figures "
-                "and reported settlement control, not maps of the front line. "
-                "Because their areas were tuned to published figures, verdicts on "
-                "them are illustrations, not evidence. Run `kurskgeo report "
-                "--snapshots PATH... --region FILE` on real exports (see "
-                "`kurskgeo fetch`) for verdicts that mean something."
+                f"**{ILLUSTRATION}.** This report used kurskgeo's embedded data "
+                "(`geodata/`): shapes drawn by hand around the settlements reported "
+                "held, with the dates and areas of DeepStateMap's maps of the "
+                "incursion. The areas are real; the shapes, and anything that "
+                "depends on them, are not. Run `kurskgeo report --source deepstate` "
+                "(or `--snapshots` on exports you have) for verdicts on the real "
+                "maps."
             )
         )
     what = " + ".join(zones) if zones else "all polygons"
@@ -223,7 +226,7 @@ def _document(
                 ],
                 _claims_rows(claims_result),
                 numeric=[False] * 7 + [True, True, False],
-                caption=f"Claims from `{_rel(claims_path)}`; verdicts also in "
+                caption=f"{lead}Claims from `{_rel(claims_path)}`; verdicts also in "
                 "verdicts.csv and verdicts.json.",
             ),
         ]
@@ -295,7 +298,7 @@ def _document(
             rows,
             numeric=[False] + [True] * (len(columns) - 1),
             caption=(
-                f"Area of {what} in km² on each snapshot"
+                f"{lead}Area of {what} in km² on each snapshot"
                 + (" (clipped to the region)" if region is not None else "")
                 + "; gained, lost and net against the previous snapshot (geometric: "
                 "area in one and not in the other)" + _sliver_note(series) + "."
@@ -373,4 +376,6 @@ def _document(
             f"Made with kurskgeo {__version__}."
         ),
     ]
+    if sources:
+        blocks += [doc.Heading("Sources"), doc.Items(list(sources))]
     return title, blocks

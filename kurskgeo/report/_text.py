@@ -60,9 +60,16 @@ def _date_of(snap: gpd.GeoDataFrame) -> dt.date | None:
 
 
 def _rel(path: Any) -> str:
-    """Show a path as the user knows it: relative to the cwd or to geodata/."""
+    """Show a path as the user knows it: a dataset name, or relative to cwd/geodata."""
     if path is None:
         return "–"
+    if not isinstance(path, (str, os.PathLike)):
+        return "a geometry given in Python"
+    from kurskgeo.datasets import describe
+
+    known = describe(path)
+    if known is not None:
+        return str(known["dataset"])
     p = Path(str(path)).resolve()
     try:
         return os.fspath(p.relative_to(Path.cwd().resolve()))
