@@ -437,3 +437,47 @@ def test_context_layers_reach_every_map(tmp_path, monkeypatch, no_network):
     make_report(tmp_path / "r", context=[countries])
     assert len(seen) >= 3
     assert all(c == [countries] for c in seen)
+
+
+def _stamps_of_saved_figures(monkeypatch, tmp_path, **kwargs):
+    """Make a report; for each figure saved, the illustration stamps per panel."""
+    import kurskgeo.plot
+
+    seen: dict[str, list[list[str]]] = {}
+    save = kurskgeo.plot.save_figure
+
+    def recording(fig, path, **kw):
+        seen[Path(path).name] = [
+            [t.get_text() for t in ax.texts if t.get_gid() == "kurskgeo-illustration"]
+            for ax in fig.axes
+            if ax.get_visible() and ax.axison  # panels, not colour bars or insets
+        ]
+        return save(fig, path, **kw)
+
+    monkeypatch.setattr(kurskgeo.plot, "save_figure", recording)
+    make_report(tmp_path / "report", **kwargs)
+    return seen
+
+
+def test_every_panel_of_every_embedded_figure_says_illustration(monkeypatch, tmp_path):
+    seen = _stamps_of_saved_figures(monkeypatch, tmp_path)
+    assert len(seen) >= 6
+    for name, panels in seen.items():
+        assert panels, name
+        for stamps in panels:
+            assert len(stamps) == 1, name
+            assert stamps[0].startswith("Illustration"), name
+
+
+@pytest.mark.realdata
+def test_no_figure_of_real_maps_says_illustration(monkeypatch, tmp_path, shared_data):
+    raw = sorted((shared_data / "deepstate-raw").glob("*.geojson"))[1:4]
+    seen = _stamps_of_saved_figures(
+        monkeypatch,
+        tmp_path,
+        snapshots=raw,
+        map_zone=["liberated", "contested"],
+        region=shared_data / "boundaries" / "kursk_oblast.geojson",
+    )
+    assert seen
+    assert all(not s for panels in seen.values() for s in panels)
