@@ -367,12 +367,20 @@ def _document(
         doc.Heading("How to read this report"),
         doc.Paragraph(
             "Areas are computed by kurskgeo in an equal-area projection centred on "
-            "the data, never in degrees or Web Mercator. A snapshot matches a claim "
-            "if it is the latest at or before the date the claim refers to and at "
-            f"most {max_age_days} days older. Qualifiers count: “more than 420” is "
-            "consistent with any larger measurement. Figures in claims are quoted "
-            "as their "
+            "the data, never in degrees or Web Mercator. A claim is measured on "
+            "the last map published on or before the date it refers to, if that "
+            f"map is at most {max_age_days} days older (a map published within "
+            f"{max_age_days} days after it widens the band too); otherwise it "
+            "cannot be verified, and the table says why. Each claim is judged "
+            "under every reading it admits (the zone it names, with and without "
+            "the grey zone, on each source's maps); each reading has a band, the "
+            "area with every front line moved "
+            f"{line_accuracy_m:,.0f} m out and in. A claim is consistent under a "
+            "reading when the figure as stated (its qualifier and its rounding: "
+            "“more than 420”, “about 1,270”) meets the band; `depends on reading` "
+            "means the readings disagree. Figures in claims are quoted as their "
             "sources gave them; kurskgeo only measures what the maps show. "
+            "`docs/verdicts.md` in kurskgeo's documentation gives every rule. "
             f"Made with kurskgeo {__version__}."
         ),
     ]
