@@ -25,6 +25,7 @@ class Article:
 
     paragraphs: tuple[str, ...]
     markup: str  # "html", "markdown" or "text"
+    headings: frozenset[int] = frozenset()  # paragraphs that are headlines
     title: str | None = None
     date: dt.date | None = None
     outlet: str | None = None
@@ -83,6 +84,7 @@ _BLOCK = frozenset(
         "pre",
     )
 )
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _VOID = frozenset(
     ("br", "hr", "img", "meta", "link", "input", "area", "base", "col", "wbr")
 )
@@ -99,6 +101,7 @@ class _PageReader(HTMLParser):
         self.title_parts: list[str] = []
         self.jsonld: list[str] = []
         self.times: list[str] = []
+        self.headings: list[list[str]] = []
         self._stack: list[str] = []
         self._skip = 0
         self._in_title = False
@@ -138,6 +141,8 @@ class _PageReader(HTMLParser):
         self._stack.append(tag)
         if tag in _SKIP:
             self._skip += 1
+        if tag in _HEADINGS and not self._skip:
+            self.headings.append([])
         if tag in ("article", "main") and not self._skip:
             key = f"{tag}{len(self._region)}"
             self._region[key] = [[]]
@@ -173,6 +178,8 @@ class _PageReader(HTMLParser):
             return
         if self._skip:
             return
+        if any(t in _HEADINGS for t in self._stack) and self.headings:
+            self.headings[-1].append(data)
         for paras in self._targets():
             paras[-1].append(data)
 
@@ -231,9 +238,12 @@ def _read_html(text: str) -> Article:
         or None
     )
     url = meta.get("og:url") or meta.get("canonical") or ld.get("url") or None
+    paragraphs = tuple(page.paragraphs())
+    heads = {_squash("".join(h)) for h in page.headings} | {title or ""}
     return Article(
-        tuple(page.paragraphs()),
+        paragraphs,
         "html",
+        headings=frozenset(i for i, p in enumerate(paragraphs) if p in heads),
         title=title,
         date=date,
         outlet=outlet,
@@ -290,6 +300,7 @@ def _read_markdown(text: str) -> Article:
                 meta[key.strip().lower()] = value.strip().strip("'\"")
         text = text[m.end() :]
     paragraphs: list[str] = []
+    heads: set[str] = set()
     current: list[str] = []
     title = None
     fence = False
@@ -308,6 +319,7 @@ def _read_markdown(text: str) -> Article:
             if heading:
                 title = title or _inline(heading.group(2))
                 paragraphs.append(_inline(heading.group(2)))
+                heads.add(_squash(_inline(heading.group(2))))
             continue
         line = re.sub(r"^\s*(>\s*)+", "", line)  # quotes
         line = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line)  # list items
@@ -317,9 +329,11 @@ def _read_markdown(text: str) -> Article:
         current.append(_inline(line))
     if current:
         paragraphs.append(" ".join(current))
+    kept = tuple(p for p in (_squash(p) for p in paragraphs) if p)
     return Article(
-        tuple(p for p in (_squash(p) for p in paragraphs) if p),
+        kept,
         "markdown",
+        headings=frozenset(i for i, p in enumerate(kept) if p in heads),
         title=meta.get("title") or title,
         date=_iso_date(meta.get("date") or meta.get("published")),
         outlet=meta.get("outlet") or meta.get("publisher") or meta.get("site"),
@@ -344,8 +358,17 @@ def _inline(text: str) -> str:
 
 
 def _read_plain(text: str) -> Article:
-    paragraphs = [_squash(p) for p in re.split(r"\n\s*\n", text)]
-    return Article(tuple(p for p in paragraphs if p), "text")
+    paragraphs = tuple(
+        p for p in (_squash(p) for p in re.split(r"\n\s*\n", text)) if p
+    )
+    # a line with no full stop at its end is a headline
+    heads = frozenset(
+        i
+        for i, p in enumerate(paragraphs)
+        if len(p) < 200 and not re.search(r"[.!?…:;\"”»)]$", p)
+    )
+    title = paragraphs[min(heads)] if heads and min(heads) == 0 else None
+    return Article(paragraphs, "text", headings=heads, title=title)
 
 
 def markup_of(text: str, name: str | None = None) -> str:

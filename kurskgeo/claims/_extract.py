@@ -131,6 +131,7 @@ class _Figure:
     siblings: list[Figure]  # every figure of the sentence, this one included
     index: int  # of the sentence in the article
     paragraph: int
+    place: str | None = None  # "kursk", "elsewhere" or not said
     kind: str | None = None
     verb: str | None = None
     side: str | None = None
@@ -310,9 +311,21 @@ def _read_figures(
     offset = 0
     previous: tuple[str, str | None] | None = None
     for p, paragraph in enumerate(article.paragraphs):
+        if p in article.headings:
+            notes.extend(
+                f"left out {g.text!r} (in a headline, which restates the story): "
+                f"{paragraph!r}"
+                for g in find_figures(paragraph, continental=continental)
+            )
+            continue
+        place: str | None = None  # a sentence naming no place is where the last was
         for k, sentence in enumerate(split_sentences(paragraph)):
             if k == 0:
                 sentence = strip_dateline(sentence)
+            if _KURSK.search(sentence):
+                place = "kursk"
+            elif _ELSEWHERE.search(sentence):
+                place = "elsewhere"
             position = whole.find(sentence, offset)
             offset = max(offset, position)
             attribution = find_attribution(sentence)
@@ -322,7 +335,7 @@ def _read_figures(
                 source = (name, how or f"from {attribution.phrase!r}")
             figures = find_figures(sentence, continental=continental)
             for figure in figures:
-                f = _Figure(figure, sentence, figures, index, p)
+                f = _Figure(figure, sentence, figures, index, p, place=place)
                 if source is not None:
                     f.source, f.source_how = source
                 elif previous is not None:
@@ -389,7 +402,7 @@ def _side(text: str) -> str | None:
 def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None:
     """Set what the figure claims (kind, since) from the verb that governs it."""
     s, fig = f.sentence, f.figure
-    if kursk and _ELSEWHERE.search(s) and not _KURSK.search(s):
+    if kursk and f.place == "elsewhere":
         f.why_not = "about somewhere other than Kursk region"
         notes.append(_left_out(f))
         return
@@ -549,10 +562,12 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
         ) or _nearest(f, [a for a in areas if a.kind == part_kind])
         of = _nearest(f, [a for a in areas if a.kind == "peak" and a is not part])
         if part is None or of is None:
-            missing = "the part" if part is None else "the whole"
             f.why_not = (
-                f"a share whose {missing} is not a figure of the text "
-                f"({'ground ' + _KIND_WORDS[part_kind] if part is None else 'the peak'})"
+                f"a share of figures the text does not give: no figure of ground "
+                f"{_KIND_WORDS[part_kind]} near it"
+                if part is None
+                else "a share of the ground taken at the peak, which the text "
+                "gives no figure of"
             )
             notes.append(_left_out(f))
             continue

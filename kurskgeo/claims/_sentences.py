@@ -92,6 +92,16 @@ _NOT_SPEAKER = re.compile(
 )
 
 
+def _undated(text: str) -> str:
+    """Take a date off the start of a speaker's words ("17 января 2025 года ...")."""
+    return re.sub(
+        r"^\s*(?:\d{1,2}\s+[^\W\d_]+\.?(?:\s+\d{4})?(?:\s+года)?|"
+        r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)\s*,?\s+",
+        "",
+        text,
+    )
+
+
 @dataclass(frozen=True)
 class Attribution:
     """Who a sentence says made a statement, as written, and how it was found."""
@@ -173,14 +183,23 @@ def find_attribution(sentence: str) -> Attribution | None:
     m = re.search(r",\s+" + _SAY + r"\s+(?P<x>[^,.;]+)[^,]*$", s)
     if m and not _NOT_SPEAKER.search(m.group("x")):
         return Attribution(_clean(m.group("x")), "said", m.group(0).strip(" ,."))
+    # "DeepState, a mapping project, put the area held by Kyiv at 150 km²"
+    m = re.match(
+        r"(?P<x>[^\"“”]+?)\s+(?P<v>put|puts|placed|places|gave|gives|estimated|"
+        r"estimates|assessed|assesses)\s+(?:the|its|their)\s+[^\d\"“”]{0,80}?\bat\s",
+        s,
+    )
+    if m and not _NOT_SPEAKER.search(m.group("x")):
+        x = _undated(m.group("x"))
+        return Attribution(_clean(x), "said", f"{x.strip()} {m.group('v')}")
     # "Russia's military said Friday that ...", "DeepState estimates that ..."
     m = re.match(
         r"(?P<x>[^\"“”]+?)\s+(?P<v>" + _SAY + r")\b(?:\s+" + _DAYS + r")?"
         r"(?:\s+(?:on|in)\s+[^,]{0,40}?)?,?\s+(?:that\b|[\"“:])",
         s,
     )
-    if m and not _NOT_SPEAKER.search(m.group("x")):
-        x = m.group("x")
+    if m and not _NOT_SPEAKER.search(_undated(m.group("x"))):
+        x = _undated(m.group("x"))
         # a leading adverbial is not the speaker: "Last week, Syrsky said ..."
         lead = re.match(
             r"(?:Last|On|In|Earlier|Meanwhile|Following|Since|After|Later|Late|This|"
@@ -199,10 +218,13 @@ def find_attribution(sentence: str) -> Attribution | None:
     if m and not _NOT_SPEAKER.search(m.group("x")):
         return Attribution(_clean(m.group("x")), "said", m.group(0).strip(" ."))
     m = re.match(
-        r"(?P<x>[^,\"“”«»]+?)\s+(?:сообщил[аио]?|заявил[аио]?|сообщили|заявили)\b", s
+        r"(?P<x>[^,\"“”«»]+?)\s+(?:сообщил[аио]?|заявил[аио]?|сообщили|заявили)"
+        r"(?![а-я])",
+        s,
     )
-    if m and not _NOT_SPEAKER.search(m.group("x")):
-        return Attribution(_clean(m.group("x")), "said", m.group(0).strip())
+    if m and not _NOT_SPEAKER.search(_undated(m.group("x"))):
+        x = _undated(m.group("x"))
+        return Attribution(_clean(x), "said", m.group(0).strip())
     return None
 
 
