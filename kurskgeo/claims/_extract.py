@@ -438,9 +438,15 @@ def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None
             side_text = by.group(1) if by else ""
             if verb[2] == "hold" and not by:
                 side_text = right[verb[0] : verb[1] + 40]  # "under Ukrainian control"
+    if verb is None and fig.unit == "percent":
+        # "801 km², which is 63.2% of ...": a share of the figure beside it
+        if any(
+            g.unit != "percent" and _adjacent(s, fig, g) for g in f.siblings
+        ):
+            f.kind, f.since = "share", "adjacent"
+            f.denominator = _denominator(s[fig.core_end :])
+        return  # else a percentage of something else: silent
     if verb is None:
-        if fig.unit == "percent":
-            return  # a percentage of something else: silent
         f.why_not = "no verb of taking, losing or holding ground governs it"
         notes.append(_left_out(f))
         return
@@ -472,27 +478,27 @@ def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None
     if fig.unit == "percent":
         f.kind = "share"
         f.since = kind  # the kind of its part, until linked
-        rest = s[fig.core_end :]
-        m = re.match(r"\s*(?:of|от)\s+(?P<np>[^.;]*)", rest)
-        if m:
-            np = m.group("np")
-            if re.search(_TAKE + "|" + _HOLD, np, re.I) or _PEAK.search(np):
-                f.denominator = "peak"
-            elif _TERRITORY.search(np) and not re.match(
-                r"(?:the\s+)?(?:southwestern\s+|western\s+)?(?:Kursk\s+)?"
-                r"(?:region|oblast)\b",
-                np,
-                re.I,
-            ):
-                f.denominator = "peak"
-            else:
-                f.denominator = "region"
-        else:
-            f.denominator = "peak"
+        f.denominator = _denominator(s[fig.core_end :])
         return
     f.kind = kind
     if kind == "lost":
         f.since = _since(s, day)
+
+
+def _denominator(rest: str) -> str:
+    """What a percentage is of: ``peak`` (the ground taken) or ``region``."""
+    m = re.match(r"\s*(?:of|от)\s+(?P<np>[^.;]*)", rest)
+    if not m:
+        return "peak"  # "retaken 64%": of what Ukraine took
+    np = m.group("np")
+    if re.search(_TAKE + "|" + _HOLD, np, re.I) or _PEAK.search(np):
+        return "peak"
+    whole_region = re.match(
+        r"(?:the\s+)?(?:southwestern\s+|western\s+)?(?:Kursk\s+)?(?:region|oblast)\b",
+        np,
+        re.I,
+    )
+    return "peak" if _TERRITORY.search(np) and not whole_region else "region"
 
 
 def _previous_end(f: _Figure) -> int:
@@ -556,10 +562,13 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
             notes.append(_left_out(f))
             continue
         same = [a for a in areas if a.index == f.index]
-        part = next(
-            (a for a in same if a.kind == part_kind and _adjacent(f, a)),
-            None,
-        ) or _nearest(f, [a for a in areas if a.kind == part_kind])
+        beside = [a for a in same if _adjacent(f.sentence, f.figure, a.figure)]
+        if part_kind == "adjacent":
+            part = beside[0] if beside else None
+            part_kind = part.kind if part is not None else "lost"
+        else:
+            part = next((a for a in beside if a.kind == part_kind), None)
+            part = part or _nearest(f, [a for a in areas if a.kind == part_kind])
         of = _nearest(f, [a for a in areas if a.kind == "peak" and a is not part])
         if part is None or of is None:
             f.why_not = (
@@ -580,10 +589,9 @@ _ALSO_UNIT = {"km2": "km2", "mi2": "sq mi", "ha": "ha"}
 _KIND_WORDS = {"lost": "lost", "area": "held", "peak": "taken"}
 
 
-def _adjacent(share: _Figure, area: _Figure) -> bool:
+def _adjacent(s: str, share: Figure, area: Figure) -> bool:
     """'63.2% or 801 km²', '801 km², which amounts to 63.2%': the same figure."""
-    s = share.sentence
-    a, b = sorted((share.figure, area.figure), key=lambda g: g.start)
+    a, b = sorted((share, area), key=lambda g: g.start)
     between = s[a.end : b.start]
     return bool(
         re.fullmatch(

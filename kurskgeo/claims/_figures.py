@@ -288,11 +288,12 @@ def _figure_at(sentence: str, m: re.Match[str], continental: bool) -> Figure | N
         return figure
     # a number that reads two ways: the reading its conversion confirms
     best = readings[0]
+    settled = False
     if len(readings) > 1 and unit != "percent" and also.km2:
         for r in readings:
             km2 = Figure(0, 0, 0, r[0], r[1], unit, None, "").km2 or 0.0
             if abs(km2 - also.km2) <= 0.02 * also.km2:
-                best = r
+                best, settled = r, True
                 break
     return Figure(
         start=start,
@@ -304,7 +305,7 @@ def _figure_at(sentence: str, m: re.Match[str], continental: bool) -> Figure | N
         qualifier=qualifier,
         text=sentence[start:core_end],
         also=also,
-        ambiguous=figure.ambiguous,
+        ambiguous=figure.ambiguous and not settled,
     )
 
 
