@@ -210,7 +210,7 @@ def test_text_from_the_article_is_quoted_safely(tmp_path):
         '---\ntitle: "A title\u2028with: # marks"\ndate: 2025-01-17\n'
         "outlet: 'Wire: #1'\n---\n\n"
         '- "Ukrainian troops seized 1,268 km² -- # not a comment: {x: [y]} '
-        "& *anchor !tag %x @y `z`\", the Russian Defence Ministry said.\n"
+        '& *anchor !tag %x @y `z`", the Russian Defence Ministry said.\n'
     )
     found = extract_claims(text, markup="markdown")
     assert len(found.claims) == 1
@@ -261,7 +261,9 @@ def test_markdown_article(tmp_path):
         "peak",
     )
     assert (rudskoi.also_value, rudskoi.also_unit) == (309, "mi2")  # [309 square miles]
-    assert rudskoi.source == "Sergei Rudskoi, first deputy head of Russia's General Staff"
+    assert (
+        rudskoi.source == "Sergei Rudskoi, first deputy head of Russia's General Staff"
+    )
     assert "**" not in rudskoi.statement and "](" not in rudskoi.statement
     syrsky = claims[500]
     assert (syrsky.qualifier, syrsky.kind, syrsky.precision) == ("about", "area", 50)
@@ -449,21 +451,41 @@ def test_figures_that_are_not_claims(text):
             "DeepState project",
         ),
         ("Ukraine holds 420 km² in Kursk, DeepState said on Friday.", "DeepState"),
-        ("Ukraine holds 420 km² in Kursk, said Oleksandr Syrskyi.", "Oleksandr Syrskyi"),
-        ("The Institute for the Study of War estimates that Ukraine holds 420 km² "
-         "in Kursk.", "Institute for the Study of War"),
-        ('"Ukraine holds 420 km² in Kursk," Oleksandr Syrskyi told reporters.',
-         "Oleksandr Syrskyi"),
+        (
+            "Ukraine holds 420 km² in Kursk, said Oleksandr Syrskyi.",
+            "Oleksandr Syrskyi",
+        ),
+        (
+            "The Institute for the Study of War estimates that Ukraine holds 420 km² "
+            "in Kursk.",
+            "Institute for the Study of War",
+        ),
+        (
+            '"Ukraine holds 420 km² in Kursk," Oleksandr Syrskyi told reporters.',
+            "Oleksandr Syrskyi",
+        ),
         # the attribution in the sentence before
-        ("Oleksandr Syrskyi spoke on Friday, his office said. Ukraine holds 420 km² "
-         "in Kursk.", "his office"),
-        ("General Oleksandr Syrskyi said on Friday that the line held. Ukraine holds "
-         "420 km² in Kursk.", "General Oleksandr Syrskyi"),
+        (
+            "Oleksandr Syrskyi spoke on Friday, his office said. Ukraine holds 420 km² "
+            "in Kursk.",
+            "his office",
+        ),
+        (
+            "General Oleksandr Syrskyi said on Friday that the line held. Ukraine holds "
+            "420 km² in Kursk.",
+            "General Oleksandr Syrskyi",
+        ),
         # a pronoun, and a surname, back to the full name
-        ("General Oleksandr Syrskyi said on Friday that the line held. Ukraine holds "
-         "420 km² in Kursk, he added.", "General Oleksandr Syrskyi"),
-        ("General Oleksandr Syrskyi said on Friday that the line held. Ukraine holds "
-         "420 km² in Kursk, Syrskyi added.", "General Oleksandr Syrskyi"),
+        (
+            "General Oleksandr Syrskyi said on Friday that the line held. Ukraine holds "
+            "420 km² in Kursk, he added.",
+            "General Oleksandr Syrskyi",
+        ),
+        (
+            "General Oleksandr Syrskyi said on Friday that the line held. Ukraine holds "
+            "420 km² in Kursk, Syrskyi added.",
+            "General Oleksandr Syrskyi",
+        ),
         ("Ukraine holds 420 km² in Kursk.", ""),
     ],
 )
@@ -484,12 +506,21 @@ def test_attributions(text, source):
         ("Russian forces have captured 801 km²", "lost", "peak"),
         ("Ukraine has lost 801 km²", "lost", "peak"),
         ("801 km² have been liberated", "lost", "peak"),
-        ("Russian forces have retaken 200 km² since the start of the year",
-         "lost", dt.date(2025, 1, 1)),
-        ("Russian forces have retaken 200 km² since January 1", "lost",
-         dt.date(2025, 1, 1)),
-        ("Russian forces have retaken 200 km² since December 20", "lost",
-         dt.date(2024, 12, 20)),
+        (
+            "Russian forces have retaken 200 km² since the start of the year",
+            "lost",
+            dt.date(2025, 1, 1),
+        ),
+        (
+            "Russian forces have retaken 200 km² since January 1",
+            "lost",
+            dt.date(2025, 1, 1),
+        ),
+        (
+            "Russian forces have retaken 200 km² since December 20",
+            "lost",
+            dt.date(2024, 12, 20),
+        ),
         ("Kyiv still controls 420 km²", "area", None),
         ("Ukrainian forces hold 420 km²", "area", None),
         ("420 km² remain under Ukrainian control", "area", None),
@@ -579,15 +610,31 @@ def test_cli_verify_on_snapshots(runner, tmp_path, monkeypatch):
     snapshots = str(geodata_dir() / "snapshots")
     result = runner.invoke(
         cli,
-        ["verify", str(KURSK), "--snapshots", snapshots, "--format", "json",
-         "-o", "out/verdicts.json"],
+        [
+            "verify",
+            str(KURSK),
+            "--snapshots",
+            snapshots,
+            "--format",
+            "json",
+            "-o",
+            "out/verdicts.json",
+        ],
     )
     assert result.exit_code == 1 and "folder does not exist" in result.stderr
     (tmp_path / "out").mkdir()
     result = runner.invoke(
         cli,
-        ["verify", str(KURSK), "--snapshots", snapshots, "--format", "json",
-         "-o", "out/verdicts.json"],
+        [
+            "verify",
+            str(KURSK),
+            "--snapshots",
+            snapshots,
+            "--format",
+            "json",
+            "-o",
+            "out/verdicts.json",
+        ],
     )
     assert result.exit_code == 0, result.output
     claims_file = tmp_path / "out" / "verdicts.claims.yaml"
@@ -635,8 +682,16 @@ def test_verify_on_the_real_maps_says_801_is_overstated(
     assert len(list(maps.glob("*.geojson"))) > 10  # fetched from the mirror
     checked = runner.invoke(
         cli,
-        ["check", str(claims_file), "--format", "json", "--snapshots", str(maps),
-         "--region", "boundary:kursk-oblast"],
+        [
+            "check",
+            str(claims_file),
+            "--format",
+            "json",
+            "--snapshots",
+            str(maps),
+            "--region",
+            "boundary:kursk-oblast",
+        ],
     )
     assert checked.exit_code == 0, checked.output
     verdicts = {c["id"]: c["verdict"] for c in json.loads(checked.stdout)["claims"]}

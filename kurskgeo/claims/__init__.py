@@ -74,6 +74,7 @@ from kurskgeo.io import parse_date
 
 __all__ = [
     "COLUMNS",
+    "EVENTS",
     "KINDS",
     "LINE_ACCURACY_M",
     "MAX_AGE_DAYS",
@@ -83,7 +84,6 @@ __all__ = [
     "READING_VERDICTS",
     "START_TOLERANCE_DAYS",
     "VERDICTS",
-    "EVENTS",
     "CheckResult",
     "Claim",
     "Extraction",

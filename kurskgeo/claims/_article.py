@@ -91,9 +91,11 @@ _VOID = frozenset(
 
 
 class _PageReader(HTMLParser):
-    """Collect the page's paragraphs (inside <article> or <main> when there is
-    one: a saved page also holds menus, teasers and other stories) and its
-    metadata."""
+    """Collect the page's paragraphs and metadata.
+
+    Only those inside <article> or <main> when there is one: a saved page also
+    holds menus, teasers and other stories.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -121,7 +123,9 @@ class _PageReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k.lower(): (v or "") for k, v in attrs}
         if tag == "meta":
-            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
+            key = (
+                a.get("property") or a.get("name") or a.get("itemprop") or ""
+            ).lower()
             if key and a.get("content") and key not in self.meta:
                 self.meta[key] = a["content"].strip()
             return
@@ -184,10 +188,8 @@ class _PageReader(HTMLParser):
             paras[-1].append(data)
 
     def paragraphs(self) -> list[str]:
-        """The story's paragraphs: the longest <article>, else <main>, else body."""
-        regions = {
-            k: [_squash("".join(p)) for p in v] for k, v in self._region.items()
-        }
+        """Return the paragraphs of the longest <article>, else <main>, else body."""
+        regions = {k: [_squash("".join(p)) for p in v] for k, v in self._region.items()}
         regions = {k: [p for p in v if p] for k, v in regions.items()}
         for kind in ("article", "main"):
             found = [v for k, v in regions.items() if k.startswith(kind)]
@@ -222,8 +224,10 @@ def _read_html(text: str) -> Article:
         date = _iso_date(meta.get(key))
         if date:
             break
-    date = date or _iso_date(ld.get("datePublished")) or next(
-        (d for d in map(_iso_date, page.times) if d), None
+    date = (
+        date
+        or _iso_date(ld.get("datePublished"))
+        or next((d for d in map(_iso_date, page.times) if d), None)
     )
     outlet = (
         meta.get("og:site_name")
@@ -253,7 +257,7 @@ def _read_html(text: str) -> Article:
 
 
 def _jsonld(chunks: list[str]) -> dict[str, str]:
-    """The date, headline, url and publisher's name of a NewsArticle's JSON-LD."""
+    """Read the date, headline, url and publisher's name of a page's JSON-LD."""
     out: dict[str, str] = {}
     for chunk in chunks:
         try:
@@ -358,9 +362,7 @@ def _inline(text: str) -> str:
 
 
 def _read_plain(text: str) -> Article:
-    paragraphs = tuple(
-        p for p in (_squash(p) for p in re.split(r"\n\s*\n", text)) if p
-    )
+    paragraphs = tuple(p for p in (_squash(p) for p in re.split(r"\n\s*\n", text)) if p)
     # a line with no full stop at its end is a headline
     heads = frozenset(
         i
@@ -460,8 +462,9 @@ _DATES = (
 
 
 def find_date(text: str) -> dt.date | None:
-    """The first full date written in `text` (``17 January 2025``, ``Jan. 17,
-    2025``, ``2025-01-17``, ``17 января 2025``).
+    """Return the first full date written in `text`.
+
+    ``17 January 2025``, ``Jan. 17, 2025``, ``2025-01-17``, ``17 января 2025``.
 
     Examples
     --------

@@ -10,12 +10,9 @@ every character YAML treats as a line break replaced.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
-
-if TYPE_CHECKING:
-    from kurskgeo.claims._extract import Extraction
 
 __all__ = ["claims_yaml"]
 
@@ -50,7 +47,7 @@ def comment(text: str) -> str:
 
 
 def scalar(value: Any) -> str:
-    """A YAML scalar (or a flow list of them) that reads back as `value`.
+    """Write a YAML scalar (or a flow list of them) that reads back as `value`.
 
     Examples
     --------
@@ -70,8 +67,8 @@ def scalar(value: Any) -> str:
     return dumped.rstrip("\n").removesuffix("\n...").rstrip("\n")
 
 
-def claims_yaml(extraction: Extraction, name: str | None) -> str:
-    """The claims file of `extraction`."""
+def claims_yaml(extraction: Any, name: str | None) -> str:
+    """Write the claims file of `extraction` (an ``Extraction``)."""
     e = extraction
     lines = [
         f"# Claims extracted by `kurskgeo extract` from {comment(name or 'an article')}"
@@ -91,7 +88,10 @@ def claims_yaml(extraction: Extraction, name: str | None) -> str:
         "# are written as printed (see the findings for any that disagree).",
     ]
     if e.findings:
-        lines += ["#", "# Findings (what the text contradicts, or confirms, by itself):"]
+        lines += [
+            "#",
+            "# Findings (what the text contradicts, or confirms, by itself):",
+        ]
         for f in e.findings:
             mark = "ok" if f.consistent else "!!"
             lines.append(f"#   {mark} {f.kind}: {comment(f.message)}")

@@ -242,16 +242,14 @@ def extract(
         record, comment = _record(f, day, reference, url, event_start)
         records.append(record)
         comments.append(comment)
-    fields = []
+    fields: list[dict[str, Any]] = []
     wheres = []
     for record in records:
         where = _p._Where(name or "<article>", None)
         fields.append(_p.record_to_fields(record, where, Path.cwd()))
         wheres.append(where)
     _p.check_references(fields, wheres)
-    for f in fields:
-        f["path"] = None
-    claims_list = [Claim(**f) for f in fields]
+    claims_list = [Claim(**{**one, "path": None}) for one in fields]
     findings = find_findings(claims_list, 0.05)
     return Extraction(
         claims=claims_list,
@@ -274,7 +272,8 @@ def _article_date(
 ) -> dt.date:
     if date is not None:
         try:
-            return parse_date(date)  # type: ignore[no-any-return]
+            day: dt.date = parse_date(date)
+            return day
         except ValueError:
             raise ArticleError(f"{date!r} is not a date; write YYYY-MM-DD") from None
     found = article.date or find_date(
@@ -440,9 +439,7 @@ def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None
                 side_text = right[verb[0] : verb[1] + 40]  # "under Ukrainian control"
     if verb is None and fig.unit == "percent":
         # "801 km², which is 63.2% of ...": a share of the figure beside it
-        if any(
-            g.unit != "percent" and _adjacent(s, fig, g) for g in f.siblings
-        ):
+        if any(g.unit != "percent" and _adjacent(s, fig, g) for g in f.siblings):
             f.kind, f.since = "share", "adjacent"
             f.denominator = _denominator(s[fig.core_end :])
         return  # else a percentage of something else: silent
@@ -460,6 +457,7 @@ def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None
         f.why_not = "the size of a place, not ground taken or held"
         notes.append(_left_out(f))
         return
+    kind: str | None
     if kind_of_verb == "take":
         kind = "lost" if side == "russia" else "peak"
     elif kind_of_verb == "retake":
@@ -486,7 +484,7 @@ def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None
 
 
 def _denominator(rest: str) -> str:
-    """What a percentage is of: ``peak`` (the ground taken) or ``region``."""
+    """Tell what a percentage is of: ``peak`` (the ground taken) or ``region``."""
     m = re.match(r"\s*(?:of|от)\s+(?P<np>[^.;]*)", rest)
     if not m:
         return "peak"  # "retaken 64%": of what Ukraine took
@@ -514,8 +512,11 @@ def _next_start(f: _Figure) -> int:
 
 
 def _since(sentence: str, day: dt.date) -> dt.date | str:
-    """What ground lost is counted from: "since the start of the year", a date,
-    or (as a rule, and for "since then") the peak."""
+    """Tell what ground lost is counted from.
+
+    "Since the start of the year", a date, or (as a rule, and for "since
+    then") the peak.
+    """
     m = re.search(
         r"\bsince the (?:start|beginning) of (?:the year|this year|(?P<y>20\d\d))",
         sentence,
@@ -565,7 +566,7 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
         beside = [a for a in same if _adjacent(f.sentence, f.figure, a.figure)]
         if part_kind == "adjacent":
             part = beside[0] if beside else None
-            part_kind = part.kind if part is not None else "lost"
+            part_kind = part.kind if part is not None and part.kind else "lost"
         else:
             part = next((a for a in beside if a.kind == part_kind), None)
             part = part or _nearest(f, [a for a in areas if a.kind == part_kind])
@@ -605,7 +606,7 @@ def _adjacent(s: str, share: Figure, area: Figure) -> bool:
 
 
 def _nearest(f: _Figure, candidates: list[_Figure]) -> _Figure | None:
-    """The candidate nearest `f` in the text, within three sentences."""
+    """Return the candidate nearest `f` in the text, within three sentences."""
     near = [c for c in candidates if abs(c.index - f.index) <= 3]
     if not near:
         return None
@@ -629,7 +630,8 @@ def _name(figures: list[_Figure]) -> None:
 _TRANSLIT = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f h ts ch sh sch - y - e yu ya".split(),
+        "a b v g d e e zh z i y k l m n o p r s t u f h ts ch sh sch - y - e yu "
+        "ya".split(),
         strict=True,
     )
 )
@@ -649,7 +651,7 @@ def _record(
     url: str | None,
     start: dt.date | None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The claims-file record of a figure, and the comments that go with it."""
+    """Return the claims-file record of a figure, and the comments on it."""
     fig = f.figure
     record: dict[str, Any] = {
         "id": f.id,

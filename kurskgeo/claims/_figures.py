@@ -163,9 +163,9 @@ def is_continental(text: str) -> bool:
     (False, True)
     """
     letters = re.findall(r"[^\W\d_]", text)
-    if letters and sum("а" <= c.lower() <= "я" or c in "ёЁ" for c in letters) > 0.5 * len(
-        letters
-    ):
+    if letters and sum(
+        "а" <= c.lower() <= "я" or c in "ёЁ" for c in letters
+    ) > 0.5 * len(letters):
         return True
     if re.search(r"(?<![\d,.])\d+,(?:\d{1,2}|\d{4,})(?![\d,.])", text):
         return True
@@ -185,7 +185,7 @@ def _readings(num: str, continental: bool) -> tuple[tuple[float, str], ...]:
     if not seps:
         return (_read(plain, None),)
     last = plain.rfind(seps[-1])
-    if len(set(seps)) == 2 or seps.count(seps[-1]) == 1 and len(seps) > 1:
+    if len(set(seps)) == 2 or (seps.count(seps[-1]) == 1 and len(seps) > 1):
         # 1,268.5 or 1.268,5: the last mark is the decimal one
         return (_read(re.sub(r"[,.]", "", plain[:last]), plain[last + 1 :]),)
     if len(seps) > 1:  # 1,268,000: groups
@@ -224,7 +224,7 @@ def _scaled(reading: tuple[float, str], scale: float) -> tuple[float, str]:
 
 
 def find_figures(sentence: str, *, continental: bool = False) -> list[Figure]:
-    """The figures of one sentence, in order, each with its conversion.
+    """Find the figures of one sentence, in order, each with its conversion.
 
     Examples
     --------
@@ -258,9 +258,11 @@ def _figure_at(sentence: str, m: re.Match[str], continental: bool) -> Figure | N
     unit_match = None
     gap = re.match(r"[\s\u00a0]*-?[\s\u00a0]*", sentence[pos:])
     at = pos + (gap.end() if gap else 0)
-    for unit, pattern in _UNITS:
+    unit = ""
+    for name, pattern in _UNITS:
         unit_match = pattern.match(sentence, at)
         if unit_match:
+            unit = name
             break
     if unit_match is None:
         return None
@@ -310,7 +312,7 @@ def _figure_at(sentence: str, m: re.Match[str], continental: bool) -> Figure | N
 
 
 def _conversion(sentence: str, pos: int, continental: bool) -> Figure | None:
-    """The figure in brackets right after `pos` ("(490 square miles)"), if any."""
+    """Find the figure in brackets right after `pos` ("(490 square miles)")."""
     m = re.match(r"[\s\u00a0]*[(\[][\s\u00a0]*", sentence[pos:])
     if not m:
         return None

@@ -55,11 +55,9 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
         if c.unit != "percent":
             # the stated value in each area unit: is the printed figure any of them?
             each = {
-                u: a / factor
-                for u, factor in _p.UNIT_KM2.items()
-                if factor is not None
+                u: a / factor for u, factor in _p.UNIT_KM2.items() if factor is not None
             }
-            fits = [
+            in_units = [
                 u
                 for u, v in each.items()
                 if abs(v - c.also_value) <= UNIT_RTOL * v and u != c.also_unit
@@ -73,8 +71,8 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
                     f": the conversion is printed in the same unit, and "
                     f"{_fmt(c.also_value, c.also_unit)} is not "
                     f"{_fmt(c.value, c.unit)} in any unit ({every})"
-                    if not fits
-                    else f": the conversion is printed in the same unit"
+                    if not in_units
+                    else ": the conversion is printed in the same unit"
                 )
             else:
                 same = f" = {_fmt(a, 'km2')}" if c.unit != "km2" else ""
@@ -83,10 +81,11 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
                     f"{_fmt(a / _p.KM2_PER_MI2, 'mi2')}, "
                     f"while {_fmt(c.also_value, c.also_unit)} = {_fmt(b, 'km2')}"
                 )
-            if fits:
+            if in_units:
                 msg += (
                     f"; {c.also_value:g} is {_fmt(c.value, c.unit)} in "
-                    f"{_UNIT_WORDS[fits[0]]}: the unit of the conversion is misprinted"
+                    f"{_UNIT_WORDS[in_units[0]]}: the unit of the conversion is "
+                    "misprinted"
                 )
             for ratio, how in ((_KM_PER_MI, "divided"), (1 / _KM_PER_MI, "multiplied")):
                 if abs(c.value / ratio - c.also_value) <= UNIT_RTOL * c.also_value:

@@ -40,6 +40,7 @@ def strip_dateline(sentence: str) -> str:
     m = _DATELINE.match(sentence)
     return sentence[m.end() :] if m else sentence
 
+
 # words a full stop does not end a sentence after
 _ABBREVIATIONS = frozenset(
     (
@@ -128,7 +129,7 @@ def _clean(speaker: str) -> str:
 
 
 def _is_reference(s: str) -> bool:
-    """A pronoun or a common noun that stands for a name ("the ministry")."""
+    """Tell a pronoun, or a common noun that stands for a name ("the ministry")."""
     return bool(
         re.fullmatch(
             r"(?:he|she|it|they|him|her|them|он|она|оно|они)"
@@ -167,10 +168,10 @@ def find_attribution(sentence: str) -> Attribution | None:
         s,
     )
     if m and not _NOT_SPEAKER.search(m.group("x")):
-        return Attribution(_clean(m.group("x")), "said", m.group(0).strip(" ,.\"”"))
+        return Attribution(_clean(m.group("x")), "said", m.group(0).strip(' ,."”'))
     m = re.search(r"[,.!?][\"”’»]\s+" + _SAY + r"\s+(?P<x>[^,.;]+)", s)
     if m and not _NOT_SPEAKER.search(m.group("x")):
-        return Attribution(_clean(m.group("x")), "said", m.group(0).strip(" ,.\"”"))
+        return Attribution(_clean(m.group("x")), "said", m.group(0).strip(' ,."”'))
     # "..., the ministry said in a statement." / "..., said Sergei Rudskoi."
     m = re.search(
         r",\s+(?P<x>[^,\"“”]+?(?:,[^,\"“”]+,)?)\s+(?P<v>" + _SAY + r")\b[^,\"“”]*$",
@@ -293,7 +294,7 @@ class Speakers:
         return s, how
 
     def _military(self, generic: str, position: int) -> str | None:
-        """The ministry or staff that "Russia's military" stands for, if named."""
+        """Find the ministry or staff that "Russia's military" stands for."""
         country = re.match(r"(?:the\s+)?(Russia|Ukrain)", generic, re.IGNORECASE)
         found = []
         for m in _MILITARY.finditer(self.text):
@@ -307,7 +308,7 @@ class Speakers:
         return before[-1] if before else found[0][1]
 
     def _named(self, head: str, position: int) -> str | None:
-        """The last name before `position` ending in `head` ("... Ministry")."""
+        """Find the last name before `position` ending in `head` ("... Ministry")."""
         for r in reversed(self.resolved):
             if re.search(rf"\b{re.escape(head)}\b", r, re.IGNORECASE) and not (
                 _is_reference(r)

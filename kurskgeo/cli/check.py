@@ -226,7 +226,7 @@ def check(
 
 
 def format_result(result: Any, fmt: str) -> str:
-    """The verdicts of a check as ``check`` prints them in format `fmt`."""
+    """Write the verdicts of a check as ``check`` prints them in format `fmt`."""
     if fmt == "json":
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     if fmt == "csv":

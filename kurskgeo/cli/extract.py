@@ -26,7 +26,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
 
 
 def article_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that say what the article itself may not: date, outlet, start."""
+    """Add the options that say what the article may not: date, outlet, start."""
     for option in reversed(
         (
             click.argument("article", metavar="ARTICLE"),
@@ -61,8 +61,7 @@ def article_options(func: Callable[..., Any]) -> Callable[..., Any]:
                 type=click.Choice(["auto", "html", "markdown", "text"]),
                 default="auto",
                 show_default=True,
-                help="How the article is written (auto: from the suffix and the "
-                "text).",
+                help="How the article is written (auto: from the suffix and the text).",
             ),
         )
     ):
