@@ -324,6 +324,8 @@ def test_plain_text_with_other_wordings():
     assert deepstate.source.startswith("DeepState")
     assert deepstate.zone == ("liberated",)
     assert (deepstate.also_value, deepstate.also_unit) == (58, "mi2")
+    assert deepstate.as_of == dt.date(2025, 3, 10)  # "... at 150 km² on 10 March"
+    assert {c.as_of for c in found.claims if c is not deepstate} == {found.date}
     # counts, distances, years, prices and turnout are not figures at all
     assert found.notes == []
     assert not [f for f in found.findings if not f.consistent]
@@ -525,6 +527,7 @@ def test_attributions(text, source):
         ("Ukrainian forces hold 420 km²", "area", None),
         ("420 km² remain under Ukrainian control", "area", None),
         ("At its peak, Ukraine held 1,300 km²", "peak", None),
+        ("Ukraine holds an area of 420 km²", "area", None),
     ],
 )
 def test_kinds_from_the_verb(sentence, kind, since):

@@ -20,6 +20,7 @@ __all__ = ["claims_yaml"]
 ORDER = (
     "id",
     "date",
+    "as_of",
     "source",
     "statement",
     "value",

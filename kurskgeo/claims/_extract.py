@@ -143,6 +143,7 @@ class _Figure:
     part: _Figure | None = None
     of: _Figure | None = None
     why_not: str | None = None
+    as_of: dt.date | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -412,6 +413,8 @@ def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None
     left_from = _previous_end(f)
     verbs_left = [v for v in _verbs(left) if v[0] >= left_from]
     verb = verbs_left[-1] if verbs_left else None
+    if verb and verb[3].lower() in ("area of", "size of") and len(verbs_left) > 1:
+        verb = verbs_left[-2]  # "Ukraine held an area of 1,300 km²"
     side_text = ""
     passive = False
     if verb is not None:
@@ -481,6 +484,7 @@ def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None
     f.kind = kind
     if kind == "lost":
         f.since = _since(s, day)
+    f.as_of = _as_of(s, fig, day)
 
 
 def _denominator(rest: str) -> str:
@@ -509,6 +513,23 @@ def _next_start(f: _Figure) -> int:
     """Where the figure after this one begins, counted from this one's end."""
     starts = [g.start - f.figure.end for g in f.siblings if g.start >= f.figure.end]
     return min(starts, default=len(f.sentence))
+
+
+def _as_of(sentence: str, fig: Figure, day: dt.date) -> dt.date | None:
+    """Find the day a figure is given for, when the text says ("as of 10 March").
+
+    Only "as of DATE", or "on DATE" just after the figure: a date elsewhere
+    in the sentence may be when something else happened.
+    """
+    spots = [m.end() for m in re.finditer(r"\bas of\s+", sentence, re.I)]
+    after = re.match(r"[^.;]{0,40}?\bon\s+", sentence[fig.end :])
+    if after:
+        spots.append(fig.end + after.end())
+    for at in spots:
+        found = find_date(sentence[at : at + 30])
+        if found is not None and found < day and sentence[at:].strip():
+            return found
+    return None
 
 
 def _since(sentence: str, day: dt.date) -> dt.date | str:
@@ -656,6 +677,7 @@ def _record(
     record: dict[str, Any] = {
         "id": f.id,
         "date": day.isoformat(),
+        "as_of": f.as_of.isoformat() if f.as_of else None,
         "source": f.source or None,
         "statement": f.sentence,
         "value": fig.written,
@@ -707,6 +729,8 @@ def _record(
         record["reference"] = reference
     if url:
         record["url"] = url
+    if f.as_of:
+        comments["as_of"] = "the day the text gives for the figure"
     if not f.source:
         comments["source"] = "no attribution found: give who said it"
     elif f.source_how:
