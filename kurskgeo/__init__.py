@@ -35,6 +35,7 @@ from kurskgeo.claims import (
     Finding,
     check_claims,
     claim_findings,
+    extract_claims,
     read_claims,
 )
 from kurskgeo.datasets import (
@@ -45,6 +46,7 @@ from kurskgeo.datasets import (
     fetch_spec,
 )
 from kurskgeo.errors import (
+    ArticleError,
     AssumedCRSWarning,
     ClaimsFileError,
     CRSError,
@@ -86,6 +88,7 @@ __all__ = [
     "KM2_PER_HA",
     "KM2_PER_MI2",
     "ZONES",
+    "ArticleError",
     "AssumedCRSWarning",
     "CRSError",
     "CheckResult",
@@ -118,6 +121,7 @@ __all__ = [
     "deepstate_zone",
     "diff",
     "equal_area_crs",
+    "extract_claims",
     "feature_areas",
     "fetch_boundary",
     "fetch_deepstate",

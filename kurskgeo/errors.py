@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator
 
 __all__ = [
+    "ArticleError",
     "AssumedCRSWarning",
     "CRSError",
     "ClaimsFileError",
@@ -43,6 +44,10 @@ class SnapshotError(KurskgeoError, ValueError):
 
 class ClaimsFileError(KurskgeoError, ValueError):
     """A claims file is malformed or refers to something that does not exist."""
+
+
+class ArticleError(KurskgeoError, ValueError):
+    """An article cannot be read into claims (no date, no figure to claim)."""
 
 
 class CRSError(KurskgeoError, ValueError):

@@ -55,6 +55,7 @@ from typing import Any
 
 from kurskgeo.claims import _parse as _p
 from kurskgeo.claims import wording
+from kurskgeo.claims._extract import EVENTS, Extraction
 from kurskgeo.claims._read import read_claims
 from kurskgeo.claims.records import (
     COLUMNS,
@@ -73,6 +74,7 @@ from kurskgeo.io import parse_date
 
 __all__ = [
     "COLUMNS",
+    "EVENTS",
     "KINDS",
     "LINE_ACCURACY_M",
     "MAX_AGE_DAYS",
@@ -84,11 +86,13 @@ __all__ = [
     "VERDICTS",
     "CheckResult",
     "Claim",
+    "Extraction",
     "Finding",
     "Reading",
     "Verdict",
     "check_claims",
     "claim_findings",
+    "extract_claims",
     "judge",
     "normalise_qualifier",
     "read_claims",
@@ -241,3 +245,100 @@ def check_claims(
     if tolerance < 0:
         raise ValueError(f"tolerance must be 0 or more, not {tolerance!r}")
     return run(claims, snapshots, settings, base_dir)
+
+
+def extract_claims(
+    text: str,
+    *,
+    date: Any = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    start: Any = None,
+    markup: str = "auto",
+    name: str | None = None,
+) -> Extraction:
+    """Read the area and share figures of an article into claims.
+
+    Every sentence with a figure in km², square miles, hectares or percent
+    (see ``docs/extract.md`` for the wordings) becomes a claim when a verb
+    of taking, losing or holding ground governs it: its statement (the
+    sentence, verbatim), value, unit, the conversion printed beside it
+    (``also``) and qualifier; its source, from the attribution in the
+    sentence or the one before, with "the ministry" and pronouns resolved to
+    the full name written in the text; and a guess at its kind, since and
+    zone, from the verb and whose side its subject is:
+
+    - seized, captured, took control of (Ukraine's forces): ground taken at
+      the peak (``kind: peak``, counted from the event's start);
+    - retaken, reclaimed, liberated (or taken by Russia's forces), lost:
+      ground lost since the peak (``kind: lost``, ``since: peak``, or the
+      date the text gives: "since the start of the year");
+    - controls, holds: ground held on the article's date (``kind: area``);
+    - a percentage of the territory taken ("more than 60% of the territory
+      occupied by Ukraine") is a ``share``, linked to the figures nearest it
+      in the text (its part, of the same kind as its verb says, and the peak
+      it is a share of).
+
+    Figures of anything else (a count of settlements, a distance in km, a
+    year, a price, the size of a region) are not claims; area figures that
+    no such verb governs, or about places other than Kursk region in an
+    article about Kursk, are left out with a note.
+
+    Parameters
+    ----------
+    text : str
+        The article: plain text, Markdown, or a saved HTML page (its markup
+        is stripped with :class:`html.parser.HTMLParser`).
+    date : date or str, optional
+        The date of the claims. Default: the page's metadata
+        (``article:published_time``, JSON-LD ``datePublished``, Markdown
+        front matter), else the first full date written in the text.
+    outlet, url : str, optional
+        For each claim's ``reference`` (outlet and date) and ``url``.
+        Default: the page's ``og:site_name`` and ``og:url``/canonical link.
+    start : date or str, optional
+        When the event began (for peaks, and ground lost since the peak).
+        Default: the start of an event in :data:`EVENTS` the text names (the
+        Kursk incursion: 6 August 2024), else none.
+    markup : {"auto", "html", "markdown", "text"}
+    name : str, optional
+        The article's file name, for messages (and to tell its markup).
+
+    Returns
+    -------
+    Extraction
+        ``claims`` (the records :func:`read_claims` returns from the file
+        ``to_yaml()`` writes, their ``path`` and ``line`` aside),
+        ``findings`` (:func:`claim_findings` on them: a conversion that does
+        not match, a share that does not follow from its figures), ``notes``
+        (figures left out, and why).
+
+    Raises
+    ------
+    ArticleError
+        If no date is given or found, or `date`/`start` is not a date.
+
+    Examples
+    --------
+    >>> text = ("Ukrainian troops seized control of 1,268 square kilometers "
+    ...         "(490 square miles) in the Kursk region, according to the "
+    ...         "Russian Defence Ministry.")
+    >>> found = extract_claims(text, date="2025-01-17")
+    >>> c = found.claims[0]
+    >>> c.id, c.value, c.unit, c.also_value, c.also_unit, c.kind, c.source
+    ('russian-defence-ministry-seized', 1268.0, 'km2', 490.0, 'mi2', 'peak', \
+'Russian Defence Ministry')
+    >>> c.zone, c.start
+    (('liberated', 'contested'), datetime.date(2024, 8, 6))
+    """
+    from kurskgeo.claims._extract import extract
+
+    return extract(
+        text,
+        date=date,
+        outlet=outlet,
+        url=url,
+        start=start,
+        markup=markup,
+        name=name,
+    )

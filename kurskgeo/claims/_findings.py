@@ -15,6 +15,7 @@ from kurskgeo.claims.records import Claim, Finding, judge, stated_interval
 #: A statement's two figures (value and ``also``) may differ by this much.
 UNIT_RTOL = 0.01
 _KM_PER_MI = 1.609344
+_UNIT_WORDS = {"km2": "km²", "mi2": "square miles", "ha": "hectares"}
 
 
 def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
@@ -52,11 +53,40 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
             f"{_fmt(c.also_value, c.also_unit)} disagree by {rel:.0%}"
         )
         if c.unit != "percent":
-            same = f" = {_fmt(a, 'km2')}" if c.unit != "km2" else ""
-            msg += (
-                f": {_fmt(c.value, c.unit)}{same} = {_fmt(a / _p.KM2_PER_MI2, 'mi2')}, "
-                f"while {_fmt(c.also_value, c.also_unit)} = {_fmt(b, 'km2')}"
-            )
+            # the stated value in each area unit: is the printed figure any of them?
+            each = {
+                u: a / factor for u, factor in _p.UNIT_KM2.items() if factor is not None
+            }
+            in_units = [
+                u
+                for u, v in each.items()
+                if abs(v - c.also_value) <= UNIT_RTOL * v and u != c.also_unit
+            ]
+            if c.also_unit == c.unit:
+                every = " = ".join(
+                    _fmt(each[u], u)
+                    for u in (c.unit, *(u for u in _UNIT_WORDS if u != c.unit))
+                )
+                msg += (
+                    f": the conversion is printed in the same unit, and "
+                    f"{_fmt(c.also_value, c.also_unit)} is not "
+                    f"{_fmt(c.value, c.unit)} in any unit ({every})"
+                    if not in_units
+                    else ": the conversion is printed in the same unit"
+                )
+            else:
+                same = f" = {_fmt(a, 'km2')}" if c.unit != "km2" else ""
+                msg += (
+                    f": {_fmt(c.value, c.unit)}{same} = "
+                    f"{_fmt(a / _p.KM2_PER_MI2, 'mi2')}, "
+                    f"while {_fmt(c.also_value, c.also_unit)} = {_fmt(b, 'km2')}"
+                )
+            if in_units:
+                msg += (
+                    f"; {c.also_value:g} is {_fmt(c.value, c.unit)} in "
+                    f"{_UNIT_WORDS[in_units[0]]}: the unit of the conversion is "
+                    "misprinted"
+                )
             for ratio, how in ((_KM_PER_MI, "divided"), (1 / _KM_PER_MI, "multiplied")):
                 if abs(c.value / ratio - c.also_value) <= UNIT_RTOL * c.also_value:
                     msg += (

@@ -27,6 +27,8 @@ __all__ = ["cli", "main"]
 COMMANDS = {
     "area": "area",
     "check": "check",
+    "extract": "extract",
+    "verify": "verify",
     "timeline": "timeline",
     "diff": "diff",
     "map": "map",

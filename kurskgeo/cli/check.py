@@ -221,24 +221,32 @@ def check(
         line_accuracy_m=line_accuracy_m,
         start=start,
     )
+    options.emit(format_result(result, fmt), output, overwrite=overwrite)
+    exit_if_strict(result, strict)
+
+
+def format_result(result: Any, fmt: str) -> str:
+    """Write the verdicts of a check as ``check`` prints them in format `fmt`."""
     if fmt == "json":
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-    elif fmt == "csv":
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    if fmt == "csv":
         frame = result.verdicts
-        text = options.render(
+        return options.render(
             frame.to_dict(orient="records"), list(frame.columns), "csv"
         )
-    elif fmt == "markdown":
-        text = (
+    if fmt == "markdown":
+        return (
             _markdown(_rows(result), TABLE_COLUMNS)
             + _reasons(result, markdown=True)
             + _findings_text(result.findings, result.notes, markdown=True)
         )
-    else:
-        text = options.render(_rows(result), TABLE_COLUMNS, "table")
-        text += _reasons(result, markdown=False)
-        text += _findings_text(result.findings, result.notes, markdown=False)
-    options.emit(text, output, overwrite=overwrite)
+    text = options.render(_rows(result), TABLE_COLUMNS, "table")
+    text += _reasons(result, markdown=False)
+    return text + _findings_text(result.findings, result.notes, markdown=False)
+
+
+def exit_if_strict(result: Any, strict: bool) -> None:
+    """With ``--strict``, exit 3 when a claim is not consistent."""
     off = [v for v in result.records if v.verdict != "consistent"]
     if strict and off:
         click.echo(

@@ -319,3 +319,8 @@ def command_line(ctx: click.Context) -> str:
         for v in value if isinstance(value, tuple) else (value,):
             words += [flag, str(v)]
     return " ".join([ctx.command_path, *([shlex.join(words)] if words else [])])
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: runs of whitespace, line breaks included, as a space."""
+    return " ".join(str(text).split())
