@@ -320,7 +320,9 @@ def measure_files(
     zone, region, crs, rtol
         As for :func:`measure`; `region` is read and projected once.
     on_duplicate : {"error", "first", "last"}
-        Two snapshots of the same date: refuse (listing them) or keep one.
+        Two snapshots of one source and date: refuse (listing them) or keep
+        the first or last by path. Maps of one date from different sources
+        are all measured, one row each (``source`` says whose).
     require_date : bool
         If False (the default), snapshots without a date are kept, after the
         dated ones, in path order.
@@ -336,12 +338,15 @@ def measure_files(
     Returns
     -------
     pandas.DataFrame
-        One row per date, columns :data:`MEASUREMENT_COLUMNS`.
+        One row per date and source, in date order, columns
+        :data:`MEASUREMENT_COLUMNS`.
 
     Raises
     ------
     SnapshotError
-        As :func:`kurskgeo.io.read_snapshots` and :func:`measure` do.
+        As :func:`kurskgeo.io.read_snapshots` and :func:`measure` do; a
+        :class:`~kurskgeo.errors.DuplicateDateError` for two maps of one
+        source and date with ``on_duplicate="error"``.
 
     Examples
     --------
@@ -365,5 +370,6 @@ def measure_files(
         name=lambda m: str(m.path),
         on_duplicate=on_duplicate,
         require_date=require_date,
+        source=lambda m: m.source,
     )
     return measurements_frame(ordered)

@@ -12,6 +12,7 @@ COLUMNS = (
     "path",
     "date",
     "timestamp",
+    "source",
     "zone",
     "n_features",
     "area_km2",

@@ -209,7 +209,7 @@ def zones_or_none(zone: Sequence[str]) -> list[str] | None:
 
 
 def _cell(value: Any, digits: int) -> str:
-    if value is None:
+    if value is None or (hasattr(value, "isoformat") and value != value):  # NaT
         return ""
     if isinstance(value, float):
         if math.isnan(value):

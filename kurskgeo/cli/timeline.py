@@ -11,6 +11,7 @@ from kurskgeo.cli import options
 #: Columns of the table format (CSV and JSON carry every column).
 TABLE_COLUMNS = (
     "date",
+    "source",
     "area_km2",
     "gained_km2",
     "lost_km2",
@@ -108,11 +109,15 @@ def timeline(
     columns = COLUMNS if fmt == "csv" else TABLE_COLUMNS
     text = options.render(rows, columns, fmt)
     if fmt == "table":
-        t = df.attrs["totals"]
-        text += (
-            f"\n\n{t['n_snapshots']} snapshots, {t['first_date']} to {t['last_date']}: "
-            f"area {t['change_km2']:+,.2f} km² (gained {t['gained_km2']:,.2f}, "
-            f"lost {t['lost_km2']:,.2f}); slivers left out {t['filtered_km2']:,.2f} km²"
-            f"\nCRS: {df.attrs['crs']}"
-        )
+        by_source = df.attrs["totals_by_source"]
+        text += "\n"
+        for who, t in by_source.items():
+            text += (
+                f"\n{who + ': ' if len(by_source) > 1 else ''}"
+                f"{t['n_snapshots']} snapshots, {t['first_date']} to {t['last_date']}: "
+                f"area {t['change_km2']:+,.2f} km² (gained {t['gained_km2']:,.2f}, "
+                f"lost {t['lost_km2']:,.2f}); slivers left out "
+                f"{t['filtered_km2']:,.2f} km²"
+            )
+        text += f"\nCRS: {df.attrs['crs']}"
     options.emit(text, output, overwrite=overwrite)

@@ -10,12 +10,14 @@ zones.
 
 from kurskgeo.io import sources
 from kurskgeo.io._dates import date_from_name, parse_date
+from kurskgeo.io._ogr import DEFAULT_ENGINE, ENGINES, kml_style, list_layers
 from kurskgeo.io._paths import SNAPSHOT_SUFFIXES, resolve_paths
 from kurskgeo.io.layer import LONLAT, FeatureCache, Layer, read_layer, zone_list
 from kurskgeo.io.snapshot import (
     SCHEMA,
     as_layer,
     as_snapshot,
+    layer_source,
     layer_to_frame,
     order_by_date,
     read_region,
@@ -26,6 +28,8 @@ from kurskgeo.io.snapshot import (
 from kurskgeo.io.write import atomic_write
 
 __all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
     "LONLAT",
     "SCHEMA",
     "SNAPSHOT_SUFFIXES",
@@ -35,7 +39,10 @@ __all__ = [
     "as_snapshot",
     "atomic_write",
     "date_from_name",
+    "kml_style",
+    "layer_source",
     "layer_to_frame",
+    "list_layers",
     "order_by_date",
     "parse_date",
     "read_layer",

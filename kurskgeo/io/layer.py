@@ -346,9 +346,11 @@ class _Source:
     layer_notes: list[str] = field(default_factory=list)
 
 
-def _open(path: Path, notes: list[str], layer: str | None) -> _Source:
+def _open(
+    path: Path, notes: list[str], layer: str | None, engine: str | None
+) -> _Source:
     if not is_geojson(path):
-        table = _ogr.read(path, layer=layer)
+        table = _ogr.read(path, layer=layer, engine=engine)
         feats = [(i, g, p) for i, (g, p) in enumerate(table.rows)]
         kinds = [_ogr.kinds(g) for g, _ in table.rows]
         return _Source(path, feats, kinds, name=table.name, ogr_crs=table.crs)
@@ -386,6 +388,7 @@ def read_layer(
     zone_rules: Any = None,
     columns: bool = True,
     layer: str | None = None,
+    engine: str | None = None,
     cache: FeatureCache | None = None,
     stacklevel: int = 2,
 ) -> Layer:
@@ -394,8 +397,9 @@ def read_layer(
     Parameters
     ----------
     path : path-like
-        GeoJSON (also gzip-compressed, a DeepStateMap API record) or any
-        format GDAL reads (GeoPackage, Shapefile, KML, FlatGeobuf, ...).
+        GeoJSON (also gzip-compressed, a DeepStateMap API record), GeoPackage,
+        Shapefile (also zipped), KML/KMZ, FlatGeobuf, GeoJSONSeq, CSV with a
+        WKT column, or GeoParquet (see :mod:`kurskgeo.io`).
     zone : str or list of str, optional
         Keep only these zones; no coordinate of other features is parsed.
     bbox : (minx, miny, maxx, maxy), optional
@@ -406,7 +410,11 @@ def read_layer(
     columns : bool
         Keep each row's properties (for tables); False saves the work.
     layer : str, optional
-        The layer of a multi-layer file (GeoPackage); all layers if None.
+        The layer of a multi-layer file (a GeoPackage's table, a KML's
+        folder); all layers if None.
+    engine : {"pyogrio", "fiona"}, optional
+        The GDAL binding that reads formats other than GeoJSON (pyogrio by
+        default; fiona needs ``pip install kurskgeo[fiona]``).
     cache : FeatureCache, optional
         Shared between the files of a series, read in order.
     stacklevel : int
@@ -430,7 +438,7 @@ def read_layer(
     path = Path(path)
     notes: list[str] = []
     zones = zone_list(zone)
-    src = _open(path, notes, layer)
+    src = _open(path, notes, layer, engine)
     moment = moment_from_id(src.record_id)
     props_all = [p for _, _, p in src.features]
     fmt = sources.format_of(props_all, src.name, path)

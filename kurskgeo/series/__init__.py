@@ -59,6 +59,7 @@ from kurskgeo.io import (
     FeatureCache,
     Layer,
     as_layer,
+    layer_source,
     order_by_date,
     resolve_paths,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "DEFAULT_GRID_SIZE",
     "DEFAULT_MIN_AREA_KM2",
     "area_series",
+    "change_parts",
     "diff",
     "read_series",
     "read_sources",
@@ -84,6 +86,7 @@ DEFAULT_GRID_SIZE = 0.1
 #: The columns of :func:`timeline`, in order.
 COLUMNS = (
     "date",
+    "source",
     "path",
     "area_km2",
     "gained_km2",
@@ -148,6 +151,7 @@ def _ordered(layers: list[Layer], on_duplicate: str, require_date: bool) -> list
         name=lambda lay: str(lay.path),
         on_duplicate=on_duplicate,
         require_date=require_date,
+        source=layer_source,
     )
 
 
@@ -159,13 +163,16 @@ def read_series(
     require_date: bool = True,
     show_progress: bool | None = None,
 ) -> list[Layer]:
-    """Read a series into layers of what `engine` measures, one per date, in order.
+    """Read a series into layers of what `engine` measures, in date order.
+
+    One layer per date and source: maps of one date from different sources
+    are kept side by side (:func:`read_sources` groups them by source).
 
     Raises
     ------
     SnapshotError
-        If a snapshot has no date (with `require_date`), or two share a date
-        and ``on_duplicate="error"``.
+        If a snapshot has no date (with `require_date`), or two of one source
+        share a date and ``on_duplicate="error"``.
     """
     layers = _read_layers(source, engine, show_progress)
     return _ordered(layers, on_duplicate, require_date)
@@ -173,7 +180,7 @@ def read_series(
 
 def source_of(layer: Layer) -> str:
     """Who drew a snapshot: the file's source, else its rows'."""
-    return layer.file_source or next((s for s in layer.sources if s), "unknown")
+    return layer_source(layer)
 
 
 def read_sources(
@@ -249,7 +256,9 @@ def area_series(
     crs : "auto" or CRS-like
         The equal-area CRS (see :class:`kurskgeo.area.Engine`).
     on_duplicate : {"error", "first", "last"}
-        Two snapshots of the same date: refuse (listing them) or keep one.
+        Two snapshots of one source and date: refuse (listing them) or keep
+        the first or last by path. Maps of one date from different sources
+        are measured side by side (``source`` says whose).
     progress : bool, optional
         Progress bars on stderr (never unless asked).
     executor : concurrent.futures.Executor, optional
@@ -439,7 +448,9 @@ def timeline(
         Snap coordinates to this grid, in metres of the equal-area CRS,
         before comparing dates; None or 0 compares them as measured.
     on_duplicate : {"error", "first", "last"}
-        Two snapshots of the same date: refuse (listing them) or keep one.
+        Two snapshots of one source and date: refuse (listing them) or keep
+        the first or last by path. Maps of one date from different sources
+        are measured side by side (``source`` says whose).
     progress : bool, optional
         Progress bars on stderr (never unless asked).
     executor : concurrent.futures.Executor, optional
@@ -496,10 +507,47 @@ def timeline(
     """
     _check_options(min_area_km2, grid_size)
     engine = Engine(zone=zone, region=region, crs=crs)
-    layers = read_series(
+    groups = read_sources(
         paths_or_snapshots, engine, on_duplicate=on_duplicate, show_progress=progress
     )
-    _check_zones(layers, engine)
+    _check_zones([lay for layers in groups.values() for lay in layers], engine)
+    frames = []
+    totals: dict[str, dict[str, Any]] = {}
+    crs_used = None
+    for who, layers in groups.items():
+        steps = _steps(layers, engine, min_area_km2, grid_size, executor, progress)
+        part = pd.DataFrame(_rows(who, layers, steps), columns=list(COLUMNS))
+        totals[who] = _totals(part)
+        crs_used = steps[-1].crs
+        frames.append(part)
+    out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) > 1:  # date order, each source's rows in its own order
+        out = out.sort_values(["date"], kind="stable").reset_index(drop=True)
+    out.attrs.update(
+        {
+            "crs": crs_used,
+            "zone": engine.zones,
+            "region": None if engine.region is None else engine.region.name,
+            "min_area_km2": min_area_km2,
+            "grid_size": grid_size or None,
+            "sources": list(groups),
+            # one source: its totals; several: None, and each in totals_by_source
+            "totals": next(iter(totals.values())) if len(totals) == 1 else None,
+            "totals_by_source": totals,
+        }
+    )
+    return out
+
+
+def _steps(
+    layers: list[Layer],
+    engine: Engine,
+    min_area_km2: float,
+    grid_size: float | None,
+    executor: Executor | None,
+    progress: bool | None,
+) -> list[_Step]:
+    """Measure one source's series and each map's change from the one before."""
     pairs = [(layers[k - 1] if k else None, layers[k]) for k in range(len(layers))]
     steps: list[_Step] = map_chunks(
         _timeline_chunk,
@@ -510,15 +558,20 @@ def timeline(
         progress_bar=progress,
         unit="snapshot",
     )
+    return steps
+
+
+def _rows(who: str, layers: list[Layer], steps: list[_Step]) -> list[dict[str, Any]]:
     rows = []
     for k, (layer, step) in enumerate(zip(layers, steps, strict=True)):
         row: dict[str, Any] = {
             "date": layer.date,
+            "source": who,
             "path": layer.path,
             "area_km2": step.area_km2,
         }
         if step.pair is None:
-            row.update({c: math.nan for c in COLUMNS[3:12]})
+            row.update({c: math.nan for c in COLUMNS[4:13]})
             row.update(
                 {"n_gained": 0, "n_lost": 0, "identical": False, "method": "first"}
             )
@@ -546,18 +599,82 @@ def timeline(
                 }
             )
         rows.append(row)
-    out = pd.DataFrame(rows, columns=list(COLUMNS))
-    out.attrs.update(
-        {
-            "crs": steps[-1].crs,
-            "zone": engine.zones,
-            "region": None if engine.region is None else engine.region.name,
-            "min_area_km2": min_area_km2,
-            "grid_size": grid_size or None,
-            "totals": _totals(out),
-        }
+    return rows
+
+
+def change_parts(
+    paths_or_snapshots: Any,
+    *,
+    zone: str | Sequence[str] | None = None,
+    region: Any = None,
+    crs: Any = "auto",
+    min_area_km2: float = DEFAULT_MIN_AREA_KM2,
+    grid_size: float | None = DEFAULT_GRID_SIZE,
+    on_duplicate: str = "error",
+    progress: bool | None = None,
+    executor: Executor | None = None,
+) -> gpd.GeoDataFrame:
+    """The parts gained and lost between consecutive maps of a series, to map them.
+
+    The geometries behind the ``gained_km2`` and ``lost_km2`` of each
+    :func:`timeline` row (same arguments), one row per connected part.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In OGC:CRS84, columns ``date_a``, ``date_b``, ``source``, ``change``
+        (``gained`` or ``lost``), ``area_km2`` (in the later map's equal-area
+        CRS) and ``geometry``; in date order, largest part first.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, datetime as dt
+    >>> from shapely import box
+    >>> snaps = [
+    ...     gpd.GeoDataFrame({"date": [dt.date(2024, 8, d)]}, crs="OGC:CRS84",
+    ...                      geometry=[box(35 + x, 51, 35.2 + x, 51.5)])
+    ...     for d, x in [(6, 0.0), (8, 0.1)]
+    ... ]
+    >>> parts = change_parts(snaps)
+    >>> parts[["date_b", "change"]].astype(str).values.tolist()
+    [['2024-08-08', 'gained'], ['2024-08-08', 'lost']]
+    """
+    _check_options(min_area_km2, grid_size)
+    engine = Engine(zone=zone, region=region, crs=crs)
+    groups = read_sources(
+        paths_or_snapshots, engine, on_duplicate=on_duplicate, show_progress=progress
     )
-    return out
+    _check_zones([lay for layers in groups.values() for lay in layers], engine)
+    records: list[tuple[Any, Any, str, str, float, BaseGeometry]] = []
+    for who, layers in groups.items():
+        steps = _steps(layers, engine, min_area_km2, grid_size, executor, progress)
+        for k, step in enumerate(steps):
+            if step.pair is None:
+                continue
+            for change, geoms in (("gained", step.pair.gained), ("lost", step.pair.lost)):
+                if not len(geoms):
+                    continue
+                areas = shapely.area(geoms) / 1e6
+                lonlat = project(geoms, step.crs, LONLAT)
+                for i in np.argsort(-areas, kind="stable"):
+                    records.append(
+                        (
+                            layers[k - 1].date,
+                            layers[k].date,
+                            who,
+                            change,
+                            float(areas[i]),
+                            lonlat[i],
+                        )
+                    )
+    records.sort(key=lambda r: r[1])  # stable: each source's parts in order
+    frame = pd.DataFrame(
+        [r[:5] for r in records],
+        columns=["date_a", "date_b", "source", "change", "area_km2"],
+    )
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.GeoSeries([r[5] for r in records], crs=LONLAT), crs=LONLAT
+    )
 
 
 def _totals(df: pd.DataFrame) -> dict[str, Any]:
