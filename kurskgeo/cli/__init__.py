@@ -29,6 +29,8 @@ COMMANDS = {
     "check": "check",
     "timeline": "timeline",
     "diff": "diff",
+    "compare": "compare",
+    "export": "export",
     "map": "map",
     "chart": "chart",
     "fetch": "fetch",

@@ -25,10 +25,12 @@ from kurskgeo.io.snapshot import (
     read_snapshots,
     snapshot_date,
 )
-from kurskgeo.io.write import atomic_write
+from kurskgeo.io.export import EXPORT_FORMATS, export_format, write_table
+from kurskgeo.io.write import atomic_path, atomic_write
 
 __all__ = [
     "DEFAULT_ENGINE",
+    "EXPORT_FORMATS",
     "ENGINES",
     "LONLAT",
     "SCHEMA",
@@ -37,8 +39,10 @@ __all__ = [
     "Layer",
     "as_layer",
     "as_snapshot",
+    "atomic_path",
     "atomic_write",
     "date_from_name",
+    "export_format",
     "kml_style",
     "layer_source",
     "layer_to_frame",
@@ -52,5 +56,6 @@ __all__ = [
     "resolve_paths",
     "snapshot_date",
     "sources",
+    "write_table",
     "zone_list",
 ]

@@ -183,7 +183,11 @@ class Layer:
         return next(iter(days), None)
 
     def split_dates(self) -> list[Layer]:
-        """One layer per date, in date order (itself when it has one date).
+        """One layer per date and source, in date order (itself when it has one).
+
+        A file of several dates (a consolidated archive, a table kurskgeo
+        exported) gives one layer per date; rows of one date drawn by
+        different sources (their ``source`` column) give one layer each.
 
         Raises
         ------
@@ -191,21 +195,35 @@ class Layer:
             If some rows have a date and others do not.
         """
         days = sorted({d for d in self.dates if d is not None})
-        if len(days) <= 1 or not len(self):
+        whos = list(dict.fromkeys(self.sources))
+        if (len(days) <= 1 and len(whos) <= 1) or not len(self):
             return [self]
-        if any(d is None for d in self.dates):
+        if len(days) > 1 and any(d is None for d in self.dates):
             raise SnapshotError(
                 f"{self.path}: some features have a date and some do not; give "
                 "every feature a 'date' property, or none"
             )
-        return [
-            replace(
-                self.take([d == day for d in self.dates]),
-                path=f"{self.path}@{day}",
-                timestamp=None,
-            )
-            for day in days
-        ]
+        out = []
+        for day in days or [None]:
+            for who in whos:
+                keep = [
+                    d == day and s == who
+                    for d, s in zip(self.dates, self.sources, strict=True)
+                ]
+                if not any(keep):
+                    continue
+                tag = f"@{day}" if len(days) > 1 else ""
+                if len(whos) > 1:
+                    tag += f"[{who}]"
+                out.append(
+                    replace(
+                        self.take(keep),
+                        path=f"{self.path}{tag}",
+                        timestamp=self.timestamp if len(days) <= 1 else None,
+                        file_source=who or self.file_source,
+                    )
+                )
+        return out
 
 
 # ---------------------------------------------------------------- the cache

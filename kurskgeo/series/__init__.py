@@ -67,11 +67,21 @@ from kurskgeo.series import _change
 
 __all__ = [
     "COLUMNS",
+    "COMPARE_COLUMNS",
+    "DEFAULT_MAX_DAYS",
+    "DERIVED_ZONES",
     "DEFAULT_GRID_SIZE",
+    "ZONE_COLUMNS",
     "DEFAULT_MIN_AREA_KM2",
     "area_series",
     "change_parts",
+    "compare",
+    "compare_parts",
     "diff",
+    "export_zones",
+    "front_line",
+    "input_records",
+    "measured_zones",
     "read_series",
     "read_sources",
     "source_of",
@@ -808,3 +818,19 @@ def diff(
         }
     )
     return out
+
+
+from kurskgeo.series.compare import (  # noqa: E402  (uses read_sources above)
+    COMPARE_COLUMNS,
+    DEFAULT_MAX_DAYS,
+    DERIVED_ZONES,
+    compare,
+    compare_parts,
+    front_line,
+)
+from kurskgeo.series.export import (  # noqa: E402  (uses read_series above)
+    ZONE_COLUMNS,
+    export_zones,
+    input_records,
+    measured_zones,
+)
