@@ -43,7 +43,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import kurskgeo  # noqa: E402
+import kurskgeo
 
 FORMATS = {
     "GeoPackage": ".gpkg",
@@ -85,7 +85,9 @@ def write_inputs(raw: list[Path], folder: Path) -> dict[str, list[Path]]:
                     zf.write(kml, "doc.kml")
             elif suffix == ".csv":
                 table = frame.drop(columns="geometry")
-                table["WKT"] = shapely.to_wkt(frame.geometry.values, rounding_precision=-1)
+                table["WKT"] = shapely.to_wkt(
+                    frame.geometry.values, rounding_precision=-1
+                )
                 table.to_csv(path, index=False)
             elif suffix == ".parquet":
                 frame.to_parquet(path)
@@ -110,7 +112,9 @@ def time_ways(files: list[Path], label: str, repeat: int) -> dict[str, list[floa
                 src = f"/vsizip/{p}/doc.kml"
             opts = {"GEOM_POSSIBLE_NAMES": "WKT", "KEEP_GEOM_COLUMNS": "NO"}
             out.append(
-                gpd.read_file(src, engine=engine, **(opts if p.suffix == ".csv" else {}))
+                gpd.read_file(
+                    src, engine=engine, **(opts if p.suffix == ".csv" else {})
+                )
             )
         return out
 
@@ -154,8 +158,14 @@ def main() -> None:
             f"{len(raw)} DeepStateMap exports' polygons per format; ms per file, "
             f"median of {args.repeat} rounds (min)\n"
         )
-        header = ["format", "kurskgeo, pyogrio", "kurskgeo, fiona", "fiona/pyogrio",
-                  "read_file, pyogrio", "read_file, fiona"]
+        header = [
+            "format",
+            "kurskgeo, pyogrio",
+            "kurskgeo, fiona",
+            "fiona/pyogrio",
+            "read_file, pyogrio",
+            "read_file, fiona",
+        ]
         print(" | ".join(header))
         print(" | ".join("---" for _ in header))
         for label, files in inputs.items():
@@ -169,7 +179,8 @@ def main() -> None:
             ratio = med["kurskgeo, fiona"] / med["kurskgeo, pyogrio"]
             print(
                 f"{label} | {cell('kurskgeo, pyogrio')} | {cell('kurskgeo, fiona')} | "
-                f"{ratio:.2f}x | {cell('read_file, pyogrio')} | {cell('read_file, fiona')}"
+                f"{ratio:.2f}x | {cell('read_file, pyogrio')} | "
+                f"{cell('read_file, fiona')}"
             )
 
 

@@ -305,6 +305,7 @@ def measure_files(
     progress: bool | None = None,
     executor: Executor | None = None,
     chunk_size: int = 16,
+    layer: str | None = None,
 ) -> pd.DataFrame:
     """Measure many snapshot files: :func:`measure` of each date, in date order.
 
@@ -334,6 +335,8 @@ def measure_files(
         same as serial, warnings included.
     chunk_size : int
         Files per chunk given to the executor.
+    layer : str, optional
+        Only this layer of multi-layer files (GeoPackage, KML); all if None.
 
     Returns
     -------
@@ -354,7 +357,7 @@ def measure_files(
     >>> rows["area_km2"].round().tolist()  # doctest: +SKIP
     [1268.0, 1120.0, 801.0, 420.0, 88.0]
     """
-    engine = Engine(zone=zone, region=region, crs=crs, rtol=rtol)
+    engine = Engine(zone=zone, region=region, crs=crs, rtol=rtol, layer=layer)
     files = resolve_paths(paths)
     results = map_chunks(
         _measure_chunk,

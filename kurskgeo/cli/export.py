@@ -16,6 +16,7 @@ FORMATS = ("gpkg", "fgb", "parquet", "geojson", "csv")
 @options.zone_option
 @options.region_option
 @options.crs_option
+@options.layer_option
 @options.on_duplicate_option
 @click.option(
     "--format",
@@ -40,6 +41,7 @@ def export(
     zone: tuple[str, ...],
     region: str | None,
     crs: Any,
+    layer: str | None,
     on_duplicate: str,
     fmt: str | None,
     output: str,
@@ -70,6 +72,7 @@ def export(
         crs=crs,
         format=fmt,
         on_duplicate=on_duplicate,
+        layer=layer,
         overwrite=overwrite,
         command=options.command_line(ctx) + " " + " ".join(paths),
         progress=options.show_progress(progress),

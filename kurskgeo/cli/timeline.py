@@ -54,11 +54,20 @@ def sliver_options(fn: Any) -> Any:
 @options.zone_option
 @options.region_option
 @options.crs_option
+@options.layer_option
 @options.on_duplicate_option
 @sliver_options
 @options.format_option()
 @options.output_option
 @options.overwrite_option
+@click.option(
+    "--changes",
+    "changes_path",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write the parts gained and lost between consecutive maps to this "
+    "file: GeoPackage, FlatGeobuf, GeoParquet, GeoJSON or CSV, by its suffix.",
+)
 @options.progress_option
 @options.jobs_option
 def timeline(
@@ -66,12 +75,14 @@ def timeline(
     zone: tuple[str, ...],
     region: str | None,
     crs: Any,
+    layer: str | None,
     on_duplicate: str,
     min_area_km2: float,
     grid_size: float,
     fmt: str,
     output: str | None,
     overwrite: bool,
+    changes_path: str | None,
     progress: bool | None,
     jobs: int,
 ) -> None:
@@ -81,7 +92,9 @@ def timeline(
     snapshot is measured as `kurskgeo area` measures it. gained_km2 - lost_km2 equals
     net_km2, the change of area_km2 since the previous row; slivers of redrawn
     borders (--min-area, --grid-size) are left out of gained and lost, and
-    filtered_km2 says how much. CSV and JSON carry every column.
+    filtered_km2 says how much. CSV and JSON carry every column. Maps of one
+    date from different sources are two series (the source column). With
+    --changes, the gained and lost parts are written as geometries too.
 
     \b
     $ kurskgeo timeline shared/data/deepstate-occupied/
@@ -100,6 +113,7 @@ def timeline(
             min_area_km2=min_area_km2,
             grid_size=grid_size or None,
             on_duplicate=on_duplicate,
+            layer=layer,
             progress=options.show_progress(progress),
             executor=pool,
         )
@@ -121,3 +135,20 @@ def timeline(
             )
         text += f"\nCRS: {df.attrs['crs']}"
     options.emit(text, output, overwrite=overwrite)
+    if changes_path is not None:
+        from kurskgeo.io import write_table
+        from kurskgeo.series import change_parts
+
+        parts = change_parts(
+            list(paths),
+            zone=options.zones_or_none(zone),
+            region=region,
+            crs=crs,
+            min_area_km2=min_area_km2,
+            grid_size=grid_size or None,
+            on_duplicate=on_duplicate,
+            layer=layer,
+        )
+        meta = {"zone": df.attrs["zone"], "region": df.attrs["region"]}
+        write_table(parts, changes_path, metadata=meta, overwrite=overwrite)
+        click.echo(f"wrote {len(parts)} parts to {changes_path}", err=True)

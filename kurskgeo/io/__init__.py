@@ -11,7 +11,8 @@ zones.
 from kurskgeo.io import sources
 from kurskgeo.io._dates import date_from_name, parse_date
 from kurskgeo.io._ogr import DEFAULT_ENGINE, ENGINES, kml_style, list_layers
-from kurskgeo.io._paths import SNAPSHOT_SUFFIXES, resolve_paths
+from kurskgeo.io._paths import SNAPSHOT_SUFFIXES, is_geojson, resolve_paths
+from kurskgeo.io.export import EXPORT_FORMATS, export_format, write_table
 from kurskgeo.io.layer import LONLAT, FeatureCache, Layer, read_layer, zone_list
 from kurskgeo.io.snapshot import (
     SCHEMA,
@@ -25,13 +26,12 @@ from kurskgeo.io.snapshot import (
     read_snapshots,
     snapshot_date,
 )
-from kurskgeo.io.export import EXPORT_FORMATS, export_format, write_table
 from kurskgeo.io.write import atomic_path, atomic_write
 
 __all__ = [
     "DEFAULT_ENGINE",
-    "EXPORT_FORMATS",
     "ENGINES",
+    "EXPORT_FORMATS",
     "LONLAT",
     "SCHEMA",
     "SNAPSHOT_SUFFIXES",
@@ -43,6 +43,7 @@ __all__ = [
     "atomic_write",
     "date_from_name",
     "export_format",
+    "is_geojson",
     "kml_style",
     "layer_source",
     "layer_to_frame",

@@ -165,7 +165,7 @@ def _open_options(path: Path) -> dict[str, str] | None:
 
 
 def _plain(value: Any) -> Any:
-    """A property value as plain Python: None for NaN/NaT, dates as dates."""
+    """Return a property value as plain Python: None for NaN/NaT, dates as dates."""
     if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):

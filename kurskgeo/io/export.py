@@ -191,7 +191,9 @@ def write_table(
             fh.write(text)
         return target
     if fmt == "parquet":
-        _write_parquet(_plain_columns(gdf, dates_as_text=False), target, meta, overwrite)
+        _write_parquet(
+            _plain_columns(gdf, dates_as_text=False), target, meta, overwrite
+        )
         return target
     gdf = _plain_columns(gdf, dates_as_text=True)
     import pyogrio
@@ -204,7 +206,9 @@ def write_table(
         kwargs["layer_options"] = {"DESCRIPTION": meta}
     with atomic_path(target, overwrite=overwrite) as tmp:  # GDAL writes by name
         try:
-            pyogrio.write_dataframe(gdf, tmp, layer=name, driver=_DRIVERS[fmt], **kwargs)
+            pyogrio.write_dataframe(
+                gdf, tmp, layer=name, driver=_DRIVERS[fmt], **kwargs
+            )
         except Exception as exc:  # pyogrio raises its own errors
             raise OutputError(f"{target}: GDAL cannot write it ({exc})") from None
     return target

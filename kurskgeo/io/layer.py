@@ -204,7 +204,7 @@ class Layer:
                 "every feature a 'date' property, or none"
             )
         out = []
-        for day in days or [None]:
+        for day in days or [None]:  # type: ignore[list-item]
             for who in whos:
                 keep = [
                     d == day and s == who

@@ -130,7 +130,9 @@ def plot_comparison(
             ax = _new_map_axes(figsize, 100)
         view = _extent(layers, frame, reg, extent, _box_aspect(ax))
         _setup_map_axes(ax, view)
-        handles = _draw_context(ax, frame, view, ctx, reg, [], [la.geom for la in layers])
+        handles = _draw_context(
+            ax, frame, view, ctx, reg, [], [la.geom for la in layers]
+        )
         patches = []
         for i, layer in enumerate(layers):
             _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
@@ -151,9 +153,7 @@ def plot_comparison(
         _subtitle(ax, sub)
         credit = attribution
         if credit is None:
-            snaps = [
-                gpd.GeoDataFrame({"source": [row["source_a"], row["source_b"]]})
-            ]
+            snaps = [gpd.GeoDataFrame({"source": [row["source_a"], row["source_b"]]})]
             credit_text = _attribution_text(snaps, reg, ctx, frame, None)
         else:
             credit_text = _attribution_text([], reg, ctx, frame, credit)

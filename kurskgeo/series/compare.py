@@ -55,13 +55,13 @@ from shapely.geometry.base import BaseGeometry
 from kurskgeo.area import Engine, project
 from kurskgeo.errors import SnapshotError
 from kurskgeo.io import LONLAT, Layer
-from kurskgeo.series import (
+from kurskgeo.series._change import (
     DEFAULT_GRID_SIZE,
     DEFAULT_MIN_AREA_KM2,
-    _check_options,
-    _pair,
-    read_sources,
+    change_between,
+    check_options,
 )
+from kurskgeo.series._read import read_sources
 
 __all__ = [
     "COMPARE_COLUMNS",
@@ -121,7 +121,7 @@ class _Side:
         return float(shapely.area(geom)) / 1e6
 
     def geometry(self, k: int, crs: CRS) -> BaseGeometry:
-        """The side's zone on its k-th map, projected to `crs`."""
+        """Return the side's zone on its k-th map, projected to `crs`."""
         geom, *_ = self.engine.geometry(self.layers[k], crs=crs, strict=False)
         if self.derive is None:
             return geom
@@ -136,7 +136,7 @@ class _Side:
             return shapely.Polygon()
         before, *_ = self.engine.geometry(self.layers[peak], crs=crs, strict=False)
         net = float(shapely.area(geom) - shapely.area(before)) / 1e6
-        pair = _pair(before, geom, net, self.min_area_km2, self.grid_size)
+        pair = change_between(before, geom, net, self.min_area_km2, self.grid_size)
         if not len(pair.lost):
             return shapely.Polygon()
         return shapely.union_all(pair.lost)
@@ -165,7 +165,7 @@ def _side(
             f"{what} holds maps of {len(groups)} sources ({', '.join(groups)}); "
             "compare one source with another: give the maps of each apart"
         )
-    (source, layers), = groups.items()
+    ((source, layers),) = groups.items()
     if engine.zones is not None and not any(
         set(engine.zones) & set(lay.zones_present) for lay in layers
     ):
@@ -200,7 +200,7 @@ def _matches(a: _Side, b: _Side, max_days: int) -> list[tuple[int, int]]:
 
 
 def front_line(geom: BaseGeometry, region: BaseGeometry | None) -> BaseGeometry:
-    """The boundary of a zone without the parts on the region's border.
+    """Return the boundary of a zone without the parts on the region's border.
 
     Parameters
     ----------
@@ -214,8 +214,8 @@ def front_line(geom: BaseGeometry, region: BaseGeometry | None) -> BaseGeometry:
     >>> from shapely import box
     >>> region = box(0, 0, 10_000, 10_000)
     >>> zone = box(0, 0, 4_000, 10_000)     # the west of the region
-    >>> front_line(zone, region).length     # only its eastern edge is a front
-    10000.0
+    >>> front_line(zone, region).length  # its eastern edge, less 1 m at each end
+    9998.0
     """
     if geom.is_empty:
         return shapely.LineString()
@@ -237,7 +237,7 @@ def _front_distance_km(
 
 
 def _target(a: _Side, b: _Side, i: int, j: int) -> CRS:
-    """The one CRS both maps of a pair are measured in."""
+    """Return the one CRS both maps of a pair are measured in."""
     if a.engine.fixed_crs is not None:
         return a.engine.fixed_crs
     return a.engine.crs_for(a.layers[i])
@@ -257,7 +257,7 @@ def _prepare(
     grid_size: float | None,
     on_duplicate: str,
 ) -> tuple[_Side, _Side, list[tuple[int, int]]]:
-    _check_options(min_area_km2, grid_size)
+    check_options(min_area_km2, grid_size)
     if not (isinstance(max_days, int) and max_days >= 0):
         raise ValueError(f"max_days must be a whole number >= 0, not {max_days!r}")
     opts = (region, crs, on_duplicate, min_area_km2, grid_size or None)
@@ -371,7 +371,8 @@ def compare(
     ...                              "source": [source]}, crs="OGC:CRS84",
     ...                             geometry=[box(x0, 51, x1, 51.5)])
     >>> row = compare(snap(35.0, 35.2, "A"), snap(35.1, 35.3, "B")).iloc[0]
-    >>> round(row["iou"], 3), round(row["overlap_km2"] / row["area_a_km2"], 3)
+    >>> share = row["overlap_km2"] / row["area_a_km2"]
+    >>> round(float(row["iou"]), 3), round(float(share), 3)
     (0.333, 0.5)
     """
     side_a, side_b, pairs = _prepare(
@@ -422,7 +423,7 @@ def compare_parts(
     grid_size: float | None = DEFAULT_GRID_SIZE,
     on_duplicate: str = "error",
 ) -> gpd.GeoDataFrame:
-    """The overlap of zones A and B, and what each has alone, on one pair of maps.
+    """Return the overlap of zones A and B, and each alone, on one pair of maps.
 
     Parameters
     ----------
@@ -490,7 +491,9 @@ min_area_km2, grid_size, on_duplicate
         {
             "row": row,
             "crs": target,
-            "region": None if side_a.engine.region is None else side_a.engine.region.geom,
+            "region": None
+            if side_a.engine.region is None
+            else side_a.engine.region.geom,
         }
     )
     return out

@@ -1,4 +1,4 @@
-"""The measured zone of every map of a series, as a table to hand on, and where it came from.
+"""The measured zone of every map of a series as a table to hand on, and its sources.
 
 :func:`measured_zones` gives one row per date and source: the geometry that
 was measured (the zones united, clipped to the region) with its areas, so that
@@ -23,6 +23,7 @@ from kurskgeo.area import Engine, project
 from kurskgeo.datasets import describe
 from kurskgeo.datasets.provenance import sha256
 from kurskgeo.io import LONLAT, Layer, write_table
+from kurskgeo.series._read import read_series
 from kurskgeo.versions import __version__
 
 __all__ = ["ZONE_COLUMNS", "export_zones", "input_records", "measured_zones"]
@@ -58,8 +59,9 @@ def measured_zones(
     crs: Any = "auto",
     on_duplicate: str = "error",
     progress: bool | None = None,
+    layer: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """The geometry measured on each map of a series, with its areas.
+    """Return the geometry measured on each map of a series, with its areas.
 
     Parameters
     ----------
@@ -71,6 +73,8 @@ def measured_zones(
         Two maps of one source and date: refuse, or keep the first or last.
     progress : bool, optional
         A progress bar on stderr.
+    layer : str, optional
+        Only this layer of multi-layer files (GeoPackage, KML); all if None.
 
     Returns
     -------
@@ -93,45 +97,41 @@ def measured_zones(
     >>> zones[["source", "area_km2"]].round(2).values.tolist()
     [['A', 388.38], ['B', 388.38]]
     """
-    from kurskgeo.series import read_series
-
-    engine = Engine(zone=zone, region=region, crs=crs)
+    engine = Engine(zone=zone, region=region, crs=crs, layer=layer)
     layers = read_series(
         paths_or_snapshots, engine, on_duplicate=on_duplicate, show_progress=progress
     )
     rows: list[dict[str, Any]] = []
     geoms = []
-    for layer in layers:
-        m = engine.measure(layer, strict=False, stacklevel=2)
-        union, target, *_ = engine.geometry(layer, strict=False)
+    for lay in layers:
+        m = engine.measure(lay, strict=False, stacklevel=2)
+        union, target, *_ = engine.geometry(lay, strict=False)
         engine.next_file()
         lonlat = project(union, target, LONLAT)[0] if not union.is_empty else union
         geoms.append(lonlat)
         rows.append(
             {
-                "date": layer.date,
+                "date": lay.date,
                 "source": m.source,
                 # the zones asked that this map has (a DeepStateMap and an ISW
                 # map measured together have one each)
                 "zone": "+".join(
-                    z for z in engine.zones or () if z in layer.zones_present
+                    z for z in engine.zones or () if z in lay.zones_present
                 )
                 or m.zone,
                 "area_km2": m.area_km2,
                 "area_mi2": m.area_mi2,
                 "geodesic_km2": m.geodesic_km2,
-                "map_id": _map_id(layer),
-                "published": layer.timestamp,
+                "map_id": _map_id(lay),
+                "published": lay.timestamp,
                 "label": m.label,
-                "path": layer.path,
+                "path": lay.path,
                 "crs": m.crs.srs,
             }
         )
     frame = pd.DataFrame(rows, columns=list(ZONE_COLUMNS))
     frame["map_id"] = frame["map_id"].astype("Int64")
-    out = gpd.GeoDataFrame(
-        frame, geometry=gpd.GeoSeries(geoms, crs=LONLAT), crs=LONLAT
-    )
+    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=LONLAT), crs=LONLAT)
     out.attrs.update(
         {
             "zone": engine.zones,
@@ -142,7 +142,7 @@ def measured_zones(
 
 
 def input_records(paths: Iterable[str | os.PathLike[str]]) -> list[dict[str, Any]]:
-    """What each input file is: path, size, sha256, and the dataset it was fetched as.
+    """Describe each input file: path, size, sha256, and the dataset fetched as.
 
     A file in kurskgeo's dataset cache also gets its dataset name, URL, map id
     and publication time (:func:`kurskgeo.datasets.describe`).
@@ -184,12 +184,13 @@ def export_zones(
     overwrite: bool = False,
     command: str | None = None,
     progress: bool | None = None,
+    layer: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Write :func:`measured_zones` to a GeoPackage, FlatGeobuf, GeoParquet, GeoJSON or CSV.
+    """Write :func:`measured_zones` to GeoPackage, FlatGeobuf, GeoParquet, GeoJSON, CSV.
 
     Parameters
     ----------
-    paths_or_snapshots, zone, region, crs, on_duplicate, progress
+    paths_or_snapshots, zone, region, crs, on_duplicate, progress, layer
         As for :func:`measured_zones`.
     output : path-like
         The file; its suffix chooses the format unless `format` is given.
@@ -221,6 +222,7 @@ def export_zones(
         crs=crs,
         on_duplicate=on_duplicate,
         progress=progress,
+        layer=layer,
     )
     files = [p.split("@")[0].split("[")[0] for p in zones["path"].dropna()]
     if isinstance(region, (str, os.PathLike)):
