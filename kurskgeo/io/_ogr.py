@@ -391,7 +391,11 @@ def list_layers(path: Path, *, engine: str | None = None) -> list[dict[str, Any]
         info = geo.get("columns", {}).get(column, {})
         crs_json = info.get("crs", "OGC:CRS84")
         crs_name = (
-            None if crs_json is None else CRS.from_user_input(crs_json).to_string()
+            None
+            if crs_json is None
+            else _crs_name(json.dumps(crs_json))
+            if isinstance(crs_json, dict)
+            else _crs_name(crs_json)
         )
         types = info.get("geometry_types") or ["Unknown"]
         return [
@@ -410,7 +414,7 @@ def list_layers(path: Path, *, engine: str | None = None) -> list[dict[str, Any]
             import fiona
 
             with _fiona_reads_kml(path), fiona.open(source, layer=name) as col:
-                crs = col.crs.to_string() if col.crs else None
+                crs = _crs_name(col.crs.to_wkt()) if col.crs else None
                 out.append(
                     {
                         "name": name,
@@ -431,11 +435,21 @@ def list_layers(path: Path, *, engine: str | None = None) -> list[dict[str, Any]
                 "name": name,
                 "n_features": int(info["features"]),
                 "geometry_type": info["geometry_type"],
-                "crs": info["crs"],
+                "crs": _crs_name(info["crs"]),
                 "driver": info["driver"],
             }
         )
     return out
+
+
+def _crs_name(text: str | None) -> str | None:
+    """A CRS as ``AUTHORITY:CODE`` where it has one (GDAL may give WKT)."""
+    if not text:
+        return None
+    try:
+        return str(CRS.from_user_input(text).to_string())
+    except Exception:  # pyproj raises CRSError on text it cannot read
+        return text
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry | None:

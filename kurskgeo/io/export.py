@@ -202,9 +202,14 @@ def write_table(
     kwargs: dict[str, Any] = {}
     if meta is not None and fmt == "gpkg":
         kwargs["layer_metadata"] = {"kurskgeo": meta}
-    if meta is not None and fmt == "fgb":
-        kwargs["layer_options"] = {"DESCRIPTION": meta}
-    with atomic_path(target, overwrite=overwrite) as tmp:  # GDAL writes by name
+    if fmt == "fgb":
+        # no spatial index: it would sort the rows along a Hilbert curve, and a
+        # table's rows keep their order (date, then source) in every format
+        kwargs["layer_options"] = {"SPATIAL_INDEX": "NO"}
+        if meta is not None:
+            kwargs["layer_options"]["DESCRIPTION"] = meta
+    suffix = EXPORT_FORMATS[fmt][0]  # what GDAL expects of the format's files
+    with atomic_path(target, overwrite=overwrite, suffix=suffix) as tmp:
         try:
             pyogrio.write_dataframe(
                 gdf, tmp, layer=name, driver=_DRIVERS[fmt], **kwargs

@@ -56,14 +56,14 @@ def atomic_write(
 
 @contextlib.contextmanager
 def atomic_path(
-    path: str | os.PathLike[str], *, overwrite: bool = False
+    path: str | os.PathLike[str], *, overwrite: bool = False, suffix: str | None = None
 ) -> Iterator[Path]:
     """Yield a temporary path beside `path` to write by name; rename it on success.
 
     For writers that take a file name rather than an open file (GDAL's):
     the same checks and the same whole-or-nothing result as
     :func:`atomic_write`. The temporary path keeps `path`'s suffix, which
-    some writers read the format from.
+    some writers read the format from (or `suffix`, when given).
 
     Raises
     ------
@@ -76,7 +76,7 @@ def atomic_path(
         tmpdir = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write here ({exc.strerror})") from None
-    tmp = Path(tmpdir) / f"out{''.join(target.suffixes[-1:])}"
+    tmp = Path(tmpdir) / f"out{suffix or ''.join(target.suffixes[-1:])}"
     try:
         yield tmp
         if not tmp.is_file():
