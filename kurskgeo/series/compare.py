@@ -280,7 +280,12 @@ def _figures(
     target = _target(a, b, i, j)
     ga, gb = a.geometry(i, target), b.geometry(j, target)
     area_a, area_b = float(shapely.area(ga)) / 1e6, float(shapely.area(gb)) / 1e6
-    overlap = float(shapely.area(shapely.intersection(ga, gb))) / 1e6
+    if ga.equals_exact(gb, 0.0):  # the same zone: an overlay would add rounding
+        overlap, only_a, only_b = area_a, 0.0, 0.0
+    else:
+        overlap = float(shapely.area(shapely.intersection(ga, gb))) / 1e6
+        only_a = float(shapely.area(shapely.difference(ga, gb))) / 1e6
+        only_b = float(shapely.area(shapely.difference(gb, ga))) / 1e6
     union = area_a + area_b - overlap
     region = None if a.engine.region is None else a.engine.region.projected(target)
     la, lb = a.layers[i], b.layers[j]
@@ -296,8 +301,8 @@ def _figures(
         "area_a_km2": area_a,
         "area_b_km2": area_b,
         "overlap_km2": overlap,
-        "only_a_km2": float(shapely.area(shapely.difference(ga, gb))) / 1e6,
-        "only_b_km2": float(shapely.area(shapely.difference(gb, ga))) / 1e6,
+        "only_a_km2": only_a,
+        "only_b_km2": only_b,
         "union_km2": union,
         "iou": overlap / union if union > 0 else math.nan,
         "front_distance_km": _front_distance_km(ga, gb, region),
