@@ -443,7 +443,7 @@ def list_layers(path: Path, *, engine: str | None = None) -> list[dict[str, Any]
 
 
 def _crs_name(text: str | None) -> str | None:
-    """A CRS as ``AUTHORITY:CODE`` where it has one (GDAL may give WKT)."""
+    """Return a CRS as ``AUTHORITY:CODE`` where it has one (GDAL may give WKT)."""
     if not text:
         return None
     try:
