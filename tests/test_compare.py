@@ -396,3 +396,39 @@ def test_measure_files_has_the_sources_of_rows(tmp_path):
     assert table["source"].tolist() == ["A", "B"]
     assert np.allclose(table["area_km2"], table["area_km2"].iloc[0])
     assert not math.isnan(table["area_km2"].iloc[0])
+
+
+def test_report_on_two_sources_has_them_side_by_side(tmp_path):
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    held = [("2024-09-01", 0.2), ("2024-09-08", 0.4), ("2024-09-15", 0.25)]
+    for day, x in held:
+        ring = dense_ring(35.0, 51.0, 35 + x, 51.5)
+        doc = collection(feature(polygon(ring), zone="liberated"), source="Tracker A")
+        write_geojson(folder / f"a_{day}.geojson", doc)
+    ring = dense_ring(35.2, 51.0, 35.45, 51.5)
+    doc = collection(feature(polygon(ring), zone="advances"), source="Tracker B")
+    write_geojson(folder / "b_2024-09-15.geojson", doc)
+    rep = kurskgeo.make_report(
+        tmp_path / "report", snapshots=folder, map_zone="liberated", places=None
+    )
+    assert rep.areas["date"].astype(str).tolist() == [d for d, _ in held]  # A followed
+    row = rep.comparison.iloc[0]
+    assert (row["source_a"], row["source_b"]) == ("Tracker A", "Tracker B")
+    assert (
+        row["zone_a"] == "liberated (lost since peak)" and row["zone_b"] == "advances"
+    )
+    want = compare(
+        sorted(folder.glob("a_*")),
+        folder / "b_2024-09-15.geojson",
+        zone_a="liberated",
+        derive_a="lost_since_peak",
+    ).iloc[0]
+    assert row["overlap_km2"] == pytest.approx(want["overlap_km2"], rel=1e-9)
+    text = rep.markdown.read_text()
+    assert "## Sources side by side" in text
+    assert text.index("## Sources side by side") < text.index("## Sources\n")
+    assert any(p.name.startswith("side-by-side-") for p in rep.figures)
+    manifest = json.loads((rep.outdir / "manifest.json").read_text())
+    read = {Path(r["path"]).name for r in manifest["inputs"] if r["role"] == "snapshot"}
+    assert "b_2024-09-15.geojson" in read  # the compared source is an input too

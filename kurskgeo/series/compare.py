@@ -174,7 +174,8 @@ def _side(
             f"{what}: no map has a polygon of zone {', '.join(engine.zones)}; "
             f"zones there: {', '.join(present) or 'none (no zone names)'}"
         )
-    label = "+".join(engine.zones) if engine.zones else "all"
+    present = sorted({z for lay in layers for z in lay.zones_present})
+    label = "+".join(engine.zones or present) or "all polygons"
     if derive is not None:
         label = f"{label} ({derive.replace('_', ' ')})"
     return _Side(layers, engine, source, derive, label, min_area_km2, grid_size)
