@@ -472,10 +472,7 @@ def make_report(
                 len(blocks),
             )
             blocks[at:at] = side
-            figures = [
-                *figures,
-                *(doc.Figure(f"figures/{p.name}", "", "") for p in drawn),
-            ]
+            figures += [doc.Figure(f"figures/{p.name}", "", "") for p in side_figures]
         md_path, html_path = out / "report.md", out / "report.html"
         say(f"writing {md_path} and {html_path}")
         _output.write_text(stage / "report.md", doc.to_markdown(blocks))
