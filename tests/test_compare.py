@@ -201,7 +201,7 @@ def test_compare_lost_since_peak_on_matching_dates():
     # nothing lost until after the peak; then 35.2-35.4, half of it in B
     assert df["area_a_km2"].tolist()[:2] == [0.0, 0.0]
     last = df.iloc[2]
-    assert last["zone_a"] == "all (lost since peak)"
+    assert last["zone_a"] == "all polygons (lost since peak)"
     # (to 1e-5: a derived zone's coordinates are snapped to 0.1 m, as diff's)
     assert last["iou"] == pytest.approx(1 / 3, rel=1e-5)
     assert last["overlap_km2"] == pytest.approx(last["area_a_km2"] / 2, rel=1e-5)
