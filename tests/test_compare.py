@@ -432,3 +432,34 @@ def test_report_on_two_sources_has_them_side_by_side(tmp_path):
     manifest = json.loads((rep.outdir / "manifest.json").read_text())
     read = {Path(r["path"]).name for r in manifest["inputs"] if r["role"] == "snapshot"}
     assert "b_2024-09-15.geojson" in read  # the compared source is an input too
+
+
+def test_chart_of_two_sources_draws_a_line_each():
+    from kurskgeo.plot import plot_timeline
+
+    a = [
+        snap(
+            "2024-09-01", "DeepStateMap (deepstatemap.live)", (35.0, 51.0, 35.2, 51.5)
+        ),
+        snap(
+            "2024-09-08", "DeepStateMap (deepstatemap.live)", (35.0, 51.0, 35.1, 51.5)
+        ),
+    ]
+    b = [snap("2024-09-05", "ISW via x", (35.1, 51.0, 35.2, 51.5))]
+    for s, z in ((a[0], "liberated"), (a[1], "liberated"), (b[0], "advances")):
+        s["zone"] = z
+    ax = plot_timeline([*a, *b], zone=["liberated", "advances"])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    # one line per source and the zone it draws; no line at zero for a zone
+    # the other source never draws
+    assert sorted(labels) == [
+        "Advances,\nISW",
+        "Ukrainian-held (liberated),\nDeepStateMap",
+    ]
+    table = timeline([*a, *b])
+    ax = plot_timeline(table)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(labels) == 2 and {x.split("\n")[1] for x in labels} == {
+        "DeepStateMap",
+        "ISW",
+    }
