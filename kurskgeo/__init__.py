@@ -51,6 +51,7 @@ from kurskgeo.errors import (
     ClaimsFileError,
     CRSError,
     DatasetError,
+    DuplicateDateError,
     GeodesicMismatchWarning,
     KurskgeoError,
     KurskgeoWarning,
@@ -65,23 +66,35 @@ from kurskgeo.errors import (
 from kurskgeo.io import (
     Layer,
     as_snapshot,
+    list_layers,
     parse_date,
     read_layer,
     read_region,
     read_snapshot,
     read_snapshots,
     resolve_paths,
+    write_table,
 )
 from kurskgeo.io.sources import ZONES, deepstate_zone
 from kurskgeo.plot import (
     plot_change,
+    plot_comparison,
     plot_small_multiples,
     plot_snapshot,
     plot_timeline,
     save_figure,
 )
 from kurskgeo.report import Report, make_report, reproduce_report
-from kurskgeo.series import area_series, diff, timeline
+from kurskgeo.series import (
+    area_series,
+    change_parts,
+    compare,
+    compare_parts,
+    diff,
+    export_zones,
+    measured_zones,
+    timeline,
+)
 from kurskgeo.versions import __version__, show_versions
 
 __all__ = [
@@ -95,6 +108,7 @@ __all__ = [
     "Claim",
     "ClaimsFileError",
     "DatasetError",
+    "DuplicateDateError",
     "Engine",
     "Finding",
     "GeodesicMismatchWarning",
@@ -115,12 +129,16 @@ __all__ = [
     "area_series",
     "as_snapshot",
     "authalic_area_km2",
+    "change_parts",
     "check_claims",
     "check_equal_area",
     "claim_findings",
+    "compare",
+    "compare_parts",
     "deepstate_zone",
     "diff",
     "equal_area_crs",
+    "export_zones",
     "extract_claims",
     "feature_areas",
     "fetch_boundary",
@@ -130,11 +148,14 @@ __all__ = [
     "fetch_spec",
     "geodesic_area_km2",
     "is_equal_area",
+    "list_layers",
     "make_report",
     "measure",
     "measure_files",
+    "measured_zones",
     "parse_date",
     "plot_change",
+    "plot_comparison",
     "plot_small_multiples",
     "plot_snapshot",
     "plot_timeline",
@@ -149,5 +170,6 @@ __all__ = [
     "select_zone",
     "show_versions",
     "timeline",
+    "write_table",
     "zone_union",
 ]

@@ -12,6 +12,7 @@ import contextlib
 import threading
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 __all__ = [
     "ArticleError",
@@ -19,6 +20,7 @@ __all__ = [
     "CRSError",
     "ClaimsFileError",
     "DatasetError",
+    "DuplicateDateError",
     "GeodesicMismatchWarning",
     "KurskgeoError",
     "KurskgeoWarning",
@@ -40,6 +42,37 @@ class KurskgeoError(Exception):
 
 class SnapshotError(KurskgeoError, ValueError):
     """A snapshot file cannot be read, or its content cannot be measured."""
+
+
+class DuplicateDateError(SnapshotError):
+    """Two snapshots of one source show the same date.
+
+    Attributes
+    ----------
+    day : datetime.date
+    source : str or None
+        Who drew both (None when the snapshots do not say).
+    paths : list of str
+    cli_message : str
+        The same message in command-line terms (``--on-duplicate``), which
+        the CLI prints instead of the API's.
+    """
+
+    def __init__(self, day: Any, source: str | None, paths: list[str]) -> None:
+        self.day, self.source, self.paths = day, source, list(paths)
+        who = f" (all by {source})" if source and source != "unknown" else ""
+        head = f"{len(paths)} snapshots show {day}: {', '.join(paths)}{who}"
+        super().__init__(
+            f"{head}; keep one, or pass on_duplicate='first' or 'last' "
+            "(maps of one date from different sources are measured side by side)"
+        )
+        self.cli_message = (
+            f"{head}; keep one, or pass --on-duplicate first (or last) to keep the "
+            "first (last) by path"
+        )
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.day, self.source, self.paths))
 
 
 class ClaimsFileError(KurskgeoError, ValueError):

@@ -54,8 +54,9 @@ def test_timeline_json_rows(runner):
 def test_timeline_table_and_csv(runner):
     table = invoke(runner, "timeline", *FRONT)
     assert table.exit_code == 0
-    assert table.stdout.splitlines()[0].split()[:5] == [
+    assert table.stdout.splitlines()[0].split()[:6] == [
         "date",
+        "source",
         "area_km2",
         "gained_km2",
         "lost_km2",

@@ -305,6 +305,7 @@ def measure_files(
     progress: bool | None = None,
     executor: Executor | None = None,
     chunk_size: int = 16,
+    layer: str | None = None,
 ) -> pd.DataFrame:
     """Measure many snapshot files: :func:`measure` of each date, in date order.
 
@@ -320,7 +321,9 @@ def measure_files(
     zone, region, crs, rtol
         As for :func:`measure`; `region` is read and projected once.
     on_duplicate : {"error", "first", "last"}
-        Two snapshots of the same date: refuse (listing them) or keep one.
+        Two snapshots of one source and date: refuse (listing them) or keep
+        the first or last by path. Maps of one date from different sources
+        are all measured, one row each (``source`` says whose).
     require_date : bool
         If False (the default), snapshots without a date are kept, after the
         dated ones, in path order.
@@ -332,16 +335,21 @@ def measure_files(
         same as serial, warnings included.
     chunk_size : int
         Files per chunk given to the executor.
+    layer : str, optional
+        Only this layer of multi-layer files (GeoPackage, KML); all if None.
 
     Returns
     -------
     pandas.DataFrame
-        One row per date, columns :data:`MEASUREMENT_COLUMNS`.
+        One row per date and source, in date order, columns
+        :data:`MEASUREMENT_COLUMNS`.
 
     Raises
     ------
     SnapshotError
-        As :func:`kurskgeo.io.read_snapshots` and :func:`measure` do.
+        As :func:`kurskgeo.io.read_snapshots` and :func:`measure` do; a
+        :class:`~kurskgeo.errors.DuplicateDateError` for two maps of one
+        source and date with ``on_duplicate="error"``.
 
     Examples
     --------
@@ -349,7 +357,7 @@ def measure_files(
     >>> rows["area_km2"].round().tolist()  # doctest: +SKIP
     [1268.0, 1120.0, 801.0, 420.0, 88.0]
     """
-    engine = Engine(zone=zone, region=region, crs=crs, rtol=rtol)
+    engine = Engine(zone=zone, region=region, crs=crs, rtol=rtol, layer=layer)
     files = resolve_paths(paths)
     results = map_chunks(
         _measure_chunk,
@@ -365,5 +373,6 @@ def measure_files(
         name=lambda m: str(m.path),
         on_duplicate=on_duplicate,
         require_date=require_date,
+        source=lambda m: m.source,
     )
     return measurements_frame(ordered)

@@ -230,6 +230,9 @@ class Engine:
         equal-area projection on the region, or on the polygons measured.
     rtol : float
         Relative tolerance of the geodesic cross-check.
+    layer : str, optional
+        Read only this layer of multi-layer files (a GeoPackage's table, a
+        KML's folder); every layer if None.
 
     Raises
     ------
@@ -244,11 +247,13 @@ class Engine:
         region: Any = None,
         crs: Any = "auto",
         rtol: float = GEODESIC_RTOL,
+        layer: str | None = None,
     ) -> None:
         self.zones = zone_list(zone)
         self.region = as_region(region)
         self.fixed_crs = None if is_auto(crs) else check_equal_area(crs)
         self.rtol = rtol
+        self.layer = layer
         self._edges = EdgeCache()
         self._last: dict[tuple[Any, str], tuple[BaseGeometry, BaseGeometry]] = {}
         self._now: dict[tuple[Any, str], tuple[BaseGeometry, BaseGeometry]] = {}
@@ -260,6 +265,7 @@ class Engine:
             "region": self.region,
             "crs": self.fixed_crs or "auto",
             "rtol": self.rtol,
+            "layer": self.layer,
         }
 
     # -- inputs
@@ -273,6 +279,7 @@ class Engine:
             zone=self.zones,
             bbox=None if self.region is None else self.region.bounds,
             columns=False,
+            layer=kwargs.pop("layer", self.layer),
             cache=cache,
             stacklevel=kwargs.pop("stacklevel", 3),
             **kwargs,

@@ -31,6 +31,8 @@ COMMANDS = {
     "verify": "verify",
     "timeline": "timeline",
     "diff": "diff",
+    "compare": "compare",
+    "export": "export",
     "map": "map",
     "chart": "chart",
     "fetch": "fetch",
@@ -123,7 +125,9 @@ class KurskgeoGroup(click.Group):
         except KurskgeoError as exc:
             if verbosity > 0:
                 raise
-            click.echo(f"Error: {_oneline(str(exc))}", err=True)
+            # an error may say the same in command-line terms (--on-duplicate)
+            text = getattr(exc, "cli_message", None) or str(exc)
+            click.echo(f"Error: {_oneline(text)}", err=True)
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise

@@ -12,6 +12,7 @@ COLUMNS = (
     "path",
     "date",
     "timestamp",
+    "source",
     "zone",
     "n_features",
     "area_km2",
@@ -25,6 +26,7 @@ COLUMNS = (
 @options.zone_option
 @options.region_option
 @options.crs_option
+@options.layer_option
 @options.on_duplicate_option
 @options.format_option()
 @options.output_option
@@ -36,6 +38,7 @@ def area(
     zone: tuple[str, ...],
     region: str | None,
     crs: Any,
+    layer: str | None,
     on_duplicate: str,
     fmt: str,
     output: str | None,
@@ -64,6 +67,7 @@ def area(
             region=region,
             crs=crs,
             on_duplicate=on_duplicate,
+            layer=layer,
             progress=options.show_progress(progress),
             executor=pool,
         )

@@ -24,7 +24,8 @@ from kurskgeo.cli.timeline import sliver_options
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="Write the change parts to this GeoJSON file (atomically).",
+    help="Write the change parts to this file (atomically): GeoPackage, FlatGeobuf, "
+    "GeoParquet, GeoJSON or CSV, by its suffix.",
 )
 @options.overwrite_option
 def diff(
@@ -42,14 +43,16 @@ def diff(
 ) -> None:
     """Compare snapshot A (earlier) with B (later): parts gained, lost and kept.
 
-    Prints the totals; with -o, writes one GeoJSON feature per connected part
-    with its change (gained, lost, kept) and area_km2, in longitude/latitude.
+    Prints the totals; with -o, writes one feature per connected part with its
+    change (gained, lost, kept), area_km2 and the two dates, in
+    longitude/latitude, as GeoPackage, FlatGeobuf, GeoParquet, GeoJSON or CSV
+    (without geometry) by the file's suffix.
 
     \b
     $ kurskgeo diff raw/1723635752.geojson raw/1741215821.geojson --zone liberated \\
           --region boundaries/kursk_oblast.geojson -o kursk_change.geojson
     """
-    from kurskgeo.io import atomic_write
+    from kurskgeo.io import write_table
     from kurskgeo.series import diff as run
 
     parts = run(
@@ -88,6 +91,7 @@ def diff(
         out = parts.copy()
         out["date_a"] = str(at["date_a"]) if at["date_a"] else None
         out["date_b"] = str(at["date_b"]) if at["date_b"] else None
-        with atomic_write(output, "w", overwrite=overwrite) as fh:
-            fh.write(out.to_json(drop_id=True))
+        meta = {k: v for k, v in at.items() if k != "crs"}
+        meta["crs"] = at["crs"].srs
+        write_table(out, output, metadata=meta, overwrite=overwrite)
         click.echo(f"wrote {len(out)} parts to {output}", err=True)

@@ -17,15 +17,36 @@ from kurskgeo.cli import options
 @click.option(
     "--zones", "zones_only", is_flag=True, help="Print only the zones, one per line."
 )
-def info(path: str, count: bool, zones_only: bool) -> None:
-    """Describe a snapshot file as JSON: format, dates, source, zones, CRS, notes.
+@click.option(
+    "--layer",
+    default=None,
+    metavar="NAME",
+    help="Describe one layer (a GeoPackage table, a KML folder); default: all.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["pyogrio", "fiona"]),
+    default=None,
+    help="The GDAL binding for formats other than GeoJSON (default: pyogrio).",
+)
+def info(
+    path: str, count: bool, zones_only: bool, layer: str | None, engine: str | None
+) -> None:
+    """Describe a snapshot file as JSON: format, layers, dates, sources, zones, notes.
+
+    Any format kurskgeo reads: GeoJSON, GeoPackage (each layer with its
+    feature count, geometry type and CRS), Shapefile (also zipped), KML/KMZ,
+    FlatGeobuf, GeoJSONSeq, CSV with WKT, GeoParquet.
 
     \b
     $ kurskgeo info raw/1737150794.geojson --zones
+    $ kurskgeo info zones.gpkg --layer liberated
     """
-    from kurskgeo.io import read_snapshot
+    from pathlib import Path
 
-    snap = read_snapshot(path)
+    from kurskgeo.io import is_geojson, list_layers, read_snapshot
+
+    snap = read_snapshot(path, layer=layer, engine=engine)
     zones = sorted({str(z) for z in snap["zone"].dropna()})
     if count:
         click.echo(len(snap))
@@ -39,10 +60,21 @@ def info(path: str, count: bool, zones_only: bool) -> None:
     summary = {
         "path": snap.attrs["path"],
         "format": snap.attrs["format"],
+        "layers": None
+        if is_geojson(Path(path))
+        else [
+            lay
+            for lay in list_layers(Path(path), engine=engine)
+            if layer is None or lay["name"] == layer
+        ],
         "n_features": len(snap),
         "dates": [d.isoformat() for d in dates],
         "timestamp": ts.isoformat() if ts else None,
         "sources": sorted({str(s) for s in snap["source"].dropna()}),
+        "dates_by_source": {
+            str(who): sorted({d.isoformat() for d in rows["date"] if d is not None})
+            for who, rows in snap.groupby("source", sort=True)
+        },
         "zones": {z: int((snap["zone"] == z).sum()) for z in zones},
         "bounds": [round(float(b), 6) for b in snap.total_bounds],
         "notes": snap.attrs.get("notes", []),

@@ -97,12 +97,20 @@ crs_option = click.option(
     metavar="auto|CRS",
     help="Equal-area CRS: 'auto' (LAEA centred on the data) or e.g. EPSG:6933.",
 )
+layer_option = click.option(
+    "--layer",
+    default=None,
+    metavar="NAME",
+    help="Read only this layer of multi-layer files (a GeoPackage table, a KML "
+    "folder). Default: every layer.",
+)
 on_duplicate_option = click.option(
     "--on-duplicate",
     type=click.Choice(["error", "first", "last"]),
     default="error",
     show_default=True,
-    help="Two snapshots of one date: refuse, or keep the first/last by path.",
+    help="Two maps of one source and date: refuse, or keep the first/last by path. "
+    "Maps of one date from different sources are measured side by side.",
 )
 
 
@@ -209,7 +217,7 @@ def zones_or_none(zone: Sequence[str]) -> list[str] | None:
 
 
 def _cell(value: Any, digits: int) -> str:
-    if value is None:
+    if value is None or (hasattr(value, "isoformat") and value != value):  # NaT
         return ""
     if isinstance(value, float):
         if math.isnan(value):

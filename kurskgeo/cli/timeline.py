@@ -11,6 +11,7 @@ from kurskgeo.cli import options
 #: Columns of the table format (CSV and JSON carry every column).
 TABLE_COLUMNS = (
     "date",
+    "source",
     "area_km2",
     "gained_km2",
     "lost_km2",
@@ -53,11 +54,20 @@ def sliver_options(fn: Any) -> Any:
 @options.zone_option
 @options.region_option
 @options.crs_option
+@options.layer_option
 @options.on_duplicate_option
 @sliver_options
 @options.format_option()
 @options.output_option
 @options.overwrite_option
+@click.option(
+    "--changes",
+    "changes_path",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write the parts gained and lost between consecutive maps to this "
+    "file: GeoPackage, FlatGeobuf, GeoParquet, GeoJSON or CSV, by its suffix.",
+)
 @options.progress_option
 @options.jobs_option
 def timeline(
@@ -65,12 +75,14 @@ def timeline(
     zone: tuple[str, ...],
     region: str | None,
     crs: Any,
+    layer: str | None,
     on_duplicate: str,
     min_area_km2: float,
     grid_size: float,
     fmt: str,
     output: str | None,
     overwrite: bool,
+    changes_path: str | None,
     progress: bool | None,
     jobs: int,
 ) -> None:
@@ -80,7 +92,9 @@ def timeline(
     snapshot is measured as `kurskgeo area` measures it. gained_km2 - lost_km2 equals
     net_km2, the change of area_km2 since the previous row; slivers of redrawn
     borders (--min-area, --grid-size) are left out of gained and lost, and
-    filtered_km2 says how much. CSV and JSON carry every column.
+    filtered_km2 says how much. CSV and JSON carry every column. Maps of one
+    date from different sources are two series (the source column). With
+    --changes, the gained and lost parts are written as geometries too.
 
     \b
     $ kurskgeo timeline shared/data/deepstate-occupied/
@@ -99,6 +113,7 @@ def timeline(
             min_area_km2=min_area_km2,
             grid_size=grid_size or None,
             on_duplicate=on_duplicate,
+            layer=layer,
             progress=options.show_progress(progress),
             executor=pool,
         )
@@ -108,11 +123,32 @@ def timeline(
     columns = COLUMNS if fmt == "csv" else TABLE_COLUMNS
     text = options.render(rows, columns, fmt)
     if fmt == "table":
-        t = df.attrs["totals"]
-        text += (
-            f"\n\n{t['n_snapshots']} snapshots, {t['first_date']} to {t['last_date']}: "
-            f"area {t['change_km2']:+,.2f} km² (gained {t['gained_km2']:,.2f}, "
-            f"lost {t['lost_km2']:,.2f}); slivers left out {t['filtered_km2']:,.2f} km²"
-            f"\nCRS: {df.attrs['crs']}"
-        )
+        by_source = df.attrs["totals_by_source"]
+        text += "\n"
+        for who, t in by_source.items():
+            text += (
+                f"\n{who + ': ' if len(by_source) > 1 else ''}"
+                f"{t['n_snapshots']} snapshots, {t['first_date']} to {t['last_date']}: "
+                f"area {t['change_km2']:+,.2f} km² (gained {t['gained_km2']:,.2f}, "
+                f"lost {t['lost_km2']:,.2f}); slivers left out "
+                f"{t['filtered_km2']:,.2f} km²"
+            )
+        text += f"\nCRS: {df.attrs['crs']}"
     options.emit(text, output, overwrite=overwrite)
+    if changes_path is not None:
+        from kurskgeo.io import write_table
+        from kurskgeo.series import change_parts
+
+        parts = change_parts(
+            list(paths),
+            zone=options.zones_or_none(zone),
+            region=region,
+            crs=crs,
+            min_area_km2=min_area_km2,
+            grid_size=grid_size or None,
+            on_duplicate=on_duplicate,
+            layer=layer,
+        )
+        meta = {"zone": df.attrs["zone"], "region": df.attrs["region"]}
+        write_table(parts, changes_path, metadata=meta, overwrite=overwrite)
+        click.echo(f"wrote {len(parts)} parts to {changes_path}", err=True)

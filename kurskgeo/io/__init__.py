@@ -10,12 +10,15 @@ zones.
 
 from kurskgeo.io import sources
 from kurskgeo.io._dates import date_from_name, parse_date
-from kurskgeo.io._paths import SNAPSHOT_SUFFIXES, resolve_paths
+from kurskgeo.io._ogr import DEFAULT_ENGINE, ENGINES, kml_style, list_layers
+from kurskgeo.io._paths import SNAPSHOT_SUFFIXES, is_geojson, resolve_paths
+from kurskgeo.io.export import EXPORT_FORMATS, export_format, write_table
 from kurskgeo.io.layer import LONLAT, FeatureCache, Layer, read_layer, zone_list
 from kurskgeo.io.snapshot import (
     SCHEMA,
     as_layer,
     as_snapshot,
+    layer_source,
     layer_to_frame,
     order_by_date,
     read_region,
@@ -23,9 +26,12 @@ from kurskgeo.io.snapshot import (
     read_snapshots,
     snapshot_date,
 )
-from kurskgeo.io.write import atomic_write
+from kurskgeo.io.write import atomic_path, atomic_write
 
 __all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "EXPORT_FORMATS",
     "LONLAT",
     "SCHEMA",
     "SNAPSHOT_SUFFIXES",
@@ -33,9 +39,15 @@ __all__ = [
     "Layer",
     "as_layer",
     "as_snapshot",
+    "atomic_path",
     "atomic_write",
     "date_from_name",
+    "export_format",
+    "is_geojson",
+    "kml_style",
+    "layer_source",
     "layer_to_frame",
+    "list_layers",
     "order_by_date",
     "parse_date",
     "read_layer",
@@ -45,5 +57,6 @@ __all__ = [
     "resolve_paths",
     "snapshot_date",
     "sources",
+    "write_table",
     "zone_list",
 ]

@@ -32,6 +32,8 @@ def parse_date(value: Any) -> dt.date:
     --------
     >>> parse_date("2025-01-17"), parse_date("20240814")
     (datetime.date(2025, 1, 17), datetime.date(2024, 8, 14))
+    >>> parse_date("2024/10/01 00:00:00")  # GDAL's text of a date field
+    datetime.date(2024, 10, 1)
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -43,6 +45,10 @@ def parse_date(value: Any) -> dt.date:
         text = value.strip()
         if re.fullmatch(r"\d{8}", text):
             text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+        # GDAL's text of a date field (a Shapefile's, say): 2024/10/01 00:00:00
+        gdal = re.fullmatch(r"(\d{4})/(\d{2})/(\d{2})(?:[ T][\d:.+]*)?", text)
+        if gdal:
+            text = "-".join(gdal.groups())
         try:
             if len(text) == 10:
                 return dt.date.fromisoformat(text)

@@ -183,7 +183,11 @@ class Layer:
         return next(iter(days), None)
 
     def split_dates(self) -> list[Layer]:
-        """One layer per date, in date order (itself when it has one date).
+        """One layer per date and source, in date order (itself when it has one).
+
+        A file of several dates (a consolidated archive, a table kurskgeo
+        exported) gives one layer per date; rows of one date drawn by
+        different sources (their ``source`` column) give one layer each.
 
         Raises
         ------
@@ -191,21 +195,35 @@ class Layer:
             If some rows have a date and others do not.
         """
         days = sorted({d for d in self.dates if d is not None})
-        if len(days) <= 1 or not len(self):
+        whos = list(dict.fromkeys(self.sources))
+        if (len(days) <= 1 and len(whos) <= 1) or not len(self):
             return [self]
-        if any(d is None for d in self.dates):
+        if len(days) > 1 and any(d is None for d in self.dates):
             raise SnapshotError(
                 f"{self.path}: some features have a date and some do not; give "
                 "every feature a 'date' property, or none"
             )
-        return [
-            replace(
-                self.take([d == day for d in self.dates]),
-                path=f"{self.path}@{day}",
-                timestamp=None,
-            )
-            for day in days
-        ]
+        out = []
+        for day in days or [None]:  # type: ignore[list-item]
+            for who in whos:
+                keep = [
+                    d == day and s == who
+                    for d, s in zip(self.dates, self.sources, strict=True)
+                ]
+                if not any(keep):
+                    continue
+                tag = f"@{day}" if len(days) > 1 else ""
+                if len(whos) > 1:
+                    tag += f"[{who}]"
+                out.append(
+                    replace(
+                        self.take(keep),
+                        path=f"{self.path}{tag}",
+                        timestamp=self.timestamp if len(days) <= 1 else None,
+                        file_source=who or self.file_source,
+                    )
+                )
+        return out
 
 
 # ---------------------------------------------------------------- the cache
@@ -346,9 +364,11 @@ class _Source:
     layer_notes: list[str] = field(default_factory=list)
 
 
-def _open(path: Path, notes: list[str], layer: str | None) -> _Source:
+def _open(
+    path: Path, notes: list[str], layer: str | None, engine: str | None
+) -> _Source:
     if not is_geojson(path):
-        table = _ogr.read(path, layer=layer)
+        table = _ogr.read(path, layer=layer, engine=engine)
         feats = [(i, g, p) for i, (g, p) in enumerate(table.rows)]
         kinds = [_ogr.kinds(g) for g, _ in table.rows]
         return _Source(path, feats, kinds, name=table.name, ogr_crs=table.crs)
@@ -386,6 +406,7 @@ def read_layer(
     zone_rules: Any = None,
     columns: bool = True,
     layer: str | None = None,
+    engine: str | None = None,
     cache: FeatureCache | None = None,
     stacklevel: int = 2,
 ) -> Layer:
@@ -394,8 +415,9 @@ def read_layer(
     Parameters
     ----------
     path : path-like
-        GeoJSON (also gzip-compressed, a DeepStateMap API record) or any
-        format GDAL reads (GeoPackage, Shapefile, KML, FlatGeobuf, ...).
+        GeoJSON (also gzip-compressed, a DeepStateMap API record), GeoPackage,
+        Shapefile (also zipped), KML/KMZ, FlatGeobuf, GeoJSONSeq, CSV with a
+        WKT column, or GeoParquet (see :mod:`kurskgeo.io`).
     zone : str or list of str, optional
         Keep only these zones; no coordinate of other features is parsed.
     bbox : (minx, miny, maxx, maxy), optional
@@ -406,7 +428,11 @@ def read_layer(
     columns : bool
         Keep each row's properties (for tables); False saves the work.
     layer : str, optional
-        The layer of a multi-layer file (GeoPackage); all layers if None.
+        The layer of a multi-layer file (a GeoPackage's table, a KML's
+        folder); all layers if None.
+    engine : {"pyogrio", "fiona"}, optional
+        The GDAL binding that reads formats other than GeoJSON (pyogrio by
+        default; fiona needs ``pip install kurskgeo[fiona]``).
     cache : FeatureCache, optional
         Shared between the files of a series, read in order.
     stacklevel : int
@@ -430,7 +456,7 @@ def read_layer(
     path = Path(path)
     notes: list[str] = []
     zones = zone_list(zone)
-    src = _open(path, notes, layer)
+    src = _open(path, notes, layer, engine)
     moment = moment_from_id(src.record_id)
     props_all = [p for _, _, p in src.features]
     fmt = sources.format_of(props_all, src.name, path)

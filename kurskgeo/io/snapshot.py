@@ -44,6 +44,7 @@ from shapely.geometry.base import BaseGeometry
 from kurskgeo.batch import progress as progress_bar
 from kurskgeo.errors import (
     AssumedCRSWarning,
+    DuplicateDateError,
     RepairWarning,
     SkippedFeatureWarning,
     SnapshotError,
@@ -115,6 +116,7 @@ def read_snapshot(
     crs: Any = None,
     zone_rules: Any = None,
     layer: str | None = None,
+    engine: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one snapshot of control zones into the snapshot schema.
 
@@ -123,8 +125,11 @@ def read_snapshot(
     path : path-like
         A ``.geojson``, ``.json`` or gzip-compressed ``.geojson.gz`` file (a
         FeatureCollection, a Feature, a bare geometry, or a DeepStateMap API
-        record ``{"id": <unix time>, "map": <FeatureCollection>}``), or any
-        vector file GDAL reads (GeoPackage, Shapefile, KML, FlatGeobuf, ...).
+        record ``{"id": <unix time>, "map": <FeatureCollection>}``), a
+        GeoPackage (every layer, or `layer`), a Shapefile (also zipped,
+        ``.zip``), KML or KMZ (folders become the ``layer`` column, styles
+        ``fill`` and ``stroke``), FlatGeobuf, GeoJSONSeq, CSV with a WKT
+        column, or GeoParquet.
     zone : str or list of str, optional
         Read only the polygons of these zones; the others cost nothing.
     bbox : (minx, miny, maxx, maxy), optional
@@ -140,7 +145,10 @@ def read_snapshot(
         Extra DeepStateMap layer-to-zone rules, see
         :func:`kurskgeo.io.sources.deepstate_zone`.
     layer : str, optional
-        One layer of a multi-layer file (all layers if None).
+        One layer of a multi-layer file (all layers if None): a GeoPackage's
+        table, a KML's folder.
+    engine : {"pyogrio", "fiona"}, optional
+        The GDAL binding for formats other than GeoJSON; pyogrio by default.
 
     Returns
     -------
@@ -188,6 +196,7 @@ def read_snapshot(
             crs=crs,
             zone_rules=zone_rules,
             layer=layer,
+            engine=engine,
             stacklevel=3,
         )
     )
@@ -381,8 +390,9 @@ def read_snapshots(
     paths : path-like or iterable of them
         Files, folders (their snapshot files) or glob patterns.
     on_duplicate : {"error", "first", "last"}
-        What to do when two files show the same date: refuse (listing them),
-        or keep the first or last in path order.
+        What to do when two files of one source show the same date: refuse
+        (listing them), or keep the first or last in path order. Files of one
+        date from different sources are all kept, side by side.
     require_date : bool
         If False, a file with no date is kept as one snapshot (sorted after
         the dated ones) instead of raising.
@@ -394,13 +404,13 @@ def read_snapshots(
     Returns
     -------
     list of geopandas.GeoDataFrame
-        One snapshot per date, in date order.
+        One snapshot per date and source, in date order.
 
     Raises
     ------
     SnapshotError
-        If a file has no date, or two show the same date and
-        ``on_duplicate="error"``.
+        If a file has no date, or two of one source show the same date and
+        ``on_duplicate="error"`` (:class:`~kurskgeo.errors.DuplicateDateError`).
     """
     if on_duplicate not in _CHOICES:
         raise ValueError(
@@ -421,8 +431,14 @@ def read_snapshots(
         name=lambda lay: str(lay.path),
         on_duplicate=on_duplicate,
         require_date=require_date,
+        source=layer_source,
     )
     return [layer_to_frame(lay) for lay in ordered]
+
+
+def layer_source(layer: Layer) -> str:
+    """Who drew a snapshot: the file's source, else its rows' ("unknown")."""
+    return layer.file_source or next((s for s in layer.sources if s), "unknown")
 
 
 def order_by_date(
@@ -432,24 +448,39 @@ def order_by_date(
     name: Callable[[T], str],
     on_duplicate: str = "error",
     require_date: bool = True,
+    source: Callable[[T], str | None] | None = None,
 ) -> list[T]:
     """Sort snapshots (or their measurements) by date, as :func:`read_snapshots` does.
 
-    Two items of the same date are refused (the message names them) or one is
-    kept, the first or last in the given order; items without a date follow
-    the dated ones, in the given order, unless `require_date`.
+    Two items of the same date and the same `source` are refused (the message
+    names them) or one is kept, the first or last in the given order; items of
+    one date from different sources are all kept, side by side, in the order
+    of their sources' first appearance. Items without a date follow the dated
+    ones, in the given order, unless `require_date`.
 
     Raises
     ------
+    DuplicateDateError
+        On two items of one date and source with ``on_duplicate="error"``.
     SnapshotError
-        On two items of one date with ``on_duplicate="error"``, or an item
-        without a date with `require_date`.
+        On an item without a date with `require_date`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> items = [("a", "2024-09-18", "DeepStateMap"), ("b", "2024-09-18", "ISW"),
+    ...          ("c", "2024-09-11", "ISW")]
+    >>> ordered = order_by_date(items, date=lambda x: parse_date(x[1]),
+    ...                         name=lambda x: x[0], source=lambda x: x[2])
+    >>> [x[0] for x in ordered]
+    ['c', 'a', 'b']
     """
     if on_duplicate not in _CHOICES:
         raise ValueError(
             f"on_duplicate must be one of {_CHOICES}, not {on_duplicate!r}"
         )
-    by_date: dict[dt.date, list[T]] = {}
+    by_date: dict[dt.date, dict[str | None, list[T]]] = {}
+    order: dict[str | None, int] = {}
     undated: list[T] = []
     for item in items:
         day = date(item)
@@ -460,18 +491,17 @@ def order_by_date(
                     "a 'date' property, or pass date=..."
                 )
             undated.append(item)
-        else:
-            by_date.setdefault(day, []).append(item)
+            continue
+        who = source(item) if source is not None else None
+        order.setdefault(who, len(order))
+        by_date.setdefault(day, {}).setdefault(who, []).append(item)
     out = []
     for day in sorted(by_date):
-        found = by_date[day]
-        if len(found) > 1 and on_duplicate == "error":
-            names = ", ".join(name(it) for it in found)
-            raise SnapshotError(
-                f"{len(found)} snapshots show {day}: {names}; keep one, or pass "
-                "on_duplicate='first'/'last' (CLI: --on-duplicate first|last)"
-            )
-        out.append(found[-1] if on_duplicate == "last" else found[0])
+        for who in sorted(by_date[day], key=order.__getitem__):
+            found = by_date[day][who]
+            if len(found) > 1 and on_duplicate == "error":
+                raise DuplicateDateError(day, who, [name(it) for it in found])
+            out.append(found[-1] if on_duplicate == "last" else found[0])
     return out + undated
 
 

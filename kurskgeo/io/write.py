@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import IO, Any
 
 from kurskgeo.errors import OutputError, OutputExistsError
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_path", "atomic_write"]
 
 
 @contextlib.contextmanager
@@ -33,6 +34,61 @@ def atomic_write(
         If `path` is not a regular file, or its folder does not exist.
     """
     target = Path(path)
+    folder = _checked_target(target, overwrite)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=folder
+        )
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write here ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, mode) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(
+    path: str | os.PathLike[str], *, overwrite: bool = False, suffix: str | None = None
+) -> Iterator[Path]:
+    """Yield a temporary path beside `path` to write by name; rename it on success.
+
+    For writers that take a file name rather than an open file (GDAL's):
+    the same checks and the same whole-or-nothing result as
+    :func:`atomic_write`. The temporary path keeps `path`'s suffix, which
+    some writers read the format from (or `suffix`, when given).
+
+    Raises
+    ------
+    OutputExistsError, OutputError
+        As :func:`atomic_write`.
+    """
+    target = Path(path)
+    folder = _checked_target(target, overwrite)
+    try:
+        tmpdir = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write here ({exc.strerror})") from None
+    tmp = Path(tmpdir) / f"out{suffix or ''.join(target.suffixes[-1:])}"
+    try:
+        yield tmp
+        if not tmp.is_file():
+            raise OutputError(f"{target}: the writer wrote nothing")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _checked_target(target: Path, overwrite: bool) -> Path:
+    """Refuse what :func:`atomic_write` refuses; return the folder to write in."""
     try:
         st = os.stat(target)
     except FileNotFoundError:
@@ -53,20 +109,4 @@ def atomic_write(
         raise OutputError(
             f"{folder}: the output folder does not exist; create it first"
         )
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=folder
-        )
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot write here ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, mode) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    return folder

@@ -25,7 +25,8 @@ fonts that ship with matplotlib, so the same input gives identical bytes.
 The package is split by step: reading what is drawn (``_inputs``), the map
 projection, extent and zone layers (``_layers``), the words on a map
 (``_text``), drawing (``_draw``), the public maps (:mod:`~kurskgeo.plot.maps`),
-the chart (:mod:`~kurskgeo.plot.chart`), saving (:mod:`~kurskgeo.plot.save`)
+the chart (:mod:`~kurskgeo.plot.chart`), two sources side by side
+(:mod:`~kurskgeo.plot.compare`), saving (:mod:`~kurskgeo.plot.save`)
 and batches of frames (:mod:`~kurskgeo.plot.frames`); the furniture (scale
 bar, north arrow, graticule, attribution) is in ``_furniture`` and the
 palette in :mod:`~kurskgeo.plot.style`.
@@ -49,11 +50,13 @@ from kurskgeo.plot._furniture import (
 from kurskgeo.plot._inputs import OSM_CREDIT as OSM_CREDIT
 from kurskgeo.plot.chart import CHART_FIGSIZE as CHART_FIGSIZE
 from kurskgeo.plot.chart import claims_table, plot_timeline
+from kurskgeo.plot.compare import COMPARE_STYLES, plot_comparison
 from kurskgeo.plot.frames import iter_frames, save_frames
 from kurskgeo.plot.maps import plot_change, plot_small_multiples, plot_snapshot
 from kurskgeo.plot.save import FORMATS, figure_bytes, save_figure
 
 __all__ = [
+    "COMPARE_STYLES",
     "FORMATS",
     "GID_ATTRIBUTION",
     "GID_GRATICULE",
@@ -64,6 +67,7 @@ __all__ = [
     "iter_frames",
     "north_angle_deg",
     "plot_change",
+    "plot_comparison",
     "plot_small_multiples",
     "plot_snapshot",
     "plot_timeline",

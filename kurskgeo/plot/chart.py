@@ -98,6 +98,11 @@ def _series_frame(
             )
             frame["group"] = default
         srcs = _sources([series]) if "source" in series.columns else []
+        if len(srcs) > 1:  # maps of several sources: a line each
+            frame["group"] = [
+                f"{g},\n{_short_source(s)}"
+                for g, s in zip(frame["group"], series["source"], strict=True)
+            ]
         return frame, srcs
     from kurskgeo.area import area_km2
 
@@ -110,9 +115,20 @@ def _series_frame(
     rows = []
     reg = _region(region)
     rg = reg.geom if reg is not None else None
+    several = len(_sources(snaps)) > 1
+    held: dict[str, set[Any]] = {}  # the zones each source's maps have
+    for snap in snaps:
+        whose = held.setdefault(next(iter(_sources([snap])), ""), set())
+        whose.update(snap["zone"].dropna() if "zone" in snap.columns else ())
     for snap in snaps:
         day = _snap_date(snap)
+        src = next(iter(_sources([snap])), "")
         for z in zones or [None]:  # type: ignore[list-item]
+            if several and z is not None and z not in held[src]:
+                continue  # a zone this source never draws: no line at zero
+            name = label or _style.zone_label(z) if z else (label or "Measured area")
+            if several:
+                name = f"{name},\n{_short_source(src)}"  # two short lines
             value = (
                 area_km2(snap, zone=z, region=rg, crs=crs)
                 if z is None
@@ -122,12 +138,15 @@ def _series_frame(
                 {
                     "date": pd.Timestamp(day) if day else pd.NaT,
                     "area_km2": value,
-                    "group": label or _style.zone_label(z)
-                    if z
-                    else (label or "Measured area"),
+                    "group": name,
                 }
             )
     return pd.DataFrame(rows), _sources(snaps)
+
+
+def _short_source(source: str) -> str:
+    """Return who drew a map, without the details: ``DeepStateMap``, ``ISW``."""
+    return source.split(" (")[0].split(" via ")[0]
 
 
 def _area_or_zero(snap: pd.DataFrame, zone: str, region: Any, crs: Any) -> float:

@@ -34,7 +34,7 @@ from kurskgeo.errors import (
     SnapshotError,
 )
 from kurskgeo.report import _document as doc
-from kurskgeo.report import _output, _record
+from kurskgeo.report import _output, _record, _sides
 from kurskgeo.report._figures import _figures
 from kurskgeo.report._geodata import geodata_dir
 from kurskgeo.report._markdown import _document
@@ -62,7 +62,9 @@ class Report:
     """What :func:`make_report` wrote, and the tables it wrote them from.
 
     `notes` are what was skipped or repaired while reading the snapshots;
-    `not_drawn` the figures that failed, with the error (also in the report).
+    `not_drawn` the figures that failed, with the error (also in the report);
+    `comparison` the "Sources side by side" table
+    (:func:`kurskgeo.series.compare`) when the snapshots hold two sources.
     """
 
     outdir: Path
@@ -75,6 +77,7 @@ class Report:
     findings: tuple[Any, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     not_drawn: tuple[str, ...] = ()
+    comparison: pd.DataFrame | None = None
 
 
 # ---------------------------------------------------------------- measuring
@@ -175,6 +178,8 @@ def make_report(
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
     command: str | None = None,
+    compare_zone: str | Sequence[str] | None = None,
+    compare_derive: str | None = "lost_since_peak",
 ) -> Report:
     """Check claims against snapshots and write a report with tables and figures.
 
@@ -225,6 +230,16 @@ def make_report(
     command : str, optional
         What made the report, recorded in ``manifest.json`` (the CLI passes
         its command line). Default: the Python call.
+    compare_zone : str or list of str, optional
+        When the snapshots hold maps of two sources (say DeepStateMap's and
+        ISW's), the report follows the one whose maps hold the mapped zones
+        and adds a "Sources side by side" section comparing the other with
+        it (:func:`kurskgeo.series.compare`, on the nearest dates): this is
+        the other source's zone (all its polygons if None).
+    compare_derive : {"lost_since_peak"} or None
+        What of the followed source is compared: by default what the mapped
+        zone lost since its peak (for Kursk, the ground Russia retook); None
+        compares the zone itself.
 
     Returns
     -------
@@ -352,6 +367,10 @@ def make_report(
                 f"none of the zones {', '.join(zones)} occurs in the snapshots; "
                 f"zones there: {', '.join(present) or 'none'} (use --zone)"
             )
+    every_snap = list(snaps)
+    snaps, others = _sides.split_sources(snaps, zones)
+    if others:
+        say(f"following {len(snaps)} maps; {', '.join(others)} compared beside them")
     place_points = gpd.read_file(places) if places is not None else None
     context_files = [c for c in (context or []) if isinstance(c, (str, os.PathLike))]
     if context is not None:
@@ -375,7 +394,7 @@ def make_report(
         say(f"checking the claims in {_rel(claims_path)}")
         claims_result = check_claims(
             claim_list,
-            snaps,
+            every_snap,  # every source's maps: a claim is read on each
             zone=zone,
             region=region,
             tolerance=tolerance,
@@ -386,7 +405,7 @@ def make_report(
 
     say("recording the inputs and their sha256 in manifest.json")
     manifest = build_manifest(
-        _record.inputs(snaps, claims_path, region, places, context_files),
+        _record.inputs(every_snap, claims_path, region, places, context_files),
         call={**call, "map_zone": zones, "region": _record.name(region)},
         crs=crs,
         command=command or _record.python_call(call, make_report),
@@ -429,6 +448,31 @@ def make_report(
             skipped_claims_note=skipped,
             sources=cite(manifest),
         )
+        comparison = None
+        if others:
+            from kurskgeo.report._figures import _save
+
+            side, side_figures, comparison = _sides.side_by_side(
+                snaps,
+                others,
+                zones=zones,
+                compare_zone=compare_zone,
+                derive=compare_derive,
+                region=region,
+                folder=stage / "figures",
+                save=lambda fig, path: _save(fig, path, overwrite=True),
+                say=say,
+            )
+            at = next(
+                (
+                    i
+                    for i, b in enumerate(blocks)
+                    if isinstance(b, doc.Heading) and b.text == "Sources"
+                ),
+                len(blocks),
+            )
+            blocks[at:at] = side
+            figures += [doc.Figure(f"figures/{p.name}", "", "") for p in side_figures]
         md_path, html_path = out / "report.md", out / "report.html"
         say(f"writing {md_path} and {html_path}")
         _output.write_text(stage / "report.md", doc.to_markdown(blocks))
@@ -451,8 +495,9 @@ def make_report(
         areas=areas,
         verdicts=claims_result.verdicts if claims_result is not None else None,
         findings=tuple(claims_result.findings) if claims_result is not None else (),
-        notes=tuple(n for s in snaps for n in (s.attrs.get("notes") or [])),
+        notes=tuple(n for s in every_snap for n in (s.attrs.get("notes") or [])),
         not_drawn=tuple(failed),
+        comparison=comparison,
     )
 
 
@@ -548,6 +593,8 @@ def reproduce_report(
         max_age_days=int(call.get("max_age_days", 14)),
         line_accuracy_m=float(call.get("line_accuracy_m", 250.0)),
         start=call.get("start"),
+        compare_zone=call.get("compare_zone"),
+        compare_derive=call.get("compare_derive", "lost_since_peak"),
         overwrite=overwrite,
         progress=progress,
         command=command or f"kurskgeo.reproduce_report({os.fspath(manifest)!r})",

@@ -37,11 +37,9 @@ with two full overlays where they disagree.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -52,38 +50,47 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from kurskgeo.area import Engine, measurements_frame, project
-from kurskgeo.batch import map_chunks, progress
+from kurskgeo.batch import map_chunks
 from kurskgeo.errors import SnapshotError
-from kurskgeo.io import (
-    LONLAT,
-    FeatureCache,
-    Layer,
-    as_layer,
-    order_by_date,
-    resolve_paths,
-)
+from kurskgeo.io import LONLAT, Layer
 from kurskgeo.series import _change
+from kurskgeo.series._change import (
+    DEFAULT_GRID_SIZE,
+    DEFAULT_MIN_AREA_KM2,
+    Pair,
+    change_between,
+    check_options,
+)
+from kurskgeo.series._read import check_zones, read_series, read_sources, source_of
 
 __all__ = [
     "COLUMNS",
+    "COMPARE_COLUMNS",
     "DEFAULT_GRID_SIZE",
+    "DEFAULT_MAX_DAYS",
     "DEFAULT_MIN_AREA_KM2",
+    "DERIVED_ZONES",
+    "ZONE_COLUMNS",
     "area_series",
+    "change_parts",
+    "compare",
+    "compare_parts",
     "diff",
+    "export_zones",
+    "front_line",
+    "input_records",
+    "measured_zones",
     "read_series",
     "read_sources",
     "source_of",
     "timeline",
 ]
 
-#: Change parts smaller than this (km²) are slivers from redrawn borders.
-DEFAULT_MIN_AREA_KM2 = 0.01
-#: Coordinates are snapped to this grid (metres) before changes are computed.
-DEFAULT_GRID_SIZE = 0.1
 
 #: The columns of :func:`timeline`, in order.
 COLUMNS = (
     "date",
+    "source",
     "path",
     "area_km2",
     "gained_km2",
@@ -100,118 +107,6 @@ COLUMNS = (
     "identical",
     "method",
 )
-
-
-# ---------------------------------------------------------------- reading
-
-
-def _inputs(source: Any) -> list[Any]:
-    if isinstance(source, (str, os.PathLike, gpd.GeoDataFrame, gpd.GeoSeries, Layer)):
-        return [source]
-    if isinstance(source, Iterable):
-        return list(source)
-    raise TypeError(
-        "expected a path, a folder, a glob pattern, a GeoDataFrame or a list of "
-        f"them, not {type(source).__name__}"
-    )
-
-
-def _read_layers(
-    source: Any, engine: Engine, show_progress: bool | None
-) -> list[Layer]:
-    entries: list[Any] = []
-    for x in _inputs(source):
-        if isinstance(x, (gpd.GeoDataFrame, gpd.GeoSeries, Layer)):
-            entries.append(x)
-        else:
-            entries.extend(resolve_paths(x))
-    cache = FeatureCache()
-    layers: list[Layer] = []
-    for entry in progress(entries, show_progress, "reading snapshots"):
-        if isinstance(entry, Path):
-            layer = engine.read(entry, cache=cache, stacklevel=5)
-        else:
-            layer = as_layer(entry, stacklevel=5)
-        if all(d is None for d in layer.dates):
-            layers.append(layer)
-        else:
-            layers.extend(layer.split_dates())
-    if not layers:
-        raise SnapshotError("the series is empty: no snapshot to measure")
-    return layers
-
-
-def _ordered(layers: list[Layer], on_duplicate: str, require_date: bool) -> list[Layer]:
-    return order_by_date(
-        layers,
-        date=lambda lay: lay.date,
-        name=lambda lay: str(lay.path),
-        on_duplicate=on_duplicate,
-        require_date=require_date,
-    )
-
-
-def read_series(
-    source: Any,
-    engine: Engine,
-    *,
-    on_duplicate: str = "error",
-    require_date: bool = True,
-    show_progress: bool | None = None,
-) -> list[Layer]:
-    """Read a series into layers of what `engine` measures, one per date, in order.
-
-    Raises
-    ------
-    SnapshotError
-        If a snapshot has no date (with `require_date`), or two share a date
-        and ``on_duplicate="error"``.
-    """
-    layers = _read_layers(source, engine, show_progress)
-    return _ordered(layers, on_duplicate, require_date)
-
-
-def source_of(layer: Layer) -> str:
-    """Who drew a snapshot: the file's source, else its rows'."""
-    return layer.file_source or next((s for s in layer.sources if s), "unknown")
-
-
-def read_sources(
-    source: Any,
-    engine: Engine,
-    *,
-    on_duplicate: str = "error",
-    show_progress: bool | None = None,
-) -> dict[str, list[Layer]]:
-    """Read maps of one or several sources: a series per source, in date order.
-
-    Two maps of one date are refused (or one kept) only within a source; maps
-    of the same date from two sources are two series.
-
-    Raises
-    ------
-    SnapshotError
-        If a snapshot has no date, or two of one source share a date and
-        ``on_duplicate="error"``.
-    """
-    groups: dict[str, list[Layer]] = {}
-    for layer in _read_layers(source, engine, show_progress):
-        groups.setdefault(source_of(layer), []).append(layer)
-    return {k: _ordered(v, on_duplicate, True) for k, v in groups.items()}
-
-
-def _check_zones(layers: Sequence[Layer], engine: Engine) -> None:
-    if engine.zones is None:
-        return
-    seen: set[str] = set()
-    for layer in layers:
-        seen.update(layer.zones_present)
-    if not seen.intersection(engine.zones):
-        raise SnapshotError(
-            "no snapshot of the series has a polygon of zone "
-            f"{', '.join(engine.zones)}; "
-            f"zones in the series: {', '.join(sorted(seen)) or 'none (no zone names)'}"
-        )
 
 
 def _measure_layers(layers: list[Layer], spec: dict[str, Any]) -> list[Any]:
@@ -232,6 +127,7 @@ def area_series(
     on_duplicate: str = "error",
     progress: bool | None = None,
     executor: Executor | None = None,
+    layer: str | None = None,
 ) -> pd.DataFrame:
     """Area of every snapshot of a series: a :class:`~kurskgeo.Measurement` a row.
 
@@ -249,11 +145,15 @@ def area_series(
     crs : "auto" or CRS-like
         The equal-area CRS (see :class:`kurskgeo.area.Engine`).
     on_duplicate : {"error", "first", "last"}
-        Two snapshots of the same date: refuse (listing them) or keep one.
+        Two snapshots of one source and date: refuse (listing them) or keep
+        the first or last by path. Maps of one date from different sources
+        are measured side by side (``source`` says whose).
     progress : bool, optional
         Progress bars on stderr (never unless asked).
     executor : concurrent.futures.Executor, optional
         Measure chunks of the series on it; the result is the same.
+    layer : str, optional
+        Only this layer of multi-layer files (GeoPackage, KML); all if None.
 
     Returns
     -------
@@ -285,11 +185,11 @@ def area_series(
     >>> area_series(snaps)["area_km2"].round(2).tolist()
     [388.38, 776.76]
     """
-    engine = Engine(zone=zone, region=region, crs=crs)
+    engine = Engine(zone=zone, region=region, crs=crs, layer=layer)
     layers = read_series(
         paths_or_snapshots, engine, on_duplicate=on_duplicate, show_progress=progress
     )
-    _check_zones(layers, engine)
+    check_zones(layers, engine)
     rows = map_chunks(
         _measure_layers, layers, engine.spec(), executor=executor, progress_bar=progress
     )
@@ -300,73 +200,12 @@ def area_series(
 
 
 @dataclass(frozen=True)
-class _Pair:
-    gained_km2: float
-    lost_km2: float
-    gained_raw_km2: float
-    lost_raw_km2: float
-    filtered_km2: float
-    sliver_net_km2: float
-    gained: np.ndarray  # kept parts, projected
-    lost: np.ndarray
-    method: str
-
-
-def _snapped(geom: BaseGeometry, grid_size: float | None) -> BaseGeometry:
-    if not grid_size or geom.is_empty:
-        return geom
-    return shapely.set_precision(geom, grid_size, mode="pointwise")
-
-
-def _pair(
-    a: BaseGeometry,
-    b: BaseGeometry,
-    net: float,
-    min_area_km2: float,
-    grid_size: float | None,
-) -> _Pair:
-    empty = np.empty(0, dtype=object)
-    if a.equals_exact(b, 0.0):
-        return _Pair(0.0, 0.0, 0.0, 0.0, 0.0, net, empty, empty, "identical")
-    method = "local"
-    ea, eb = (
-        _change.edges(_snapped(a, grid_size)),
-        _change.edges(_snapped(b, grid_size)),
-    )
-    gained_f, lost_f = _change.local_parts(ea, eb)
-    gained, lost = _change.merge_parts(gained_f), _change.merge_parts(lost_f)
-    g_area, l_area = shapely.area(gained) / 1e6, shapely.area(lost) / 1e6
-    # snapping moves an unshared vertex by at most half a grid step; on daily
-    # DeepState maps the net effect stays well under 0.05 km²
-    tolerance = 0.05 + 1e-7 * max(shapely.area(a), shapely.area(b)) / 1e6
-    if abs(g_area.sum() - l_area.sum() - net) > tolerance:
-        method = "overlay"
-        gained, lost = _change.exact_parts(a, b)
-        g_area, l_area = shapely.area(gained) / 1e6, shapely.area(lost) / 1e6
-    keep_g, keep_l = g_area >= min_area_km2, l_area >= min_area_km2
-    g_raw, l_raw = float(g_area.sum()), float(l_area.sum())
-    g_kept, l_kept = float(g_area[keep_g].sum()), float(l_area[keep_l].sum())
-    residual = net - (g_kept - l_kept)
-    return _Pair(
-        gained_km2=g_kept + max(residual, 0.0),
-        lost_km2=l_kept + max(-residual, 0.0),
-        gained_raw_km2=g_raw,
-        lost_raw_km2=l_raw,
-        filtered_km2=(g_raw - g_kept) + (l_raw - l_kept),
-        sliver_net_km2=residual,
-        gained=gained[keep_g],
-        lost=lost[keep_l],
-        method=method,
-    )
-
-
-@dataclass(frozen=True)
 class _Step:
     """A snapshot measured, and its change from the one before."""
 
     area_km2: float
     crs: CRS
-    pair: _Pair | None
+    pair: Pair | None
 
 
 def _timeline_chunk(
@@ -391,22 +230,11 @@ def _timeline_chunk(
             net = area - float(shapely.area(before)) / 1e6
             if before_crs.srs != crs.srs:  # compare in the later snapshot's CRS
                 before, *_ = engine.geometry(prev, crs=crs, strict=False)
-            pair = _pair(before, geom, net, min_area_km2, grid_size)
+            pair = change_between(before, geom, net, min_area_km2, grid_size)
         out.append(_Step(area, crs, pair))
         last = (layer, geom, crs)
         engine.next_file()
     return out
-
-
-def _check_options(min_area_km2: float, grid_size: float | None) -> None:
-    if not (min_area_km2 >= 0 and math.isfinite(min_area_km2)):
-        raise ValueError(
-            f"min_area_km2 must be a non-negative number, not {min_area_km2!r}"
-        )
-    if grid_size is not None and not (grid_size >= 0 and math.isfinite(grid_size)):
-        raise ValueError(
-            f"grid_size must be a non-negative number of metres, not {grid_size!r}"
-        )
 
 
 def timeline(
@@ -420,6 +248,7 @@ def timeline(
     on_duplicate: str = "error",
     progress: bool | None = None,
     executor: Executor | None = None,
+    layer: str | None = None,
 ) -> pd.DataFrame:
     """Area, gains, losses and rate of change of every snapshot of a series.
 
@@ -439,11 +268,15 @@ def timeline(
         Snap coordinates to this grid, in metres of the equal-area CRS,
         before comparing dates; None or 0 compares them as measured.
     on_duplicate : {"error", "first", "last"}
-        Two snapshots of the same date: refuse (listing them) or keep one.
+        Two snapshots of one source and date: refuse (listing them) or keep
+        the first or last by path. Maps of one date from different sources
+        are measured side by side (``source`` says whose).
     progress : bool, optional
         Progress bars on stderr (never unless asked).
     executor : concurrent.futures.Executor, optional
         Compute chunks of the series on it; the result is the same.
+    layer : str, optional
+        Only this layer of multi-layer files (GeoPackage, KML); all if None.
 
     Returns
     -------
@@ -494,12 +327,49 @@ def timeline(
     >>> bool(abs(df.loc[1, "net_km2"]) < 1e-6)
     True
     """
-    _check_options(min_area_km2, grid_size)
-    engine = Engine(zone=zone, region=region, crs=crs)
-    layers = read_series(
+    check_options(min_area_km2, grid_size)
+    engine = Engine(zone=zone, region=region, crs=crs, layer=layer)
+    groups = read_sources(
         paths_or_snapshots, engine, on_duplicate=on_duplicate, show_progress=progress
     )
-    _check_zones(layers, engine)
+    check_zones([lay for layers in groups.values() for lay in layers], engine)
+    frames = []
+    totals: dict[str, dict[str, Any]] = {}
+    crs_used = None
+    for who, layers in groups.items():
+        steps = _steps(layers, engine, min_area_km2, grid_size, executor, progress)
+        part = pd.DataFrame(_rows(who, layers, steps), columns=list(COLUMNS))
+        totals[who] = _totals(part)
+        crs_used = steps[-1].crs
+        frames.append(part)
+    out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) > 1:  # date order, each source's rows in its own order
+        out = out.sort_values(["date"], kind="stable").reset_index(drop=True)
+    out.attrs.update(
+        {
+            "crs": crs_used,
+            "zone": engine.zones,
+            "region": None if engine.region is None else engine.region.name,
+            "min_area_km2": min_area_km2,
+            "grid_size": grid_size or None,
+            "sources": list(groups),
+            # one source: its totals; several: None, and each in totals_by_source
+            "totals": next(iter(totals.values())) if len(totals) == 1 else None,
+            "totals_by_source": totals,
+        }
+    )
+    return out
+
+
+def _steps(
+    layers: list[Layer],
+    engine: Engine,
+    min_area_km2: float,
+    grid_size: float | None,
+    executor: Executor | None,
+    progress: bool | None,
+) -> list[_Step]:
+    """Measure one source's series and each map's change from the one before."""
     pairs = [(layers[k - 1] if k else None, layers[k]) for k in range(len(layers))]
     steps: list[_Step] = map_chunks(
         _timeline_chunk,
@@ -510,15 +380,20 @@ def timeline(
         progress_bar=progress,
         unit="snapshot",
     )
+    return steps
+
+
+def _rows(who: str, layers: list[Layer], steps: list[_Step]) -> list[dict[str, Any]]:
     rows = []
     for k, (layer, step) in enumerate(zip(layers, steps, strict=True)):
         row: dict[str, Any] = {
             "date": layer.date,
+            "source": who,
             "path": layer.path,
             "area_km2": step.area_km2,
         }
         if step.pair is None:
-            row.update({c: math.nan for c in COLUMNS[3:12]})
+            row.update({c: math.nan for c in COLUMNS[4:13]})
             row.update(
                 {"n_gained": 0, "n_lost": 0, "identical": False, "method": "first"}
             )
@@ -546,18 +421,86 @@ def timeline(
                 }
             )
         rows.append(row)
-    out = pd.DataFrame(rows, columns=list(COLUMNS))
-    out.attrs.update(
-        {
-            "crs": steps[-1].crs,
-            "zone": engine.zones,
-            "region": None if engine.region is None else engine.region.name,
-            "min_area_km2": min_area_km2,
-            "grid_size": grid_size or None,
-            "totals": _totals(out),
-        }
+    return rows
+
+
+def change_parts(
+    paths_or_snapshots: Any,
+    *,
+    zone: str | Sequence[str] | None = None,
+    region: Any = None,
+    crs: Any = "auto",
+    min_area_km2: float = DEFAULT_MIN_AREA_KM2,
+    grid_size: float | None = DEFAULT_GRID_SIZE,
+    on_duplicate: str = "error",
+    progress: bool | None = None,
+    executor: Executor | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Return the parts gained and lost between consecutive maps, to map them.
+
+    The geometries behind the ``gained_km2`` and ``lost_km2`` of each
+    :func:`timeline` row (same arguments), one row per connected part.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In OGC:CRS84, columns ``date_a``, ``date_b``, ``source``, ``change``
+        (``gained`` or ``lost``), ``area_km2`` (in the later map's equal-area
+        CRS) and ``geometry``; in date order, largest part first.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, datetime as dt
+    >>> from shapely import box
+    >>> snaps = [
+    ...     gpd.GeoDataFrame({"date": [dt.date(2024, 8, d)]}, crs="OGC:CRS84",
+    ...                      geometry=[box(35 + x, 51, 35.2 + x, 51.5)])
+    ...     for d, x in [(6, 0.0), (8, 0.1)]
+    ... ]
+    >>> parts = change_parts(snaps)
+    >>> parts[["date_b", "change"]].astype(str).values.tolist()
+    [['2024-08-08', 'gained'], ['2024-08-08', 'lost']]
+    """
+    check_options(min_area_km2, grid_size)
+    engine = Engine(zone=zone, region=region, crs=crs, layer=layer)
+    groups = read_sources(
+        paths_or_snapshots, engine, on_duplicate=on_duplicate, show_progress=progress
     )
-    return out
+    check_zones([lay for layers in groups.values() for lay in layers], engine)
+    records: list[tuple[Any, Any, str, str, float, BaseGeometry]] = []
+    for who, layers in groups.items():
+        steps = _steps(layers, engine, min_area_km2, grid_size, executor, progress)
+        for k, step in enumerate(steps):
+            if step.pair is None:
+                continue
+            for change, geoms in (
+                ("gained", step.pair.gained),
+                ("lost", step.pair.lost),
+            ):
+                if not len(geoms):
+                    continue
+                areas = shapely.area(geoms) / 1e6
+                lonlat = project(geoms, step.crs, LONLAT)
+                for i in np.argsort(-areas, kind="stable"):
+                    records.append(
+                        (
+                            layers[k - 1].date,
+                            layers[k].date,
+                            who,
+                            change,
+                            float(areas[i]),
+                            lonlat[i],
+                        )
+                    )
+    records.sort(key=lambda r: r[1])  # stable: each source's parts in order
+    frame = pd.DataFrame(
+        [r[:5] for r in records],
+        columns=["date_a", "date_b", "source", "change", "area_km2"],
+    )
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.GeoSeries([r[5] for r in records], crs=LONLAT), crs=LONLAT
+    )
 
 
 def _totals(df: pd.DataFrame) -> dict[str, Any]:
@@ -643,15 +586,15 @@ def diff(
     >>> d[["change", "area_km2"]].round(2).values.tolist()
     [['gained', 388.39], ['lost', 388.39]]
     """
-    _check_options(min_area_km2, grid_size)
+    check_options(min_area_km2, grid_size)
     engine = Engine(zone=zone, region=region, crs=crs)
     la, lb = _one(a, engine, "a"), _one(b, engine, "b")
-    _check_zones([la, lb], engine)
+    check_zones([la, lb], engine)
     gb, target, *_ = engine.geometry(lb, strict=False)
     ga, *_ = engine.geometry(la, crs=target, strict=False)
     area_a = float(shapely.area(engine.geometry(la, strict=False)[0])) / 1e6
     area_b = float(shapely.area(gb)) / 1e6
-    pair = _pair(ga, gb, area_b - area_a, min_area_km2, grid_size or None)
+    pair = change_between(ga, gb, area_b - area_a, min_area_km2, grid_size or None)
     parts = [("gained", g) for g in pair.gained] + [("lost", g) for g in pair.lost]
     kept_km2 = None
     if keep:
@@ -691,3 +634,19 @@ def diff(
         }
     )
     return out
+
+
+from kurskgeo.series.compare import (  # noqa: E402
+    COMPARE_COLUMNS,
+    DEFAULT_MAX_DAYS,
+    DERIVED_ZONES,
+    compare,
+    compare_parts,
+    front_line,
+)
+from kurskgeo.series.export import (  # noqa: E402
+    ZONE_COLUMNS,
+    export_zones,
+    input_records,
+    measured_zones,
+)
