@@ -72,6 +72,8 @@ from kurskgeo.io import (
 )
 from kurskgeo.io.sources import ZONES, deepstate_zone
 from kurskgeo.plot import (
+    animate,
+    explore,
     plot_change,
     plot_small_multiples,
     plot_snapshot,
@@ -108,6 +110,7 @@ __all__ = [
     "SnapshotError",
     "StaleMapWarning",
     "__version__",
+    "animate",
     "area_km2",
     "area_series",
     "as_snapshot",
@@ -118,6 +121,7 @@ __all__ = [
     "deepstate_zone",
     "diff",
     "equal_area_crs",
+    "explore",
     "feature_areas",
     "fetch_boundary",
     "fetch_deepstate",

@@ -31,6 +31,8 @@ COMMANDS = {
     "diff": "diff",
     "map": "map",
     "chart": "chart",
+    "explore": "explore",
+    "animate": "animate",
     "fetch": "fetch",
     "report": "report",
     "info": "info",

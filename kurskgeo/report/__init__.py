@@ -35,7 +35,7 @@ from kurskgeo.errors import (
 )
 from kurskgeo.report import _document as doc
 from kurskgeo.report import _output, _record
-from kurskgeo.report._figures import _figures
+from kurskgeo.report._figures import _figures, _interactive
 from kurskgeo.report._geodata import geodata_dir
 from kurskgeo.report._markdown import _document
 from kurskgeo.report._text import _date_of, _rel, _zones_present
@@ -410,6 +410,19 @@ def make_report(
             overwrite=True,
             say=say,
         )
+        links, not_written = _interactive(
+            snaps,
+            series,
+            zones=zones,
+            region=region,
+            places=place_points,
+            context=context,
+            embedded=embedded,
+            claims_result=claims_result,
+            folder=stage,
+            say=say,
+        )
+        failed += not_written
         title, blocks = _document(
             embedded=embedded,
             series=series,
@@ -421,6 +434,7 @@ def make_report(
             claims_result=claims_result,
             claims=claim_list,
             figures=figures,
+            links=links,
             failed=failed,
             crs=crs,
             tolerance=tolerance,
