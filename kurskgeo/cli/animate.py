@@ -1,4 +1,4 @@
-"""``kurskgeo animate``: the maps of a series as a GIF or MP4, one frame per map or day."""
+"""``kurskgeo animate``: a series of maps as a GIF or MP4, a frame per map or day."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``kurskgeo explore``: an interactive map of a series, one HTML file that works offline."""
+"""``kurskgeo explore``: an interactive map of a series, one HTML file, offline."""
 
 from __future__ import annotations
 

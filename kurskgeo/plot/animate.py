@@ -80,7 +80,7 @@ def _day_words(value: dt.date | None) -> str:
 
 
 def _zone_words(zones: Sequence[str] | None) -> str:
-    """What the caption's area is of: one zone's name, or the total of several."""
+    """Name what the caption's area is of: one zone, or the total of several."""
     if not zones:
         return "Mapped area"
     if len(zones) > 1:
@@ -215,7 +215,9 @@ def iter_animation(
     zones = _zones_arg(zone)
     reg = _region(region)
     series = area_series(
-        snaps, zone=zones, region=reg.geom if reg is not None else None,
+        snaps,
+        zone=zones,
+        region=reg.geom if reg is not None else None,
         on_duplicate="last",
     )
     areas = [float(a) for a in series["area_km2"]]
@@ -248,9 +250,7 @@ def iter_animation(
     )
     for (day, i), caption, (_, png, fig) in zip(plan, captions, frames, strict=True):
         texts = tuple(
-            t.get_text()
-            for t in fig.findobj(Text)
-            if t.get_visible() and t.get_text()
+            t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()
         )
         yield AnimationFrame(day, dates[i], caption, texts, png)
 
@@ -282,9 +282,7 @@ def _write_gif(frames: Sequence[Any], durations: Sequence[int], fh: Any) -> None
     palette = sheet.quantize(
         colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
     )
-    images = [
-        f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames
-    ]
+    images = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
     images[0].save(
         fh,
         format="GIF",
@@ -385,7 +383,9 @@ def animate(
         )
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"{folder}: the output folder does not exist; create it first")
+        raise OutputError(
+            f"{folder}: the output folder does not exist; create it first"
+        )
     if fmt == "mp4":
         try:
             import imageio_ffmpeg  # noqa: F401
@@ -420,8 +420,9 @@ def animate(
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         video = Path(tmp) / "animation.mp4"
         _write_mp4(images, durations, video)
-        with atomic_write(target, "wb", overwrite=overwrite) as fh, open(
-            video, "rb"
-        ) as src:
+        with (
+            atomic_write(target, "wb", overwrite=overwrite) as fh,
+            open(video, "rb") as src,
+        ):
             shutil.copyfileobj(src, fh)
     return target

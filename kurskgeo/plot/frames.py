@@ -258,12 +258,16 @@ def _frames(
             _hide_labels_under(ax, leg)
         else:
             ax.set_axis_off()
-        stamp_text = caption = None
+        caption = None
         if stamp:
-            stamp_text = _corner_text(ax, stamp, 7.5, "#8B0000", 0, GID_STAMP)
+            _corner_text(ax, stamp, 7.5, "#8B0000", 0, GID_STAMP)
         if captions is not None:
             caption = _corner_text(
-                ax, max(captions, key=len), 11, "#1a1a1a", 17 if stamp else 0,
+                ax,
+                max(captions, key=len),
+                11,
+                "#1a1a1a",
+                17 if stamp else 0,
                 GID_CAPTION,
             )
         fig = _figure_of(ax)
@@ -360,7 +364,7 @@ def _frames(
 def _corner_text(
     ax: Axes, text: str, size: float, colour: str, above_pt: float, gid: str
 ) -> Any:
-    """A boxed text in the lower right corner of the map, `above_pt` up."""
+    """Draw a boxed text in the lower right corner of the map, `above_pt` up."""
     return ax.annotate(
         text,
         xy=(0.985, 0.015),
