@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 import socket
 from io import BytesIO
@@ -90,3 +91,20 @@ def test_a_failed_interactive_map_is_reported_not_fatal(tmp_path, monkeypatch):
     assert not (tmp_path / "r" / "explore.html").exists()
     assert "explore.html)" not in md
     assert (tmp_path / "r" / "figures" / "animation.gif").is_file()
+
+
+def test_report_without_them(tmp_path, runner):
+    from kurskgeo.cli import cli
+
+    out = tmp_path / "r"
+    result = runner.invoke(
+        cli, ["report", "--no-interactive", "--no-animation", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert not (out / "explore.html").exists()
+    assert not (out / "figures" / "animation.gif").exists()
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "explore.html" not in md and "animation.gif" not in md
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["call"]["interactive"] is False
+    assert manifest["call"]["animation"] is False

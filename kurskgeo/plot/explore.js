@@ -32,7 +32,7 @@
     li.append(v, " ", el("b", c.id), " (" + c.said + ")");
     if (c.statement) { li.append(": \u201c" + c.statement + "\u201d"); }
     li.append(el("div", c.claimed + (c.measured ? "; " + c.measured : ""), "small"));
-    if (c.reason) { li.append(el("div", c.reason, "small")); }
+    if (withButton && c.reason) { li.append(el("div", c.reason, "small")); }
     if (withButton && c.map !== null) {
       var b = el("button", "show its map");
       b.type = "button";

@@ -79,6 +79,9 @@ DEFAULT_SIMPLIFY_M = 50.0
 #: Decimals of a degree kept in the page (1e-5 degree is at most 1.1 m).
 _DECIMALS = 5
 
+#: The map is fitted to the zones beside the panel (which is this wide).
+_PANEL_PX = 400
+
 #: Context layers are cut to the focus box widened by this many degrees.
 _CONTEXT_MARGIN_DEG = 1.5
 
@@ -394,7 +397,7 @@ def explore(
 
     lon0, lat0, lon1, lat1 = frame.focus
     m = folium.Map(
-        location=[(lat0 + lat1) / 2, (lon0 + lon1) / 2],
+        location=_rounded([(lat0 + lat1) / 2, (lon0 + lon1) / 2]),
         zoom_start=9,
         tiles=None,
         control_scale=True,
@@ -568,7 +571,11 @@ def explore(
         n_claims=len(claim_items),
     ).add_to(m)
     pad_x, pad_y = (lon1 - lon0) * 0.05, (lat1 - lat0) * 0.05
-    m.fit_bounds([[lat0 - pad_y, lon0 - pad_x], [lat1 + pad_y, lon1 + pad_x]])
+    m.fit_bounds(
+        _rounded([[lat0 - pad_y, lon0 - pad_x], [lat1 + pad_y, lon1 + pad_x]]),
+        padding_top_left=(10, 10),
+        padding_bottom_right=(_PANEL_PX, 10),
+    )
     _deterministic_ids(m.get_root())
     return m
 

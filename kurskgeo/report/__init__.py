@@ -172,6 +172,8 @@ def make_report(
     start: Any = None,
     source: str | None = None,
     every: str = "week",
+    interactive: bool = True,
+    animation: bool = True,
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
     command: str | None = None,
@@ -217,6 +219,12 @@ def make_report(
         mapped zones to ``liberated`` and ``contested``.
     every : {"week", "day", "all"}
         With `source`: which maps of the window to fetch.
+    interactive : bool
+        Write ``explore.html``, the interactive map (:func:`kurskgeo.explore`):
+        the zones of every map, simplified to 50 m, on a time slider.
+    animation : bool
+        Write ``figures/animation.gif``, a frame per map
+        (:func:`kurskgeo.animate`).
     overwrite : bool
         Replace an existing report in `outdir`.
     progress : callable, optional
@@ -409,20 +417,23 @@ def make_report(
             folder=stage / "figures",
             overwrite=True,
             say=say,
+            animate=animation,
         )
-        links, not_written = _interactive(
-            snaps,
-            series,
-            zones=zones,
-            region=region,
-            places=place_points,
-            context=context,
-            embedded=embedded,
-            claims_result=claims_result,
-            folder=stage,
-            say=say,
-        )
-        failed += not_written
+        links: list[doc.Block] = []
+        if interactive:
+            links, not_written = _interactive(
+                snaps,
+                series,
+                zones=zones,
+                region=region,
+                places=place_points,
+                context=context,
+                embedded=embedded,
+                claims_result=claims_result,
+                folder=stage,
+                say=say,
+            )
+            failed += not_written
         title, blocks = _document(
             embedded=embedded,
             series=series,
@@ -562,6 +573,8 @@ def reproduce_report(
         max_age_days=int(call.get("max_age_days", 14)),
         line_accuracy_m=float(call.get("line_accuracy_m", 250.0)),
         start=call.get("start"),
+        interactive=bool(call.get("interactive", True)),
+        animation=bool(call.get("animation", True)),
         overwrite=overwrite,
         progress=progress,
         command=command or f"kurskgeo.reproduce_report({os.fspath(manifest)!r})",

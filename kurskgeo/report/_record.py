@@ -32,6 +32,8 @@ _SETTINGS = (
     "max_age_days",
     "line_accuracy_m",
     "start",
+    "interactive",
+    "animation",
 )
 
 
