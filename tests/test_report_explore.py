@@ -85,7 +85,17 @@ def test_a_failed_interactive_map_is_reported_not_fatal(tmp_path, monkeypatch):
         raise RuntimeError("no folium today")
 
     monkeypatch.setattr(plot, "save_explore", broken)
+    seen = []
+    animate = plot.animate
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs)
+        return animate(*args, **kwargs)
+
+    monkeypatch.setattr(plot, "animate", spy)
     rep = make_report(tmp_path / "r")
+    # the embedded data's animation says on every frame what it is
+    assert [k["notice"] for k in seen] == [ILLUSTRATION]
     md = rep.markdown.read_text(encoding="utf-8")
     assert "the interactive map: RuntimeError: no folium today" in md
     assert not (tmp_path / "r" / "explore.html").exists()

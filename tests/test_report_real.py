@@ -225,6 +225,7 @@ def test_no_third_party_file_is_copied_into_the_report(real, shared_data):
     assert len(numbers) > 1000
     assert max(len(x.split(".")[1]) for pair in numbers for x in pair) <= 5
     assert "deepstatemap.live/api" not in page
+    assert "Illustration" not in page  # real maps
 
 
 @pytest.mark.realdata
