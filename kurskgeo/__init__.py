@@ -77,6 +77,8 @@ from kurskgeo.io import (
 )
 from kurskgeo.io.sources import ZONES, deepstate_zone
 from kurskgeo.plot import (
+    animate,
+    explore,
     plot_change,
     plot_comparison,
     plot_small_multiples,
@@ -125,6 +127,7 @@ __all__ = [
     "SnapshotError",
     "StaleMapWarning",
     "__version__",
+    "animate",
     "area_km2",
     "area_series",
     "as_snapshot",
@@ -138,6 +141,7 @@ __all__ = [
     "deepstate_zone",
     "diff",
     "equal_area_crs",
+    "explore",
     "export_zones",
     "extract_claims",
     "feature_areas",

@@ -35,6 +35,8 @@ COMMANDS = {
     "export": "export",
     "map": "map",
     "chart": "chart",
+    "explore": "explore",
+    "animate": "animate",
     "fetch": "fetch",
     "report": "report",
     "info": "info",

@@ -115,6 +115,19 @@ from kurskgeo.cli import options
     show_default=True,
     help="Folder to write report.md, report.html and figures/ into.",
 )
+@click.option(
+    "--interactive/--no-interactive",
+    default=True,
+    show_default=True,
+    help="Write explore.html, the interactive map (the zones of every map, "
+    "simplified to 50 m, on a time slider).",
+)
+@click.option(
+    "--animation/--no-animation",
+    default=True,
+    show_default=True,
+    help="Write figures/animation.gif, one frame per map.",
+)
 @options.overwrite_option
 @click.pass_context
 def report(
@@ -134,6 +147,8 @@ def report(
     line_accuracy_m: float,
     start: str | None,
     outdir: str,
+    interactive: bool,
+    animation: bool,
     overwrite: bool,
 ) -> None:
     """Check claims against snapshots and write report.md, report.html and verdicts.
@@ -204,6 +219,8 @@ def report(
         start=start,
         source=source,
         every=every,
+        interactive=interactive,
+        animation=animation,
         overwrite=overwrite,
         progress=say,
         command=options.command_line(ctx),

@@ -16,7 +16,11 @@ only when something is drawn.
 
 For a batch of maps of the same place (one frame per date) use
 :func:`iter_frames` or :func:`save_frames`: they draw the figure once and
-only swap the zone polygons, legend and date for each frame.
+only swap the zone polygons, legend and date for each frame. :func:`animate`
+turns them into a GIF or MP4 with the date and area on each frame
+(:mod:`~kurskgeo.plot.animate`), and :func:`explore` makes an interactive map
+of a series: one HTML page, with a time slider, that works offline
+(:mod:`~kurskgeo.plot.explore`, with folium).
 
 Saved output is deterministic: :func:`save_figure` and :func:`figure_bytes`
 strip timestamps and tool versions from PNG, SVG and PDF metadata and use
@@ -48,22 +52,31 @@ from kurskgeo.plot._furniture import (
     north_angle_deg,
 )
 from kurskgeo.plot._inputs import OSM_CREDIT as OSM_CREDIT
+from kurskgeo.plot.animate import AnimationFrame, animate, iter_animation
 from kurskgeo.plot.chart import CHART_FIGSIZE as CHART_FIGSIZE
 from kurskgeo.plot.chart import claims_table, plot_timeline
 from kurskgeo.plot.compare import COMPARE_STYLES, plot_comparison
-from kurskgeo.plot.frames import iter_frames, save_frames
+from kurskgeo.plot.explore import DEFAULT_SIMPLIFY_M, explore, save_explore, to_html
+from kurskgeo.plot.frames import GID_CAPTION, GID_STAMP, iter_frames, save_frames
 from kurskgeo.plot.maps import plot_change, plot_small_multiples, plot_snapshot
 from kurskgeo.plot.save import FORMATS, figure_bytes, save_figure
 
 __all__ = [
     "COMPARE_STYLES",
+    "DEFAULT_SIMPLIFY_M",
     "FORMATS",
     "GID_ATTRIBUTION",
+    "GID_CAPTION",
     "GID_GRATICULE",
     "GID_NORTH_ARROW",
     "GID_SCALE_BAR",
+    "GID_STAMP",
+    "AnimationFrame",
+    "animate",
     "claims_table",
+    "explore",
     "figure_bytes",
+    "iter_animation",
     "iter_frames",
     "north_angle_deg",
     "plot_change",
@@ -71,6 +84,8 @@ __all__ = [
     "plot_small_multiples",
     "plot_snapshot",
     "plot_timeline",
+    "save_explore",
     "save_figure",
     "save_frames",
+    "to_html",
 ]

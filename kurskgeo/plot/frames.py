@@ -69,6 +69,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
+    "GID_CAPTION",
+    "GID_STAMP",
     "iter_frames",
     "save_frames",
 ]
@@ -94,6 +96,8 @@ def iter_frames(
     fmt: str = "png",
     compress_level: int = 1,
     furniture: bool = True,
+    captions: Sequence[str] | None = None,
+    stamp: str | None = None,
     **style_kwds: Any,
 ) -> Iterator[tuple[dt.date | None, bytes]]:
     """Render one map per snapshot, reusing one figure: yields (date, bytes).
@@ -117,16 +121,88 @@ def iter_frames(
     furniture : bool
         Draw title, legend, scale bar, north arrow, graticule and attribution
         (turn off only to compare bare renderings).
+    captions : sequence of str, optional
+        One text per snapshot, drawn large in a box in the lower right
+        corner of the map (an animation's date and area).
+    stamp : str, optional
+        A notice drawn on every frame, in the lower right corner (below the
+        caption), such as "Illustration: approximate shapes".
     **style_kwds
         Passed to the zone polygons.
 
     Yields
     ------
     (datetime.date or None, bytes)
+
+    Notes
+    -----
+    The same snapshot object given several times (a map held over several
+    days) is measured once.
     """
-    snaps = [_snapshot(s) for s in snapshots]
+    for day, data, _ in _frames(
+        snapshots,
+        zone=zone,
+        region=region,
+        context=context,
+        places=places,
+        crs=crs,
+        title=title,
+        extent=extent,
+        attribution=attribution,
+        figsize=figsize,
+        dpi=dpi,
+        fmt=fmt,
+        compress_level=compress_level,
+        furniture=furniture,
+        captions=captions,
+        stamp=stamp,
+        **style_kwds,
+    ):
+        yield day, data
+
+
+#: Gids of the texts :func:`iter_frames` adds for `captions` and `stamp`.
+GID_CAPTION = "kurskgeo-caption"
+GID_STAMP = "kurskgeo-stamp"
+
+
+def _frames(
+    snapshots: Iterable[Any],
+    *,
+    zone: str | Sequence[str] | None = None,
+    region: Any = None,
+    context: Any = None,
+    places: Any = None,
+    crs: Any = "auto",
+    title: str | None = None,
+    extent: Any = None,
+    attribution: str | None = None,
+    figsize: tuple[float, float] | None = None,
+    dpi: float = 200,
+    fmt: str = "png",
+    compress_level: int = 1,
+    furniture: bool = True,
+    captions: Sequence[str] | None = None,
+    stamp: str | None = None,
+    **style_kwds: Any,
+) -> Iterator[tuple[dt.date | None, bytes, Any]]:
+    """:func:`iter_frames`, also yielding the figure as each frame was drawn."""
+    # a snapshot given several times is read and measured once
+    given = list(snapshots)
+    index: dict[int, int] = {}
+    order: list[int] = []
+    snaps: list[Any] = []
+    for item in given:
+        if id(item) not in index:
+            index[id(item)] = len(snaps)
+            snaps.append(_snapshot(item))
+        order.append(index[id(item)])
     if not snaps:
         return
+    if captions is not None and len(captions) != len(order):
+        raise ValueError(
+            f"{len(captions)} captions for {len(order)} snapshots; give one each"
+        )
     zones_arg = _zones_arg(zone)
     zones: list[str | None] = list(zones_arg) if zones_arg else _present_zones(snaps)
     reg = _region(region)
@@ -182,6 +258,18 @@ def iter_frames(
             _hide_labels_under(ax, leg)
         else:
             ax.set_axis_off()
+        caption = None
+        if stamp:
+            _corner_text(ax, stamp, 7.5, "#8B0000", 0, GID_STAMP)
+        if captions is not None:
+            caption = _corner_text(
+                ax,
+                max(captions, key=len),
+                11,
+                "#1a1a1a",
+                17 if stamp else 0,
+                GID_CAPTION,
+            )
         fig = _figure_of(ax)
         canvas: Any = fig.canvas
         blit = fmt == "png" and _BLIT
@@ -199,7 +287,7 @@ def iter_frames(
                 assert attr is not None
                 attr.set_text(attributions[0])
                 static.add(attr)
-            changing = {sub, *colls} - {None}
+            changing = {sub, caption, *colls} - {None}
             if attr is not None and attr not in static:
                 changing.add(attr)
             clear = _clear_of_zones(ax, all_layers, exclude=static | changing)
@@ -234,7 +322,8 @@ def iter_frames(
                 [*dynamic, *slots],
                 key=lambda a: top if a in slots else a.get_zorder(),
             )
-        for k, snap in enumerate(snaps):
+        for n, k in enumerate(order):
+            snap = snaps[k]
             layers = all_layers[k]
             for coll, layer in zip(colls, layers, strict=True):
                 coll.set_paths([_geom_path(layer.geom)])
@@ -244,6 +333,9 @@ def iter_frames(
                 assert sub is not None and attr is not None
                 sub.set_text(_snapshot_subtitle(snap, reg))
                 attr.set_text(attributions[k])
+            if caption is not None:
+                assert captions is not None
+                caption.set_text(captions[n])
             if blit:
                 canvas.restore_region(background)
                 for a in dynamic:
@@ -251,6 +343,7 @@ def iter_frames(
                 yield (
                     _snap_date(snap),
                     _png_bytes(np.asarray(canvas.buffer_rgba()), dpi, compress_level),
+                    fig,
                 )
             else:
                 yield (
@@ -261,10 +354,40 @@ def iter_frames(
                         dpi=dpi,
                         compress_level=compress_level,
                     ),
+                    fig,
                 )
         if blit:
             for a in dynamic:
                 a.set_animated(False)
+
+
+def _corner_text(
+    ax: Axes, text: str, size: float, colour: str, above_pt: float, gid: str
+) -> Any:
+    """Draw a boxed text in the lower right corner of the map, `above_pt` up."""
+    return ax.annotate(
+        text,
+        xy=(0.985, 0.015),
+        xycoords="axes fraction",
+        xytext=(0, above_pt),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=size,
+        fontweight="bold",
+        color=colour,
+        zorder=40,
+        annotation_clip=False,
+        parse_math=False,
+        bbox={
+            "boxstyle": "round,pad=0.3",
+            "fc": "white",
+            "ec": colour,
+            "lw": 0.6,
+            "alpha": 0.92,
+        },
+        gid=gid,
+    )
 
 
 def _overlaps(ax: Axes, artist: Any, others: Sequence[Any]) -> bool:

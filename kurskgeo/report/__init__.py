@@ -35,7 +35,7 @@ from kurskgeo.errors import (
 )
 from kurskgeo.report import _document as doc
 from kurskgeo.report import _output, _record, _sides
-from kurskgeo.report._figures import _figures
+from kurskgeo.report._figures import _figures, _interactive
 from kurskgeo.report._geodata import geodata_dir
 from kurskgeo.report._markdown import _document
 from kurskgeo.report._text import _date_of, _rel, _zones_present
@@ -175,6 +175,8 @@ def make_report(
     start: Any = None,
     source: str | None = None,
     every: str = "week",
+    interactive: bool = True,
+    animation: bool = True,
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
     command: str | None = None,
@@ -222,6 +224,12 @@ def make_report(
         mapped zones to ``liberated`` and ``contested``.
     every : {"week", "day", "all"}
         With `source`: which maps of the window to fetch.
+    interactive : bool
+        Write ``explore.html``, the interactive map (:func:`kurskgeo.explore`):
+        the zones of every map, simplified to 50 m, on a time slider.
+    animation : bool
+        Write ``figures/animation.gif``, a frame per map
+        (:func:`kurskgeo.animate`).
     overwrite : bool
         Replace an existing report in `outdir`.
     progress : callable, optional
@@ -428,7 +436,23 @@ def make_report(
             folder=stage / "figures",
             overwrite=True,
             say=say,
+            animate=animation,
         )
+        links: list[doc.Block] = []
+        if interactive:
+            links, not_written = _interactive(
+                snaps,
+                series,
+                zones=zones,
+                region=region,
+                places=place_points,
+                context=context,
+                embedded=embedded,
+                claims_result=claims_result,
+                folder=stage,
+                say=say,
+            )
+            failed += not_written
         title, blocks = _document(
             embedded=embedded,
             series=series,
@@ -440,6 +464,7 @@ def make_report(
             claims_result=claims_result,
             claims=claim_list,
             figures=figures,
+            links=links,
             failed=failed,
             crs=crs,
             tolerance=tolerance,
@@ -595,6 +620,8 @@ def reproduce_report(
         start=call.get("start"),
         compare_zone=call.get("compare_zone"),
         compare_derive=call.get("compare_derive", "lost_since_peak"),
+        interactive=bool(call.get("interactive", True)),
+        animation=bool(call.get("animation", True)),
         overwrite=overwrite,
         progress=progress,
         command=command or f"kurskgeo.reproduce_report({os.fspath(manifest)!r})",

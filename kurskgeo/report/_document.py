@@ -19,6 +19,7 @@ __all__ = [
     "Figure",
     "Heading",
     "Items",
+    "Link",
     "Note",
     "Paragraph",
     "Table",
@@ -68,14 +69,26 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A PNG figure: `path` relative to the report folder."""
+    """A PNG (or GIF) figure: `path` relative to the report folder."""
 
     path: str
     caption: str
     alt: str
 
 
-Block = Heading | Paragraph | Note | Items | Table | Figure
+@dataclass(frozen=True)
+class Link:
+    """A link to a file of the report (`path` relative to its folder)."""
+
+    path: str
+    text: str
+    caption: str
+
+
+Block = Heading | Paragraph | Note | Items | Table | Figure | Link
+
+#: Media types of the figures embedded in the HTML page, by suffix.
+_MEDIA_TYPES = {".png": "image/png", ".gif": "image/gif"}
 
 
 # ---------------------------------------------------------------- markdown
@@ -106,6 +119,8 @@ def to_markdown(blocks: Sequence[Block]) -> str:
             out.append(f"{table}\n\n*{b.caption}*" if b.caption else table)
         elif isinstance(b, Figure):
             out.append(f"![{_md_cell(b.alt)}]({b.path})\n\n*{b.caption}*")
+        elif isinstance(b, Link):
+            out.append(f"[{_md_cell(b.text)}]({b.path}): {b.caption}")
     return "\n\n".join(out) + "\n"
 
 
@@ -176,10 +191,16 @@ def to_html(blocks: Sequence[Block], *, title: str, folder: Path) -> str:
             out.append(f"<table>{cap}<thead><tr>{head}</tr></thead>{rows}</table>")
         elif isinstance(b, Figure):
             data = base64.b64encode((folder / b.path).read_bytes()).decode("ascii")
+            media = _MEDIA_TYPES.get(Path(b.path).suffix.lower(), "image/png")
             out.append(
-                f'<figure><img src="data:image/png;base64,{data}" '
+                f'<figure><img src="data:{media};base64,{data}" '
                 f'alt="{html.escape(b.alt)}"><figcaption>{_inline(b.caption)}'
                 "</figcaption></figure>"
+            )
+        elif isinstance(b, Link):
+            out.append(
+                f'<p><a href="{html.escape(b.path)}">{_inline(b.text)}</a>: '
+                f"{_inline(b.caption)}</p>"
             )
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -64,6 +64,76 @@ def _stamp(fig: Any, corner: str = "lower right", text: str = ILLUSTRATION) -> N
         )
 
 
+#: The animation's size and resolution: 800 × 720 pixel frames, wide enough
+#: for the report's titles.
+ANIMATION_SIZE = (8.0, 7.2)
+ANIMATION_DPI = 100
+
+
+def _first_shown(series: pd.DataFrame) -> int:
+    """Index of the first snapshot the chart and the animation show.
+
+    Snapshots with nothing in the zone long before it appears (a 2022 export
+    in a 2024 series) would squeeze the chart and stall the animation: keep
+    the last of them only.
+    """
+    first = next((i for i, a in enumerate(series["area_km2"]) if a > 0.05), 0)
+    return max(first - 1, 0)
+
+
+def _interactive(
+    snapshots: Sequence[gpd.GeoDataFrame],
+    series: pd.DataFrame,
+    *,
+    zones: list[str] | None,
+    region: Any,
+    places: Any,
+    context: Any,
+    embedded: bool,
+    claims_result: Any,
+    folder: Path,
+    say: Callable[[str], None],
+) -> tuple[list[doc.Block], list[str]]:
+    """Write ``explore.html`` (the interactive map); the block linking it."""
+    from kurskgeo import plot
+
+    say("writing the interactive map explore.html")
+    shown = list(snapshots[_first_shown(series) :])
+    try:
+        plot.save_explore(
+            shown,
+            folder / "explore.html",
+            overwrite=True,
+            zone=zones,
+            region=region,
+            places=places,
+            context=context,
+            claims=claims_result,
+            title=(
+                "Ground held or contested by Ukraine in Kursk region (illustration)"
+                if embedded
+                else None
+            ),
+            notice=ILLUSTRATION if embedded else None,
+        )
+    except OutputError:
+        raise
+    except Exception as exc:  # it must not lose the report
+        log.warning("could not write the interactive map", exc_info=True)
+        say(f"could not write the interactive map: {type(exc).__name__}: {exc}")
+        return [], [f"the interactive map: {type(exc).__name__}: {exc}"]
+    lead = f"{ILLUSTRATION}. " if embedded else ""
+    return [
+        doc.Link(
+            "explore.html",
+            "Interactive map (explore.html)",
+            f"{lead}The zones of each of the {len(shown)} maps on a time slider, "
+            "with their areas and the claims judged on each map; one page that "
+            "works offline (open it beside this report).",
+        )
+    ], []
+
+
 def _chart_claims(claims_result: Any) -> pd.DataFrame | None:
     from kurskgeo.plot import claims_table
 
@@ -86,6 +156,7 @@ def _figures(
     folder: Path,
     overwrite: bool,
     say: Callable[[str], None],
+    animate: bool = True,
 ) -> tuple[list[doc.Figure], list[str]]:
     """Draw every figure; return them, and what could not be drawn and why."""
     from matplotlib.figure import Figure
@@ -110,10 +181,7 @@ def _figures(
         # series, not for a handful of dates months apart
         kind = "step" if gaps and gaps[len(gaps) // 2] <= 3 else "line"
         sources = [_first_text(s, "source") for s in snapshots]
-        # snapshots with nothing in the zone long before it appears (a 2022
-        # export in a 2024 series) would squeeze the chart: keep the last of them
-        first = next((i for i, a in enumerate(series["area_km2"]) if a > 0.05), 0)
-        dropped = max(first - 1, 0)
+        dropped = _first_shown(series)
         plot.plot_timeline(
             series.assign(source=sources).iloc[dropped:],
             claims=chart_claims,
@@ -184,6 +252,29 @@ def _figures(
             "Small multiples of the key dates",
         )
 
+    def animation() -> doc.Figure:
+        shown = list(snapshots[_first_shown(series) :])
+        path = plot.animate(
+            shown,
+            folder / "animation.gif",
+            overwrite=True,
+            zone=zones,
+            region=region,
+            places=places,
+            context=context,
+            title=title_or_none,
+            notice=ILLUSTRATION if embedded else None,
+            dpi=ANIMATION_DPI,
+            figsize=ANIMATION_SIZE,
+        )
+        return doc.Figure(
+            f"figures/{path.name}",
+            f"{lead}Every map of the series in turn, one frame per map "
+            f"({len(shown)} frames), on one extent, with the date and the area "
+            f"({what}) on each frame.",
+            "Animation of the maps",
+        )
+
     def change_map(ia: int, ib: int, between: str) -> doc.Figure:
         a, b = snapshots[ia], snapshots[ib]
         da, db = _day(_date_of(a)), _day(_date_of(b))
@@ -239,6 +330,8 @@ def _figures(
     ]
     if len(keys) >= 2:
         jobs.append(("the small multiples", small_multiples))
+    if animate and len(snapshots) - _first_shown(series) >= 2:
+        jobs.append(("the animation", animation))
     nonzero = [i for i in range(len(snapshots)) if areas["area_km2"].iloc[i] > 0.05]
     if len(nonzero) >= 2:
         pairs = [(nonzero[0], nonzero[-1], "the first and last snapshot")]

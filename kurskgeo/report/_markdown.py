@@ -96,6 +96,7 @@ def _document(
     line_accuracy_m: float,
     skipped_claims_note: str | None,
     sources: Sequence[str] = (),
+    links: Sequence[doc.Block] = (),
 ) -> tuple[str, list[doc.Block]]:
     first, last = _date_of(snapshots[0]), _date_of(snapshots[-1])
     title = "kurskgeo report"
@@ -173,8 +174,9 @@ def _document(
     blocks += [doc.Heading("Summary"), doc.Items(summary)]
 
     # figures first: that is what a reader looks at
-    if figures or failed:
+    if figures or failed or links:
         blocks.append(doc.Heading("Figures"))
+        blocks.extend(links)
         blocks.extend(figures)
     if failed:
         blocks += [

@@ -26,12 +26,15 @@ __all__ = ["OWN_FILES", "check_free", "commit", "staging", "write_text"]
 OWN_FILES = (
     "report.md",
     "report.html",
+    "explore.html",
     "manifest.json",
     "verdicts.json",
     "verdicts.csv",
 )
 #: The names of the figures a report writes (other files are left alone).
-_FIGURE = re.compile(r"^(map_|change_|small_multiples|timeline).*\.png$")
+_FIGURE = re.compile(
+    r"^(?:(?:map_|change_|small_multiples|timeline).*\.png|animation\.gif)$"
+)
 
 
 def check_free(out: Path, *, overwrite: bool) -> None:

@@ -34,6 +34,8 @@ _SETTINGS = (
     "start",
     "compare_zone",
     "compare_derive",
+    "interactive",
+    "animation",
 )
 
 
