@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from kurskgeo.cli import options
@@ -106,6 +108,7 @@ from kurskgeo.cli import options
     metavar="DATE",
     help="When the event began, for claims that give no start.",
 )
+@options.extent_option
 @click.option(
     "-o",
     "--output",
@@ -133,6 +136,7 @@ def report(
     max_age_days: int,
     line_accuracy_m: float,
     start: str | None,
+    extent: Any,
     outdir: str,
     overwrite: bool,
 ) -> None:
@@ -204,6 +208,7 @@ def report(
         start=start,
         source=source,
         every=every,
+        extent=extent,
         overwrite=overwrite,
         progress=say,
         command=options.command_line(ctx),

@@ -25,12 +25,12 @@ from kurskgeo.plot._draw import (
     _context_handles,
     _draw_context,
     _furnish,
-    _hide_labels_under,
     _legend_patch,
     _new_map_axes,
     _rc_context,
     _setup_map_axes,
     _subtitle,
+    _write_names,
     _zone_collection,
 )
 from kurskgeo.plot._inputs import (
@@ -54,7 +54,7 @@ from kurskgeo.plot._layers import (
 from kurskgeo.plot._text import (
     _attribution_text,
     _default_title,
-    _fmt_date,
+    _iso_date,
     _snapshot_subtitle,
     _zone_label,
 )
@@ -132,7 +132,7 @@ def iter_frames(
     reg = _region(region)
     ctx = _contexts(context)
     pts = _places(places)
-    frame = _frame(snaps, zones_arg, reg, crs)
+    frame = _frame(snaps, zones_arg, reg, crs, extent)
     all_layers = [_zone_layers(s, zones, reg, frame) for s in snaps]
     first = all_layers[0]
     with _rc_context():
@@ -179,9 +179,10 @@ def iter_frames(
             texts = leg.get_texts()[: len(first)]
             for i, t in enumerate(texts):  # as wide as it will be: the longest
                 t.set_text(max((_zone_label(ls[i]) for ls in all_layers), key=len))
-            _hide_labels_under(ax, leg)
         else:
             ax.set_axis_off()
+        # names last: clear of the furniture and legend
+        _write_names(ax, handles, [la.geom for ls in all_layers for la in ls])
         fig = _figure_of(ax)
         canvas: Any = fig.canvas
         blit = fmt == "png" and _BLIT
@@ -373,7 +374,7 @@ def save_frames(
         )
     fmt = _format_of(text)
     snaps = [_snapshot(s) for s in snapshots]
-    targets = [Path(text.format(date=_fmt_date(_snap_date(s)))) for s in snaps]
+    targets = [Path(text.format(date=_iso_date(_snap_date(s)))) for s in snaps]
     if len(set(targets)) != len(targets):
         raise OutputError(
             f"{text}: two snapshots share a date, so their frames would share a file"

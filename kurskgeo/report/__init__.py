@@ -172,6 +172,7 @@ def make_report(
     start: Any = None,
     source: str | None = None,
     every: str = "week",
+    extent: Any = None,
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
     command: str | None = None,
@@ -217,6 +218,11 @@ def make_report(
         mapped zones to ``liberated`` and ``contested``.
     every : {"week", "day", "all"}
         With `source`: which maps of the window to fetch.
+    extent : None, "region" or (lon0, lat0, lon1, lat1), optional
+        What every map shows, in one projection: by default the box around
+        the mapped zones of all snapshots (:func:`kurskgeo.plot.series_extent`),
+        so that any two maps can be laid side by side; "region" for the whole
+        region; or a longitude/latitude box.
     overwrite : bool
         Replace an existing report in `outdir`.
     progress : callable, optional
@@ -409,6 +415,7 @@ def make_report(
             folder=stage / "figures",
             overwrite=True,
             say=say,
+            extent=tuple(extent) if isinstance(extent, (list, tuple)) else extent,
         )
         title, blocks = _document(
             embedded=embedded,
@@ -548,6 +555,7 @@ def reproduce_report(
         max_age_days=int(call.get("max_age_days", 14)),
         line_accuracy_m=float(call.get("line_accuracy_m", 250.0)),
         start=call.get("start"),
+        extent=call.get("extent"),
         overwrite=overwrite,
         progress=progress,
         command=command or f"kurskgeo.reproduce_report({os.fspath(manifest)!r})",
