@@ -1302,6 +1302,21 @@ def test_real_series_names_stay_clear_on_every_map(real_report_figures):
 
 
 @pytest.mark.realdata
+def test_real_chart_labels_are_apart_inside_and_say_who_said_what(real_report_figures):
+    (ax,) = real_report_figures["timeline.png"].get_axes()
+    boxes = _saved_label_boxes(ax)
+    assert "DeepState, 17 Jan: more than 420 km² held" in boxes
+    for a, b in itertools.combinations(boxes.values(), 2):
+        assert not a.overlaps(b)
+    for box in boxes.values():
+        assert ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1)
+    lines = [
+        ln.get_label() for ln in ax.get_lines() if not ln.get_label().startswith("_")
+    ]
+    assert lines == ["Held by Ukraine", "Held by Ukraine + grey zone"]
+
+
+@pytest.mark.realdata
 def test_real_series_maps_share_one_extent(real_report_figures):
     single = [
         _map_axes(f)[0]

@@ -185,11 +185,11 @@ def _snapshot_subtitle(snap: pd.DataFrame, region: _Region | None) -> str:
 
 
 def _default_title(zones: Sequence[str | None], region: _Region | None) -> str:
-    """``Ground held by Ukraine or contested (grey zone) in Kursk Oblast``."""
+    """``Ground held by Ukraine or contested in Kursk Oblast``."""
     known = [z for z in zones if z is not None]
     if known and len(known) == len(zones):
         _, what = _side(known)
-        title = f"Ground {what}"
+        title = f"Ground {what.replace(' (grey zone)', '')}"
     else:
         title = "Mapped areas"
     if region is not None and region.name:

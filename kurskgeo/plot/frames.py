@@ -35,6 +35,7 @@ from kurskgeo.plot._draw import (
 )
 from kurskgeo.plot._inputs import (
     _contexts,
+    _layer_names,
     _places,
     _present_zones,
     _region,
@@ -160,12 +161,13 @@ def iter_frames(
         sub = attr = None
         if furniture:
             _furnish(ax, frame)
-            ax.set_title(
+            head = ax.set_title(
                 title or _default_title(zones, reg),
                 loc="left",
                 fontweight="bold",
                 pad=17,
             )
+            _fit_on_one_line(head, ax)
             sub = _subtitle(ax, "")
             attr = _furniture.add_attribution(ax, "")
             patches = [_legend_patch(la.style, la.label, style_kwds) for la in first]
@@ -186,8 +188,18 @@ def iter_frames(
         fig = _figure_of(ax)
         canvas: Any = fig.canvas
         blit = fmt == "png" and _BLIT
+        names = _layer_names(snaps, zones, reg)
         attributions = [
-            _attribution_text([s], reg, ctx, frame, attribution) for s in snaps
+            _attribution_text(
+                [s],
+                reg,
+                ctx,
+                frame,
+                attribution,
+                layers=names,
+                border=handles.get("_border_note"),
+            )
+            for s in snaps
         ]
         if blit:
             # Draw what never changes (land, graticule, tick labels: everything
@@ -266,6 +278,19 @@ def iter_frames(
         if blit:
             for a in dynamic:
                 a.set_animated(False)
+
+
+def _fit_on_one_line(text: Any, ax: Axes) -> None:
+    """Shrink a headline that would run off the fixed canvas of a frame."""
+    from kurskgeo.plot._labels import renderer_of
+
+    fig: Any = ax.get_figure(root=True)
+    renderer = renderer_of(fig)
+    room = fig.bbox.x1 - ax.get_window_extent(renderer).x0 - 0.08 * fig.dpi
+    size = float(text.get_fontsize())
+    while size > 8 and text.get_window_extent(renderer).width > room:
+        size -= 0.5
+        text.set_fontsize(size)
 
 
 def _overlaps(ax: Axes, artist: Any, others: Sequence[Any]) -> bool:
