@@ -158,9 +158,10 @@ def border_lines(
     along = shapely.multilinestrings([shapely.linestrings(r) for r in runs])
     # the context's line beside that stretch goes; its loose ends are joined
     # to it (the ends of a line cut there, not those of a line at a junction)
-    kept = shapely.line_merge(
-        _lines(shapely.difference(country, shapely.buffer(along, snap)))
-    )
+    # (a coarse buffer of a simplified line: what is dropped lies kilometres
+    # away, not metres)
+    beside = shapely.buffer(shapely.simplify(along, snap / 20), snap, quad_segs=4)
+    kept = shapely.line_merge(_lines(shapely.difference(country, beside)))
     pieces = shapely.get_parts(kept)
     pieces = pieces[shapely.length(pieces) > _MIN_RUN_M / 3]
     ends = shapely.points(
@@ -174,7 +175,7 @@ def border_lines(
         if not touching and shapely.distance(end, along) < 1.5 * snap:
             joins.append(shapely.shortest_line(end, along))
     border = shapely.union_all([*pieces, along, *joins])
-    rest = shapely.difference(outline, shapely.buffer(along, 50.0))
+    rest = shapely.difference(outline, shapely.buffer(along, 50.0, quad_segs=2))
     return _Borders(
         _lines(shapely.intersection(border, window)),
         _lines(shapely.intersection(rest, window)),

@@ -199,9 +199,7 @@ def _draw_context(
     handles["_places"] = []
     handles["_dots"] = []
     if places:
-        from pyproj import Transformer
-
-        tr = Transformer.from_crs(LONLAT, frame.crs, always_xy=True)
+        tr = _furniture._forward(frame.crs)
         lon = np.array([p[1] for p in places])
         lat = np.array([p[2] for p in places])
         x, y = tr.transform(lon, lat)

@@ -16,7 +16,9 @@ can find it (``[a for a in ax.get_children() if a.get_gid() == ...]``).
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,11 +53,18 @@ _METRES_PER_MILE = 1609.344
 
 
 def _forward(crs: CRS) -> Transformer:
-    return Transformer.from_crs(LONLAT, crs, always_xy=True)
+    return _transformer(LONLAT, crs, threading.get_ident())
 
 
 def _inverse(crs: CRS) -> Transformer:
-    return Transformer.from_crs(crs, LONLAT, always_xy=True)
+    return _transformer(crs, LONLAT, threading.get_ident())
+
+
+@functools.lru_cache(maxsize=64)
+def _transformer(src: CRS, dst: CRS, thread: int) -> Transformer:
+    # a map asks for the same few transformers many times, and making one
+    # costs milliseconds; one per thread, as a Transformer is not shared
+    return Transformer.from_crs(src, dst, always_xy=True)
 
 
 def ground_metres_per_unit(crs: CRS, x: float, y: float, dx: float) -> float:
