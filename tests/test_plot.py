@@ -966,6 +966,15 @@ def test_timeline_from_snapshots_measures_areas():
     assert list(lines["Held by Ukraine"].get_ydata()) == pytest.approx(
         [LIB_A, LIB_B], rel=1e-5
     )  # geodesic vs parallel edges
+    # the grey zone is a reading of the ground held, not a line of its own
+    assert list(lines["Held by Ukraine + grey zone"].get_ydata()) == pytest.approx(
+        [
+            quadrangle_area_km2(35.0, 51.2, 35.4, 51.4),
+            quadrangle_area_km2(35.1, 51.2, 35.5, 51.4),
+        ],
+        rel=1e-5,
+    )
+    assert len(lines) == 2
 
 
 def test_timeline_rejects_bad_input():

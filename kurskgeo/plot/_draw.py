@@ -340,12 +340,6 @@ def _country_name(
     text.set_position((float(xs[best]), float(ys[best])))
 
 
-def _halo_text(text: Any, color: str = "white", width: float = 2.5) -> None:
-    from matplotlib import patheffects
-
-    text.set_path_effects([patheffects.withStroke(linewidth=width, foreground=color)])
-
-
 def _zone_collection(
     ax: Axes, layer: _Layer, zorder: float, style_kwds: Mapping[str, Any]
 ) -> Any:

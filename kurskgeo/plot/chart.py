@@ -148,28 +148,38 @@ def _series_frame(
     rows = []
     reg = _region(region)
     rg = reg.geom if reg is not None else None
+    # the grey zone is a reading of the ground held, not a line of its own:
+    # held, and held with the grey zone (as claims are measured)
+    held = [z for z in zones or [] if z != "contested"]
+    readings: list[list[str] | None] = (
+        [held, list(zones or [])]
+        if held and len(held) < len(zones or [])
+        else [[z] for z in zones]
+        if zones
+        else [None]
+    )
     for snap in snaps:
         day = _snap_date(snap)
-        for z in zones or [None]:  # type: ignore[list-item]
+        for zs in readings:
             value = (
-                area_km2(snap, zone=z, region=rg, crs=crs)
-                if z is None
-                else _area_or_zero(snap, z, rg, crs)
+                area_km2(snap, region=rg, crs=crs)
+                if zs is None
+                else _area_or_zero(snap, zs, rg, crs)
             )
             rows.append(
                 {
                     "date": pd.Timestamp(day) if day else pd.NaT,
                     "area_km2": value,
-                    "group": label or _style.zone_label(z)
-                    if z
-                    else (label or "Measured area"),
-                    "reading": z,
+                    "group": label or (reading_label(zs) if zs else "Measured area"),
+                    "reading": "+".join(zs) if zs else None,
                 }
             )
     return pd.DataFrame(rows), _sources(snaps)
 
 
-def _area_or_zero(snap: pd.DataFrame, zone: str, region: Any, crs: Any) -> float:
+def _area_or_zero(
+    snap: pd.DataFrame, zone: str | list[str], region: Any, crs: Any
+) -> float:
     from kurskgeo.area import zone_union
 
     union, _ = zone_union(snap, zone=zone, region=region, crs=crs, strict=False)
