@@ -77,7 +77,10 @@ def test_one_frame_per_map_with_its_date_and_area():
         # the texts drawn on this frame: the caption, the legend's own areas,
         # the notice
         assert f"{day}\nTotal: {total:,.0f} km²" in frame.texts
-        assert f"Ukrainian-held (liberated): {held:,.0f} km²" in frame.texts
+        assert (
+            f"Held by Ukraine: {held:,.0f} km² ({held / 2.589988110336:,.0f} sq mi)"
+            in frame.texts
+        )
         assert NOTICE in frame.texts
         assert frame.caption == f"{day}\nTotal: {total:,.0f} km²"
 

@@ -454,7 +454,7 @@ def test_chart_of_two_sources_draws_a_line_each():
     # the other source never draws
     assert sorted(labels) == [
         "Advances,\nISW",
-        "Ukrainian-held (liberated),\nDeepStateMap",
+        "Held by Ukraine,\nDeepStateMap",
     ]
     table = timeline([*a, *b])
     ax = plot_timeline(table)

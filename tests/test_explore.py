@@ -122,7 +122,7 @@ def test_areas_in_the_page_are_the_engines(tmp_path):
     for snap, entry in zip(snaps, data["dates"], strict=True):
         held = kurskgeo.area_km2(snap, zone="liberated")
         both = kurskgeo.area_km2(snap, zone=["liberated", "contested"])
-        assert entry["areas"][0]["label"] == "Ukrainian-held (liberated)"
+        assert entry["areas"][0]["label"] == "Held by Ukraine"
         assert entry["areas"][0]["area"] == f"{held:,.0f} km²"
         assert entry["total"] == f"{both:,.0f} km²"
     assert data["start"] == 2  # the last map first
@@ -446,6 +446,6 @@ def test_real_series_offline_in_the_browser(chromium, shared_data, runner, tmp_p
     snap = kurskgeo.read_snapshot(raw[3])
     region = shared_data / "boundaries" / "kursk_oblast.geojson"
     held = kurskgeo.area_km2(snap, zone="liberated", region=region)
-    assert f"Ukrainian-held (liberated): {held:,.0f} km²" in peak["areas"]
+    assert f"Held by Ukraine: {held:,.0f} km²" in peak["areas"]
     both = kurskgeo.area_km2(snap, zone=["liberated", "contested"], region=region)
     assert f"Together: {both:,.0f} km²" in peak["areas"]

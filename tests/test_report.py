@@ -439,6 +439,10 @@ def test_context_layers_reach_every_map(tmp_path, monkeypatch, no_network):
     assert all(c == [countries] for c in seen)
 
 
+# the report's own stamp (the chart), and the note a map keeps its names clear of
+STAMP_GIDS = ("kurskgeo-illustration", "kurskgeo-note")
+
+
 def _stamps_of_saved_figures(monkeypatch, tmp_path, **kwargs):
     """Make a report; for each figure saved, the illustration stamps per panel."""
     import kurskgeo.plot
@@ -448,7 +452,7 @@ def _stamps_of_saved_figures(monkeypatch, tmp_path, **kwargs):
 
     def recording(fig, path, **kw):
         seen[Path(path).name] = [
-            [t.get_text() for t in ax.texts if t.get_gid() == "kurskgeo-illustration"]
+            [t.get_text() for t in ax.texts if t.get_gid() in STAMP_GIDS]
             for ax in fig.axes
             if ax.get_visible() and ax.axison  # panels, not colour bars or insets
         ]
@@ -481,3 +485,44 @@ def test_no_figure_of_real_maps_says_illustration(monkeypatch, tmp_path, shared_
     )
     assert seen
     assert all(not s for panels in seen.values() for s in panels)
+
+
+def _saved_figures(monkeypatch, tmp_path, **kwargs):
+    """Make a report; return its figures by file name, as they were saved."""
+    import kurskgeo.plot
+
+    seen = {}
+    save = kurskgeo.plot.save_figure
+
+    def recording(fig, path, **kw):
+        seen[Path(path).name] = fig
+        return save(fig, path, **kw)
+
+    monkeypatch.setattr(kurskgeo.plot, "save_figure", recording)
+    report = make_report(tmp_path / "report", **kwargs)
+    return seen, report
+
+
+def test_every_map_of_a_report_shares_one_view(monkeypatch, tmp_path):
+    """Maps of any two dates (and the change maps) can be laid side by side."""
+    figures, _ = _saved_figures(monkeypatch, tmp_path)
+    views = {
+        name: (ax.get_xlim(), ax.get_ylim())
+        for name, fig in figures.items()
+        if name.startswith(("map_", "change_"))
+        for ax in fig.get_axes()
+        if ax.axison
+    }
+    assert len(views) >= 6
+    assert len(set(views.values())) == 1, views
+
+
+def test_a_report_extent_is_used_and_recorded(monkeypatch, tmp_path):
+    box = (34.6, 50.9, 35.8, 51.5)
+    figures, report = _saved_figures(monkeypatch, tmp_path, extent=box)
+    manifest = json.loads((report.outdir / "manifest.json").read_text())
+    assert manifest["call"]["extent"] == list(box)
+    ax = next(a for a in figures["map_2024-08-21.png"].get_axes() if a.axison)
+    credit = next(t for t in ax.texts if t.get_gid() == "kurskgeo-attribution")
+    # the projection is centred on the box asked
+    assert "centred 35.2°E 51.2°N" in credit.get_text().replace("\n", " ")

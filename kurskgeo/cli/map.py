@@ -61,13 +61,7 @@ def check_crs(ctx: click.Context, param: click.Parameter, value: str) -> str:
     callback=check_crs,
     help="Projection: 'auto' (equal-area LAEA on the data) or any projected CRS.",
 )
-@click.option(
-    "--extent",
-    type=click.Choice(["data", "region"]),
-    default="data",
-    show_default=True,
-    help="Show the zones with a margin, or the whole --region.",
-)
+@options.extent_option
 @click.option(
     "-o",
     "--output",
@@ -87,7 +81,7 @@ def map(
     context: tuple[str, ...],
     title: str | None,
     crs: str,
-    extent: str,
+    extent: Any,
     output: str,
     dpi: int,
     overwrite: bool,
@@ -107,6 +101,8 @@ def map(
           --zone liberated --region kursk_oblast.geojson -o change.png
     $ kurskgeo map 'raw/17*.geojson' --zone liberated --region kursk_oblast.geojson \\
           -o 'frames/kursk_{date}.png'
+    $ kurskgeo map raw/1737582179.geojson --zone liberated \\
+          --extent 34.1,50.9,35.7,51.7 -o kursk_2025-01-22.png
     """
     from kurskgeo import plot
     from kurskgeo.io import read_snapshots, snapshot_date
@@ -123,7 +119,7 @@ def map(
         "places": places,
         "crs": crs,
         "title": title,
-        "extent": "region" if extent == "region" else None,
+        "extent": extent,
     }
     if frames:
         written = plot.save_frames(
@@ -148,9 +144,6 @@ def map(
     elif len(snaps) == 1:
         fig = plot.plot_snapshot(snaps[0], **common).figure
     else:
-        common.pop("extent")
-        fig = plot.plot_small_multiples(
-            snaps, extent="region" if extent == "region" else None, **common
-        )
+        fig = plot.plot_small_multiples(snaps, **common)
     plot.save_figure(fig, output, dpi=dpi, overwrite=overwrite)
     click.echo(f"wrote {output}", err=True)

@@ -182,12 +182,52 @@ def check_image_output(ctx: click.Context, param: click.Parameter, value: str) -
     return value
 
 
+def parse_extent(
+    ctx: click.Context | None, param: click.Parameter | None, value: str | None
+) -> str | tuple[float, float, float, float] | None:
+    """Read ``--extent``: ``data``, ``region`` or ``WEST,SOUTH,EAST,NORTH`` degrees."""
+    if value is None or value == "data":
+        return None
+    if value == "region":
+        return value
+    parts = value.replace(" ", "").split(",")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not 'data', 'region' or WEST,SOUTH,EAST,NORTH in "
+            "degrees (e.g. 34.1,50.9,35.7,51.7)",
+            ctx=ctx,
+            param=param,
+        ) from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise click.BadParameter(
+            f"{value!r}: give WEST,SOUTH,EAST,NORTH with west < east and "
+            "south < north, in degrees",
+            ctx=ctx,
+            param=param,
+        )
+    return west, south, east, north
+
+
+extent_option = click.option(
+    "--extent",
+    metavar="data|region|W,S,E,N",
+    default=None,
+    callback=parse_extent,
+    help="What the maps show: the zones with a margin (data, the default; for "
+    "several maps, of all of them), the whole --region, or a box in degrees "
+    "(west,south,east,north). Maps given one extent share one view.",
+)
+
+
 dpi_option = click.option(
     "--dpi",
     type=click.IntRange(20, 1200),
     default=200,
     show_default=True,
-    help="Resolution; a map is 6 × 6 in, so 200 dpi gives 1200 × 1200 px.",
+    help="Resolution; a map is 6 in wide (and up to 6 in tall, trimmed to its "
+    "legend), so 200 dpi gives 1200 px across.",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from kurskgeo.cli import options
@@ -106,6 +108,7 @@ from kurskgeo.cli import options
     metavar="DATE",
     help="When the event began, for claims that give no start.",
 )
+@options.extent_option
 @click.option(
     "-o",
     "--output",
@@ -146,6 +149,7 @@ def report(
     max_age_days: int,
     line_accuracy_m: float,
     start: str | None,
+    extent: Any,
     outdir: str,
     interactive: bool,
     animation: bool,
@@ -221,6 +225,7 @@ def report(
         every=every,
         interactive=interactive,
         animation=animation,
+        extent=extent,
         overwrite=overwrite,
         progress=say,
         command=options.command_line(ctx),

@@ -4,9 +4,15 @@ Every map is drawn in an equal-area projection (by default a Lambert
 azimuthal equal-area CRS centred on what is shown), so that the areas the eye
 compares are the areas the legend states; the legend's areas are measured by
 :class:`kurskgeo.area.Engine`, as everywhere else. Every map carries a
-title, the snapshot date(s), the source attribution, a legend with areas in
-km², a scale bar that is true where it is drawn, a north arrow computed from
-the projection and graticule labels in degrees.
+title, the snapshot date(s) ("21 August 2024"), the source attribution with
+the source's own layer names, a legend in neutral words ("Held by Ukraine",
+"Contested (grey zone)") with areas in km² and square miles, scale bars in km
+and miles that are true where they are drawn, a north arrow computed from the
+projection, graticule labels in degrees, one international border (the
+region's boundary where it is the border) and, when the context layers reach
+far enough, a locator inset. Settlement names stay inside the frame and clear
+of each other, the legend and the furniture. The maps of a series share one
+extent and projection when given the same ``extent`` (:func:`series_extent`).
 
 The functions follow geopandas' habit: they take ``ax=None`` (a new
 :class:`matplotlib.figure.Figure` is made, never through pyplot, so no global
@@ -52,9 +58,10 @@ from kurskgeo.plot._furniture import (
     north_angle_deg,
 )
 from kurskgeo.plot._inputs import OSM_CREDIT as OSM_CREDIT
+from kurskgeo.plot._layers import series_extent
 from kurskgeo.plot.animate import AnimationFrame, animate, iter_animation
 from kurskgeo.plot.chart import CHART_FIGSIZE as CHART_FIGSIZE
-from kurskgeo.plot.chart import claims_table, plot_timeline
+from kurskgeo.plot.chart import claims_table, plot_timeline, reading_label
 from kurskgeo.plot.compare import COMPARE_STYLES, plot_comparison
 from kurskgeo.plot.explore import DEFAULT_SIMPLIFY_M, explore, save_explore, to_html
 from kurskgeo.plot.frames import GID_CAPTION, GID_STAMP, iter_frames, save_frames
@@ -84,8 +91,10 @@ __all__ = [
     "plot_small_multiples",
     "plot_snapshot",
     "plot_timeline",
+    "reading_label",
     "save_explore",
     "save_figure",
     "save_frames",
+    "series_extent",
     "to_html",
 ]

@@ -16,7 +16,9 @@ can find it (``[a for a in ax.get_children() if a.get_gid() == ...]``).
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -46,14 +48,23 @@ GID_ATTRIBUTION = "kurskgeo-attribution"
 
 _WGS84 = Geod(ellps="WGS84")
 _NICE = (1, 2, 2.5, 5)
+#: The international mile, metres.
+_METRES_PER_MILE = 1609.344
 
 
 def _forward(crs: CRS) -> Transformer:
-    return Transformer.from_crs(LONLAT, crs, always_xy=True)
+    return _transformer(LONLAT, crs, threading.get_ident())
 
 
 def _inverse(crs: CRS) -> Transformer:
-    return Transformer.from_crs(crs, LONLAT, always_xy=True)
+    return _transformer(crs, LONLAT, threading.get_ident())
+
+
+@functools.lru_cache(maxsize=64)
+def _transformer(src: CRS, dst: CRS, thread: int) -> Transformer:
+    # a map asks for the same few transformers many times, and making one
+    # costs milliseconds; one per thread, as a Transformer is not shared
+    return Transformer.from_crs(src, dst, always_xy=True)
 
 
 def ground_metres_per_unit(crs: CRS, x: float, y: float, dx: float) -> float:
@@ -133,12 +144,17 @@ def add_scale_bar(
     crs: CRS,
     *,
     fraction: float = 0.25,
-    loc: tuple[float, float] = (0.04, 0.045),
+    loc: tuple[float, float] = (0.04, 0.06),
     segments: int | None = None,
     fontsize: float = 7,
     mid_label: bool = True,
+    miles: bool = True,
 ) -> dict[str, Any]:
-    """Draw a black-and-white scale bar true at its position on the map.
+    """Draw a black-and-white scale bar in km (and one in miles) true where drawn.
+
+    The km bar lies on top, labelled above; the mile bar lies under it,
+    from the same left end, labelled below. Each is rounded down to a
+    1-2-2.5-5 length.
 
     Parameters
     ----------
@@ -147,20 +163,29 @@ def add_scale_bar(
     crs : pyproj.CRS
         The projection of the axes.
     fraction : float
-        Longest bar as a fraction of the axes width; the bar is rounded down
-        to a 1-2-2.5-5 length in km.
+        Longest bar as a fraction of the axes width.
     loc : (float, float)
-        Lower-left corner of the bar in axes coordinates.
+        Lower-left corner of the bars in axes coordinates (the mile labels
+        hang below it).
+    segments : int, optional
+        Segments of the km bar (default: from its length).
+    fontsize : float
+        Size of the labels, points.
+    mid_label : bool
+        Label the middle of the km bar too.
+    miles : bool
+        Draw the mile bar.
 
     Returns
     -------
     dict
-        ``length_km`` (ground length), ``length_units`` (projected length),
-        ``metres_per_unit`` (ground metres per projected unit there) and the
-        ``artists``.
+        ``length_km`` and ``length_mi`` (ground lengths), ``length_units``
+        and ``length_units_mi`` (projected lengths), ``metres_per_unit``
+        (ground metres per projected unit there) and the ``artists``; the
+        rectangles and labels of each bar carry the label ``scale-km`` or
+        ``scale-mi`` (``artist.get_label()``).
     """
     from matplotlib.patches import Rectangle
-    from matplotlib.transforms import blended_transform_factory
 
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -169,52 +194,62 @@ def add_scale_bar(
     by = y0 + loc[1] * (y1 - y0)
     probe = fraction * width
     scale = ground_metres_per_unit(crs, bx + probe / 2, by, probe)
-    km = nice_length(probe * scale / 1000)
-    units = km * 1000 / scale
-    n = segments or (5 if str(km)[0] in "15" and km >= 5 else 4 if km >= 2 else 2)
-    if km < n:
-        n = 2
-    height = 0.012 * (y1 - y0)
-    trans = ax.transData
+    height = 0.011 * (y1 - y0)
     artists: list[Any] = []
-    for i in range(n):
-        rect = Rectangle(
-            (bx + i * units / n, by),
-            units / n,
-            height,
-            facecolor="#222222" if i % 2 == 0 else "white",
-            edgecolor="#222222",
-            linewidth=0.6,
-            transform=trans,
-            zorder=20,
-            gid=GID_SCALE_BAR,
+
+    def bar(length: float, unit: str, metres: float, base: float, above: bool) -> float:
+        units = length * metres / scale
+        n = segments or (
+            5 if str(length)[0] in "15" and length >= 5 else 4 if length >= 2 else 2
         )
-        ax.add_patch(rect)
-        artists.append(rect)
-    label_y = by + height * 1.6
-    blend = blended_transform_factory(ax.transData, ax.transData)
-    ticks = [(0.0, bx), (km / 2, bx + units / 2), (km, bx + units)]
-    for value, xpos in ticks if mid_label else ticks[::2]:
-        txt = f"{value:g}" + (" km" if value == km else "")
-        t = ax.text(
-            xpos,
-            label_y,
-            txt,
-            transform=blend,
-            ha="center",
-            va="bottom",
-            fontsize=fontsize,
-            color=CONTEXT["text"],
-            zorder=21,
-            gid=GID_SCALE_BAR,
-        )
-        artists.append(t)
-    return {
-        "length_km": km,
-        "length_units": units,
-        "metres_per_unit": scale,
-        "artists": artists,
-    }
+        if unit == "mi" or length < n:
+            n = 2
+        tag = f"scale-{unit}"
+        for i in range(n):
+            rect = Rectangle(
+                (bx + i * units / n, base),
+                units / n,
+                height,
+                facecolor="#222222" if i % 2 == 0 else "white",
+                edgecolor="#222222",
+                linewidth=0.6,
+                zorder=20,
+                gid=GID_SCALE_BAR,
+                label=tag,
+            )
+            ax.add_patch(rect)
+            artists.append(rect)
+        ticks = [(0.0, bx), (length / 2, bx + units / 2), (length, bx + units)]
+        shown = ticks if (mid_label and unit == "km") else ticks[::2]
+        for value, xpos in shown:
+            t = ax.annotate(
+                f"{value:g}" + (f" {unit}" if value == length else ""),
+                (xpos, base + height if above else base),
+                xytext=(0, 1.5 if above else -1.5),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if above else "top",
+                fontsize=fontsize,
+                color=CONTEXT["text"],
+                zorder=21,
+                gid=GID_SCALE_BAR,
+                label=tag,
+                annotation_clip=False,
+            )
+            artists.append(t)
+        return units
+
+    # the mile bar sits at the bottom, the km bar on top of it
+    km = nice_length(probe * scale / 1000)
+    out: dict[str, Any] = {"length_km": km, "metres_per_unit": scale}
+    if miles:
+        mi = nice_length(probe * scale / _METRES_PER_MILE)
+        out["length_mi"] = mi
+        out["length_units_mi"] = bar(mi, "mi", _METRES_PER_MILE, by, above=False)
+        by = by + height
+    out["length_units"] = bar(km, "km", 1000.0, by, above=True)
+    out["artists"] = artists
+    return out
 
 
 def _halo(text: Any, width: float = 2.2) -> None:

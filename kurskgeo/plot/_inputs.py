@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
@@ -182,21 +184,34 @@ def _contexts(context: Any) -> list[_Context]:
     return out
 
 
-def _places(places: Any) -> list[tuple[str, float, float]]:
-    """(name, lon, lat) of point features with a ``name``."""
+#: Label priority of a place by its ``kind`` (lower goes first).
+_PLACE_RANK = {"capital": 0, "city": 1, "town": 2, "village": 3}
+
+
+def _rank(kind: Any) -> int:
+    return _PLACE_RANK.get(str(kind).lower(), 4) if isinstance(kind, str) else 4
+
+
+def _places(places: Any) -> list[tuple[str, float, float, int]]:
+    """(name, lon, lat, rank) of point features with a ``name``.
+
+    `rank` orders labels when they compete for room: cities before towns
+    before villages (the ``kind`` property), then the others.
+    """
     if places is None:
         return []
     import geopandas as gpd
 
-    out: list[tuple[str, float, float]] = []
+    out: list[tuple[str, float, float, int]] = []
     if isinstance(places, gpd.GeoDataFrame):
         frame = places if places.crs is None else places.to_crs(LONLAT)
         key = next((k for k in _NAME_KEYS if k in frame.columns), None)
         if key is None:
             raise SnapshotError("the places table has no 'name' column")
-        for name, g in zip(frame[key], frame.geometry, strict=True):
+        kinds = frame["kind"] if "kind" in frame.columns else [None] * len(frame)
+        for name, g, kind in zip(frame[key], frame.geometry, kinds, strict=True):
             if g is not None and g.geom_type == "Point" and isinstance(name, str):
-                out.append((name, g.x, g.y))
+                out.append((name, g.x, g.y, _rank(kind)))
         return out
     path = Path(places)
     try:
@@ -206,19 +221,66 @@ def _places(places: Any) -> list[tuple[str, float, float]]:
     if frame.crs is not None and not frame.crs.equals(LONLAT):
         frame = frame.to_crs(LONLAT)
     key = next((k for k in _NAME_KEYS if k in frame.columns), None)
-    for i, (name, g) in enumerate(
-        zip(frame[key] if key else [None] * len(frame), frame.geometry, strict=True)
+    kinds = frame["kind"] if "kind" in frame.columns else [None] * len(frame)
+    for i, (name, g, kind) in enumerate(
+        zip(
+            frame[key] if key else [None] * len(frame),
+            frame.geometry,
+            kinds,
+            strict=True,
+        )
     ):
         if g is None or g.geom_type != "Point" or not isinstance(name, str):
             log.debug("%s: place %d has no name or is not a point; skipped", path, i)
             continue
-        out.append((name, float(g.x), float(g.y)))
+        out.append((name, float(g.x), float(g.y), _rank(kind)))
     if not out:
         raise SnapshotError(
             f"{path}: no Point feature with a 'name' property; a places file "
             "holds points like {'type': 'Point', ...} with properties {'name': ...}"
         )
     return out
+
+
+#: Columns that hold a source's own name of a layer (DeepStateMap: ``name_en``).
+_LAYER_KEYS = ("name_en",)
+
+#: A date after a layer name ("Liberated 25.03"): the same layer.
+_LAYER_DATE = re.compile(r"\s+\d{1,2}\.\d{2}(\.\d{2,4})?$")
+
+
+def _layer_names(
+    snaps: Sequence[pd.DataFrame],
+    zones: Sequence[str | None],
+    region: _Region | None,
+) -> dict[str, list[str]]:
+    """Return the source's own layer names of each zone drawn, most frequent first.
+
+    Only polygons that reach the region (or all, without one) count, so the
+    credit names the layers the map shows.
+    """
+    import shapely
+
+    counts: dict[str, dict[str, int]] = {}
+    box = shapely.box(*region.geom.bounds) if region is not None else None
+    for snap in snaps:
+        key = next((k for k in _LAYER_KEYS if k in snap.columns), None)
+        if key is None or "zone" not in snap.columns:
+            continue
+        sub = snap[snap["zone"].isin([z for z in zones if z is not None])]
+        if box is not None and len(sub):
+            sub = sub[shapely.intersects(np.asarray(sub.geometry.values), box)]
+        for zone, name in zip(sub["zone"], sub[key], strict=True):
+            if not isinstance(name, str) or not name.strip():
+                continue
+            text = _LAYER_DATE.sub("", name.strip())
+            per = counts.setdefault(str(zone), {})
+            per[text] = per.get(text, 0) + 1
+    return {
+        str(z): sorted(counts[z], key=lambda n: (-counts[z][n], n))
+        for z in zones
+        if z in counts
+    }
 
 
 def _sources(snaps: Sequence[pd.DataFrame]) -> list[str]:

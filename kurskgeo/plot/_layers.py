@@ -87,17 +87,42 @@ class _Frame:
     focus: tuple[float, float, float, float]  # lon/lat
 
 
+def _extent_box(extent: Any) -> tuple[float, float, float, float] | None:
+    """Return a longitude/latitude box given as `extent`, checked; else None."""
+    if extent is None or isinstance(extent, str):
+        return None
+    try:
+        lon0, lat0, lon1, lat1 = (float(v) for v in extent)
+    except (TypeError, ValueError):
+        raise SnapshotError(
+            f"extent must be None, 'region' or (lon0, lat0, lon1, lat1), not {extent!r}"
+        ) from None
+    if not (
+        -180 <= lon0 < lon1 <= 180
+        and -90 <= lat0 < lat1 <= 90
+        and all(np.isfinite([lon0, lat0, lon1, lat1]))
+    ):
+        raise SnapshotError(
+            f"extent {lon0}, {lat0}, {lon1}, {lat1} is not a box west, south, "
+            "east, north in degrees (west < east, south < north)"
+        )
+    return lon0, lat0, lon1, lat1
+
+
 def _frame(
     snaps: Sequence[gpd.GeoDataFrame],
     zones: list[str] | None,
     region: _Region | None,
     crs: Any,
+    extent: Any = None,
 ) -> _Frame:
-    focus = _focus_bounds(snaps, zones, region)
+    box_given = _extent_box(extent)
+    focus = box_given or _focus_bounds(snaps, zones, region)
     box = shapely.box(*focus)
     if crs is None or (isinstance(crs, str) and crs.lower() == "auto"):
         # drawn in a LAEA centred on what the map is about (north is up at its
-        # centre); measured as everywhere else in kurskgeo
+        # centre); measured as everywhere else in kurskgeo. Maps given the
+        # same extent share the same projection, hence the same view.
         centre = box.centroid
         return _Frame(laea(round(centre.x, 2), round(centre.y, 2)), None, focus)
     map_crs = as_crs(crs)
@@ -109,6 +134,75 @@ def _frame(
             "use crs='auto' (equal-area) or a projected CRS"
         )
     return _Frame(map_crs, map_crs if is_equal_area(map_crs) else None, focus)
+
+
+def series_extent(
+    snapshots: Sequence[Any],
+    *,
+    zone: str | Sequence[str] | None = None,
+    region: Any = None,
+    pad: float = _PAD_FRACTION,
+) -> tuple[float, float, float, float]:
+    """Return one longitude/latitude box that shows every snapshot of a series.
+
+    The box holds the zones of all `snapshots` (clipped to `region`), with a
+    margin of `pad` of its size on each side. Give it as ``extent=`` to
+    every map of a series (:func:`plot_snapshot`, :func:`plot_change`,
+    :func:`plot_small_multiples`) and they share one projection and one
+    view, so two dates can be laid side by side.
+
+    Parameters
+    ----------
+    snapshots : sequence of GeoDataFrame or paths
+    zone : str or list of str, optional
+        The zones mapped (all polygons if None).
+    region : path, GeoDataFrame or geometry, optional
+        The region the zones are clipped to.
+    pad : float
+        Margin on each side, as a fraction of the width and height.
+
+    Returns
+    -------
+    (lon0, lat0, lon1, lat1)
+
+    Raises
+    ------
+    SnapshotError
+        If no snapshot is given, or none has a polygon of `zone`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> def snap(day, west):
+    ...     return gpd.GeoDataFrame(
+    ...         {"date": [day], "source": ["test"], "label": ["t"],
+    ...          "zone": ["liberated"]}, geometry=[box(west, 51.0, west + 0.2, 51.2)],
+    ...         crs="OGC:CRS84")
+    >>> a, b = snap(dt.date(2024, 9, 4), 35.0), snap(dt.date(2024, 9, 18), 35.3)
+    >>> [round(v, 3) for v in series_extent([a, b], pad=0.0)]
+    [35.0, 51.0, 35.5, 51.2]
+    """
+    from kurskgeo.plot._inputs import _region, _snapshot, _zones_arg
+
+    snaps = [_snapshot(s) for s in snapshots]
+    if not snaps:
+        raise SnapshotError("series_extent needs at least one snapshot")
+    lon0, lat0, lon1, lat1 = _focus_bounds(snaps, _zones_arg(zone), _region(region))
+    mid = np.radians((lat0 + lat1) / 2)
+    # at least the minimum span of a map, in degrees at this latitude
+    min_lat = _MIN_SPAN_M / 111_320.0
+    min_lon = min_lat / max(np.cos(mid), 0.05)
+    w, h = max(lon1 - lon0, min_lon), max(lat1 - lat0, min_lat)
+    cx, cy = (lon0 + lon1) / 2, (lat0 + lat1) / 2
+    w, h = w * (1 + 2 * pad), h * (1 + 2 * pad)
+    return (
+        float(max(cx - w / 2, -180.0)),
+        float(max(cy - h / 2, -90.0)),
+        float(min(cx + w / 2, 180.0)),
+        float(min(cy + h / 2, 90.0)),
+    )
 
 
 @dataclass(frozen=True)
@@ -199,8 +293,9 @@ def _extent(
     aspect: float,
 ) -> tuple[float, float, float, float]:
     """Projected view box: what to show, padded, shaped like the axes box."""
-    if extent is not None and not isinstance(extent, str):
-        lon0, lat0, lon1, lat1 = (float(v) for v in extent)
+    box = _extent_box(extent)
+    if box is not None:
+        lon0, lat0, lon1, lat1 = box
         proj = _project(
             shapely.box(lon0, lat0, lon1, lat1).segmentize(0.05), LONLAT, frame.crs
         )

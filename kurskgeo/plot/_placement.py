@@ -5,7 +5,9 @@ line whenever the line leaves the marker to the right, and two claims of one
 date put their labels on top of each other. Each label here takes the first
 of a few spots around its point (right first, as a reader expects) whose box
 meets no line, marker, arrow, other label or legend, and stays inside the
-axes; failing that, the spot meeting the fewest. Boxes and obstacles are
+axes; failing that, the spot meeting the fewest, where another label counts
+five times a line (a label's halo keeps it legible over a line, not over
+text). Boxes and obstacles are
 compared in display coordinates with shapely, after the figure is laid out.
 """
 
@@ -65,6 +67,7 @@ def place_labels(ax: Axes, labels: Sequence[Annotation]) -> None:
         fig.draw_without_rendering()  # place the axes as saving will
     pad = _PAD * fig.dpi / 100.0
     obstacles = _obstacles(ax, set(map(id, labels)), fig.dpi / 72.0)
+    placed = np.empty(0, dtype=object)
     frame = shapely.box(*ax.get_window_extent().extents)
     anchors = shapely.points(
         ax.transData.transform(
@@ -80,8 +83,10 @@ def place_labels(ax: Axes, labels: Sequence[Annotation]) -> None:
         for spot in SPOTS:
             _move(label, spot)
             box = shapely.box(*label.get_window_extent().extents)
-            cost = float(
-                shapely.intersects(obstacles, box.buffer(pad, join_style="mitre")).sum()
+            room = box.buffer(pad, join_style="mitre")
+            # text over text cannot be read; text over a line, with its halo, can
+            cost = float(shapely.intersects(obstacles, room).sum()) + 5.0 * float(
+                shapely.intersects(placed, room).sum()
             )
             if not frame.contains(box):
                 cost += 0.5  # outside the axes: better than on a line
@@ -97,8 +102,7 @@ def place_labels(ax: Axes, labels: Sequence[Annotation]) -> None:
         _move(label, best[1])
         if best[0]:
             log.debug("label %r: no free spot (%g)", label.get_text(), best[0])
-        placed = shapely.box(*label.get_window_extent().extents)
-        obstacles = np.append(obstacles, placed)
+        placed = np.append(placed, shapely.box(*label.get_window_extent().extents))
 
 
 def _move(label: Any, spot: tuple[float, float, str, str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -10,10 +11,10 @@ import pandas as pd
 import shapely
 
 from kurskgeo.errors import SnapshotError
-from kurskgeo.plot import _furniture
 from kurskgeo.plot import style as _style
 from kurskgeo.plot._draw import (
-    _halo_text,
+    _credit_below,
+    _legend_below,
     _rc_context,
     _subtitle,
 )
@@ -24,37 +25,67 @@ from kurskgeo.plot._inputs import (
     _sources,
     _zones_arg,
 )
+from kurskgeo.plot._labels import _halo_behind
 from kurskgeo.plot._placement import SPOTS, place_labels
+from kurskgeo.plot._text import _fmt_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
+    "claims_table",
     "plot_timeline",
+    "reading_label",
 ]
 
 
 CHART_FIGSIZE = (8.0, 4.5)
 
 
-_UP = ("more", "over", "above", "least", "exceed", "gt", "ge", "min")
-
-
-_DOWN = ("less", "under", "below", "most", "fewer", "lt", "le", "max")
-
-
 def _qualifier_direction(q: Any) -> int:
-    """+1 for "more than"-like qualifiers, -1 for "less than", 0 otherwise."""
-    if not isinstance(q, str):
+    """+1 for a lower bound ("more than"), -1 for an upper bound, 0 otherwise.
+
+    The qualifier is read as :func:`kurskgeo.claims.normalise_qualifier`
+    reads it, so "no more than" and "up to" are upper bounds; text it does
+    not know gets no arrow.
+    """
+    from kurskgeo.claims import normalise_qualifier
+
+    if not isinstance(q, str) or not q.strip():
         return 0
-    text = q.lower()
-    if text in ("about", "approximately", "exactly", "approx", "around", "equal", "="):
-        return 0
-    if any(w in text for w in _UP) or text in (">", ">="):
+    if q.strip() in (">", ">="):
         return 1
-    if any(w in text for w in _DOWN) or text in ("<", "<="):
+    if q.strip() in ("<", "<="):
         return -1
-    return 0
+    try:
+        canon = normalise_qualifier(q)
+    except ValueError:
+        return 0
+    return {"more_than": 1, "at_least": 1, "less_than": -1, "at_most": -1}.get(canon, 0)
+
+
+def reading_label(zones: str | Sequence[str] | None) -> str:
+    """Name a reading (the zones measured together) as a chart's legend does.
+
+    Examples
+    --------
+    >>> reading_label("liberated"), reading_label("liberated+contested")
+    ('Held by Ukraine', 'Held by Ukraine + grey zone')
+    >>> reading_label(["occupied", "contested"])
+    'Occupied by Russia + grey zone'
+    """
+    if zones is None:
+        return "Measured area"
+    zs = [z for z in (zones.split("+") if isinstance(zones, str) else zones) if z]
+    if not zs:
+        return "Measured area"
+    main = [z for z in zs if z != "contested"]
+    names = [_style.zone_label(z) for z in main]
+    if "contested" in zs and main:
+        return " + ".join(names) + " + grey zone"
+    if "contested" in zs:
+        return _style.zone_label("contested")
+    return " + ".join(names)
 
 
 def _series_frame(
@@ -64,7 +95,11 @@ def _series_frame(
     crs: Any,
     label: str | None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Normalise `series` to columns date, area_km2, group; and the sources."""
+    """Normalise `series` to columns date, area_km2, group, reading; and the sources.
+
+    ``reading`` is the zone text of a line ("liberated+contested"), which
+    claims measured on the same zones are matched to; None when unknown.
+    """
     import geopandas as gpd
 
     zones = _zones_arg(zone)
@@ -82,21 +117,24 @@ def _series_frame(
                 "area_km2": series["area_km2"].astype(float),
             }
         )
-        if (
+        if "reading" in series.columns:
+            frame["reading"] = series["reading"].astype(str).to_numpy()
+            frame["group"] = [reading_label(r) for r in frame["reading"]]
+        elif (
             "label" in series.columns
             and series["label"].nunique() > 1
             and "zone" not in series.columns
         ):
             frame["group"] = series["label"].astype(str).to_numpy()
+            frame["reading"] = None
         elif "zone" in series.columns:
+            frame["reading"] = series["zone"].astype(str).to_numpy()
             frame["group"] = [_style.zone_label(z) for z in series["zone"]]
         else:
-            default = label or (
-                " + ".join(_style.zone_label(z) for z in zones)
-                if zones
-                else "Measured area"
+            frame["group"] = label or (
+                reading_label(zones) if zones else "Measured area"
             )
-            frame["group"] = default
+            frame["reading"] = "+".join(zones) if zones else None
         srcs = _sources([series]) if "source" in series.columns else []
         if len(srcs) > 1:  # maps of several sources: a line each
             frame["group"] = [
@@ -115,30 +153,43 @@ def _series_frame(
     rows = []
     reg = _region(region)
     rg = reg.geom if reg is not None else None
+    # the grey zone is a reading of the ground held, not a line of its own:
+    # held, and held with the grey zone (as claims are measured)
+    held = [z for z in zones or [] if z != "contested"]
+    readings: list[list[str] | None] = (
+        [held, list(zones or [])]
+        if held and len(held) < len(zones or [])
+        else [[z] for z in zones]
+        if zones
+        else [None]
+    )
     several = len(_sources(snaps)) > 1
-    held: dict[str, set[Any]] = {}  # the zones each source's maps have
+    drawn: dict[str, set[Any]] = {}  # the zones each source's maps have
     for snap in snaps:
-        whose = held.setdefault(next(iter(_sources([snap])), ""), set())
+        whose = drawn.setdefault(next(iter(_sources([snap])), ""), set())
         whose.update(snap["zone"].dropna() if "zone" in snap.columns else ())
     for snap in snaps:
         day = _snap_date(snap)
         src = next(iter(_sources([snap])), "")
-        for z in zones or [None]:  # type: ignore[list-item]
-            if several and z is not None and z not in held[src]:
-                continue  # a zone this source never draws: no line at zero
-            name = label or _style.zone_label(z) if z else (label or "Measured area")
+        for k, zs in enumerate(readings):
+            if several and zs is not None:
+                has = drawn[src]
+                if not set(zs) & has or (k > 0 and not set(zs) <= has):
+                    continue  # a reading this source never draws: no line
+            name = label or (reading_label(zs) if zs else "Measured area")
             if several:
                 name = f"{name},\n{_short_source(src)}"  # two short lines
             value = (
-                area_km2(snap, zone=z, region=rg, crs=crs)
-                if z is None
-                else _area_or_zero(snap, z, rg, crs)
+                area_km2(snap, region=rg, crs=crs)
+                if zs is None
+                else _area_or_zero(snap, zs, rg, crs)
             )
             rows.append(
                 {
                     "date": pd.Timestamp(day) if day else pd.NaT,
                     "area_km2": value,
                     "group": name,
+                    "reading": "+".join(zs) if zs else None,
                 }
             )
     return pd.DataFrame(rows), _sources(snaps)
@@ -149,7 +200,9 @@ def _short_source(source: str) -> str:
     return source.split(" (")[0].split(" via ")[0]
 
 
-def _area_or_zero(snap: pd.DataFrame, zone: str, region: Any, crs: Any) -> float:
+def _area_or_zero(
+    snap: pd.DataFrame, zone: str | list[str], region: Any, crs: Any
+) -> float:
     from kurskgeo.area import zone_union
 
     union, _ = zone_union(snap, zone=zone, region=region, crs=crs, strict=False)
@@ -170,37 +223,52 @@ def plot_timeline(
     attribution: str | None = None,
     legend_kwds: Mapping[str, Any] | None = None,
     figsize: tuple[float, float] | None = None,
+    note: str | None = None,
     **style_kwds: Any,
 ) -> Axes:
     """Chart measured area over time, with claims marked and coloured by verdict.
+
+    One line per reading of the maps (for example the ground held by Ukraine,
+    and the same with the grey zone), each claim as a marker at the date it
+    was made, coloured and shaped by its verdict and labelled with who said
+    what ("Russian MoD, 17 Jan: 467 km² held"); beside it, what the maps
+    showed on the claim's own zones and the band a drawn line allows, in the
+    colour of the line of that reading. Claims of one date stand side by
+    side; the legend and the credit run under the chart, which takes the
+    full width.
 
     Parameters
     ----------
     series : DataFrame or sequence of snapshots
         A table with ``date`` and ``area_km2`` (as from
-        ``kurskgeo.timeline.timeline``; a ``zone`` or varying ``label``
-        column gives one line per value), or snapshots to measure with
-        :func:`kurskgeo.area.area_km2` (one line per `zone`).
+        ``kurskgeo.timeline.timeline``), with a ``reading`` column (zones
+        joined by "+", "liberated+contested") or a ``zone`` column or a
+        varying ``label`` column for several lines; or snapshots to measure
+        with :func:`kurskgeo.area.area_km2` (one line per `zone`).
     claims : DataFrame or sequence of records, optional
-        Claims to mark: ``date`` and ``claimed_km2``, with optional
-        ``verdict`` (consistent/overstated/understated/unverifiable; marker
-        colour and shape), ``qualifier`` ("more_than" draws an arrow up from
-        the marker, "less_than" one down), ``measured_km2`` (a dotted line to
-        the measured value) and ``id`` (a label).
+        Claims to mark (see :func:`claims_table`): ``date`` and
+        ``claimed_km2``, with optional ``verdict`` (marker colour and shape),
+        ``qualifier`` ("more than" draws an arrow up from the marker, "less
+        than"/"up to" one down), ``measured_km2`` (a tick, joined to the
+        marker by a dotted line), ``low_km2``/``high_km2`` (the band),
+        ``reading`` (the zones measured, to colour the band like its line),
+        and ``label`` or ``id`` (the text beside the marker).
     zone, region, crs
         Used when `series` holds snapshots.
     kind : {"step", "line"}
         Step (the area holds until the next snapshot) or straight lines.
     title, label : str, optional
-        Headline; name of the series when it has no zone/label column.
+        Headline; name of the series when it has no reading/zone/label column.
     ax : matplotlib Axes, optional
-        Draw here; by default on a new 8 × 4.5 in Figure.
+        Draw here; by default on a new 8 × 4.5 in Figure laid out to fit.
     attribution : str, optional
         Replace the automatic source line.
     legend_kwds : dict, optional
         Passed to :meth:`Axes.legend`.
     figsize : (float, float), optional
         Size of the new figure when `ax` is None.
+    note : str, optional
+        A short note boxed inside the chart, upper right; labels keep clear.
     **style_kwds
         Passed to the series lines (``linewidth``, ``color``, ...).
 
@@ -224,15 +292,14 @@ def plot_timeline(
     ... )
     >>> c = pd.DataFrame({"date": ["2024-08-20"], "claimed_km2": [1263.0],
     ...                   "qualifier": ["more_than"], "verdict": ["overstated"]})
-    >>> ax = plot_timeline(s, claims=c, label="Ukrainian-held")
+    >>> ax = plot_timeline(s, claims=c, label="Held by Ukraine")
     >>> [t.get_text() for t in ax.get_legend().get_texts()][:2]
-    ['Ukrainian-held', 'Claim: overstated']
+    ['Held by Ukraine', 'Claim: overstated']
     """
     if kind not in ("step", "line"):
         raise ValueError(f"kind must be 'step' or 'line', not {kind!r}")
     frame, srcs = _series_frame(series, zone, region, crs, label)
     import matplotlib.dates as mdates
-    from matplotlib.lines import Line2D
 
     with _rc_context():
         if ax is None:
@@ -241,10 +308,12 @@ def plot_timeline(
 
             fig = Figure(figsize=figsize or CHART_FIGSIZE, dpi=100)
             FigureCanvasAgg(fig)
-            ax = fig.add_axes((0.085, 0.2, 0.63, 0.64))
+            ax = fig.add_axes((0.1, 0.3, 0.85, 0.55))
+            ax.set_gid(GID_CHART_AXES)
         handles: list[Any] = []
         labels: list[Any] = []  # of the claims, placed once all else is drawn
         handler_map: dict[Any, Any] = {}
+        colours: dict[str, str] = {}
         for i, (group, part) in enumerate(frame.groupby("group", sort=False)):
             part = part.sort_values("date")
             kw: dict[str, Any] = {
@@ -269,151 +338,27 @@ def plot_timeline(
                 color=line.get_color(),
                 zorder=line.get_zorder(),
             )
+            reading = part["reading"].iloc[0] if "reading" in part.columns else None
+            if isinstance(reading, str):
+                colours[reading] = str(line.get_color())
             handles.append(line)
         ymax = float(frame["area_km2"].max()) if len(frame) else 0.0
+        dates = frame["date"].dropna()
         if claims is not None:
-            cl = (
-                claims
-                if isinstance(claims, pd.DataFrame)
-                else pd.DataFrame(list(claims))
+            ymax = _draw_claims(
+                ax, claims, colours, dates, ymax, handles, labels, handler_map
             )
-            missing = [c for c in ("date", "claimed_km2") if c not in cl.columns]
-            if missing:
-                raise SnapshotError(
-                    f"the claims table has no {', '.join(missing)} column(s); "
-                    "pass the verdicts of kurskgeo.claims.check_claims"
-                )
-            cl = cl.copy()
-            cl["date"] = pd.to_datetime(cl["date"])
-            cl = cl[cl["claimed_km2"].notna()]
-            values = cl["claimed_km2"].astype(float)
-            ymax = max(ymax, float(values.max()) if len(values) else 0.0)
-            arrow_len = 0.08 * (ymax or 1.0)
-            verdicts = (
-                cl["verdict"]
-                if "verdict" in cl.columns
-                else pd.Series(["unverifiable"] * len(cl), index=cl.index)
-            )
-            shown: list[str] = []
-            for v in list(_style.VERDICT_STYLES) + sorted(
-                set(map(str, verdicts)) - set(_style.VERDICT_STYLES)
-            ):
-                mask = verdicts.astype(str) == v
-                if not mask.any():
-                    continue
-                st = _style.VERDICT_STYLES.get(
-                    v, _style.VerdictStyle(v.capitalize(), "#555555", "D")
-                )
-                ax.scatter(
-                    cl.loc[mask, "date"],
-                    values[mask],
-                    s=42,
-                    marker=st.marker,
-                    c=st.color,
-                    edgecolors="#222222",
-                    linewidths=0.6,
-                    zorder=10,
-                    gid=f"kurskgeo-claim-{v}",
-                )
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker=st.marker,
-                        markersize=7,
-                        markerfacecolor=st.color,
-                        markeredgecolor="#222222",
-                        markeredgewidth=0.6,
-                        label=f"Claim: {st.label.lower()}",
-                    )
-                )
-                shown.append(v)
-            dirs = {0: False, 1: False, -1: False}
-            checked_against = False
-            for _, row in cl.iterrows():
-                d = _qualifier_direction(row.get("qualifier"))
-                y = float(row["claimed_km2"])
-                if d:
-                    dirs[d] = True
-                    ax.annotate(
-                        "",
-                        xy=(row["date"], y + d * arrow_len),
-                        xytext=(row["date"], y),
-                        arrowprops={
-                            "arrowstyle": "-|>",
-                            "color": "#222222",
-                            "lw": 1.0,
-                            "shrinkA": 4,
-                            "shrinkB": 0,
-                            "mutation_scale": 8,
-                        },
-                        zorder=9,
-                        gid="kurskgeo-qualifier",
-                    )
-                measured = row.get("measured_km2")
-                if measured is not None and pd.notna(measured):
-                    ax.plot(
-                        [row["date"], row["date"]],
-                        [y, float(measured)],
-                        color="#777777",
-                        linewidth=0.8,
-                        linestyle=":",
-                        zorder=8,
-                    )
-                    # what the claim was checked against: its own zone and
-                    # quantity, which need not be the series drawn
-                    ax.plot(
-                        [row["date"]],
-                        [float(measured)],
-                        linestyle="none",
-                        marker="_",
-                        markersize=9,
-                        markeredgewidth=1.6,
-                        color="#222222",
-                        zorder=9,
-                        gid="kurskgeo-claim-measured",
-                    )
-                    checked_against = True
-                if "id" in cl.columns and isinstance(row.get("id"), str):
-                    t = ax.annotate(
-                        row["id"],
-                        (row["date"], y),
-                        xytext=SPOTS[0][:2],
-                        textcoords="offset points",
-                        fontsize=6.5,
-                        color="#444444",
-                        zorder=9.5,
-                        gid="kurskgeo-claim-label",
-                    )
-                    _halo_text(t)
-                    labels.append(t)
-            if checked_against:
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        linestyle="none",
-                        marker="_",
-                        markersize=9,
-                        markeredgewidth=1.6,
-                        color="#222222",
-                        label="Measured value the claim was checked against",
-                    )
-                )
-            for d, text in (
-                (1, "Claim says “more than”"),
-                (-1, "Claim says “less than”"),
-            ):
-                if dirs[d]:
-                    proxy = _arrow_proxy(text)
-                    handles.append(proxy)
-                    handler_map[proxy] = _arrow_handler(up=d > 0)
-            ymax = ymax + arrow_len * 1.3
-        ax.set_ylim(0, ymax * 1.18 if ymax > 0 else 1)
+        ax.set_ylim(0, ymax * 1.12 if ymax > 0 else 1)
+        if len(dates):
+            lo, hi = dates.min(), dates.max()
+            if claims is not None and len(labels):
+                lo = min(lo, *[pd.Timestamp(t.xy[0]) for t in labels])
+                hi = max(hi, *[pd.Timestamp(t.xy[0]) for t in labels])
+            margin = (hi - lo) * 0.03 if hi > lo else pd.Timedelta(days=1)
+            ax.set_xlim(lo - margin, hi + margin)
         ax.set_ylabel("Area (km²)")
         ax.yaxis.set_major_formatter(_thousands())
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
@@ -421,37 +366,295 @@ def plot_timeline(
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_title(
-            title or "Measured area over time", loc="left", fontweight="bold", pad=17
+            title or "Measured area over time",
+            loc="left",
+            fontweight="bold",
+            pad=17,
+            parse_math=False,
         )
-        dates = frame["date"].dropna()
         span = (
-            f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+            f"{_fmt_date(dates.min().date())} to {_fmt_date(dates.max().date())}"
             if len(dates)
             else "no dates"
         )
-        _subtitle(ax, f"Snapshots of {span}; claims marked at the date they were made")
+        _subtitle(
+            ax,
+            f"Snapshots of {span}; each claim at the date it was made, beside "
+            "what the maps showed",
+        )
         text = attribution or (
             f"Source: {'; '.join(srcs)}."
             if srcs
             else "Source: the snapshots of the series."
         )
-        _furniture.add_attribution(
+        if legend_kwds:
+            lk: dict[str, Any] = {
+                "loc": "upper left",
+                "bbox_to_anchor": (0.0, -0.09),
+                "fontsize": 7.5,
+                "borderaxespad": 0.0,
+                "frameon": False,
+                "ncols": 3,
+                **legend_kwds,
+            }
+            leg = ax.legend(handles=handles, handler_map=handler_map, **lk)
+        else:
+            leg = _legend_below(
+                ax,
+                handles,
+                fontsize=7.5,
+                gap_pt=24,
+                most=4,
+                handler_map=handler_map,
+            )
+        _credit_below(
             ax,
+            leg,
             text + " Areas measured in an equal-area projection. Chart: kurskgeo.",
-            y=-0.14,
         )
-        # outside, right of the plot: claims and their labels can be anywhere
-        lk: dict[str, Any] = {
-            "loc": "upper left",
-            "bbox_to_anchor": (1.02, 1.0),
-            "fontsize": 7.5,
-            "borderaxespad": 0.0,
-        }
-        lk.update(legend_kwds or {})
-        ax.legend(handles=handles, handler_map=handler_map, **lk)
+        if note:
+            from kurskgeo.plot._draw import _add_note
+
+            _add_note(ax, note, corner="upper right")
+        _fit_chart(ax)
         # beside each claim, off the lines, markers and other labels
         place_labels(ax, labels)
+        for t in labels:  # a halo behind, on a copy: the label stays text
+            _halo_behind(ax, t)
     return ax
+
+
+#: The gid of the Axes of a chart kurskgeo laid out itself.
+GID_CHART_AXES = "kurskgeo-chart"
+
+
+def _fit_chart(ax: Axes) -> None:
+    """Give a chart kurskgeo laid out the whole width, and its text the room it takes.
+
+    The title and subtitle are wrapped to the chart's width; the legend and
+    credit hang below it.
+    """
+    if ax.get_gid() != GID_CHART_AXES:
+        return
+    from kurskgeo.plot._draw import _EDGE_IN, _fit_heads
+    from kurskgeo.plot._labels import renderer_of
+
+    fig: Any = ax.get_figure(root=True)
+    fw, fh = fig.get_size_inches()
+    dpi = fig.dpi
+    for _ in range(2):
+        renderer = renderer_of(fig)
+        frame = ax.get_window_extent(renderer)
+        yaxis = ax.yaxis.get_tightbbox(renderer)
+        left = (frame.x0 - yaxis.x0) / dpi + _EDGE_IN if yaxis is not None else 0.6
+        boxes: list[Any] = [ax.xaxis.get_tightbbox(renderer)]
+        legend = ax.get_legend()
+        if legend is not None:
+            boxes.append(legend.get_window_extent(renderer))
+        boxes += [
+            t.get_window_extent(renderer)
+            for t in [*ax.texts, ax.title, ax._left_title]  # type: ignore[attr-defined]
+            if t.get_visible() and t.get_text()
+        ]
+        boxes = [b for b in boxes if b is not None]
+        top = max([b.y1 - frame.y1 for b in boxes] + [0]) / dpi + _EDGE_IN
+        bottom = max([frame.y0 - b.y0 for b in boxes] + [0]) / dpi + _EDGE_IN
+        width = fw - left - 0.25
+        height = fh - top - bottom
+        if width <= 0 or height <= 0:
+            return
+        ax.set_position((left / fw, bottom / fh, width / fw, height / fh))
+        _fit_heads(ax)
+
+
+def _draw_claims(
+    ax: Axes,
+    claims: Any,
+    colours: Mapping[str, str],
+    dates: pd.Series,
+    ymax: float,
+    handles: list[Any],
+    labels: list[Any],
+    handler_map: dict[Any, Any],
+) -> float:
+    """Mark the claims; return the top of what is drawn."""
+    from matplotlib.lines import Line2D
+
+    cl = claims if isinstance(claims, pd.DataFrame) else pd.DataFrame(list(claims))
+    missing = [c for c in ("date", "claimed_km2") if c not in cl.columns]
+    if missing:
+        raise SnapshotError(
+            f"the claims table has no {', '.join(missing)} column(s); "
+            "pass the verdicts of kurskgeo.claims.check_claims"
+        )
+    cl = cl.copy()
+    cl["date"] = pd.to_datetime(cl["date"])
+    cl = cl[cl["claimed_km2"].notna()]
+    values = cl["claimed_km2"].astype(float)
+    ymax = max(ymax, float(values.max()) if len(values) else 0.0)
+    for col in ("high_km2", "measured_km2"):
+        if col in cl.columns and cl[col].notna().any():
+            ymax = max(ymax, float(cl[col].max()))
+    arrow_len = 0.08 * (ymax or 1.0)
+    # claims of one date stand side by side, 9 points apart
+    fig: Any = ax.get_figure(root=True)
+    width_pt = ax.get_position().width * fig.get_size_inches()[0] * 72
+    span = (dates.max() - dates.min()) if len(dates) > 1 else pd.Timedelta(days=30)
+    step = span * (9.0 / max(width_pt, 1.0))
+    shift = pd.Series(pd.Timedelta(0), index=cl.index)
+    for _, same in cl.groupby("date"):
+        order = same["claimed_km2"].astype(float).sort_values().index
+        for k, idx in enumerate(order):
+            shift[idx] = step * (k - (len(order) - 1) / 2)
+    cl["x"] = cl["date"] + shift
+    verdicts = (
+        cl["verdict"].astype(str)
+        if "verdict" in cl.columns
+        else pd.Series(["unverifiable"] * len(cl), index=cl.index)
+    )
+    for v in list(_style.VERDICT_STYLES) + sorted(
+        set(verdicts) - set(_style.VERDICT_STYLES)
+    ):
+        mask = verdicts == v
+        if not mask.any():
+            continue
+        st = _style.VERDICT_STYLES.get(
+            v, _style.VerdictStyle(v.capitalize(), "#555555", "D")
+        )
+        ax.scatter(
+            cl.loc[mask, "x"],
+            values[mask],
+            s=42,
+            marker=st.marker,
+            c=st.color,
+            edgecolors="#222222",
+            linewidths=0.6,
+            zorder=10,
+            gid=f"kurskgeo-claim-{v}",
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=st.marker,
+                markersize=7,
+                markerfacecolor=st.color,
+                markeredgecolor="#222222",
+                markeredgewidth=0.6,
+                label=f"Claim: {st.label.lower()}",
+            )
+        )
+    dirs = {0: False, 1: False, -1: False}
+    checked = banded = False
+    for _, row in cl.iterrows():
+        d = _qualifier_direction(row.get("qualifier"))
+        x, y = row["x"], float(row["claimed_km2"])
+        reading = row.get("reading")
+        colour = (
+            colours.get(reading, "#777777") if isinstance(reading, str) else "#777777"
+        )
+        low, high = row.get("low_km2"), row.get("high_km2")
+        if low is not None and high is not None and pd.notna(low) and pd.notna(high):
+            # the band a drawn line allows, in the colour of its reading's line
+            ax.plot(
+                [x, x],
+                [float(low), float(high)],
+                color=colour,
+                alpha=0.35,
+                linewidth=6,
+                solid_capstyle="butt",
+                zorder=7,
+                gid="kurskgeo-claim-band",
+            )
+            banded = True
+        if d:
+            dirs[d] = True
+            ax.annotate(
+                "",
+                xy=(x, y + d * arrow_len),
+                xytext=(x, y),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": "#222222",
+                    "lw": 1.0,
+                    "shrinkA": 4,
+                    "shrinkB": 0,
+                    "mutation_scale": 8,
+                },
+                zorder=9,
+                gid="kurskgeo-qualifier",
+            )
+        measured = row.get("measured_km2")
+        if measured is not None and pd.notna(measured):
+            ax.plot(
+                [x, x],
+                [y, float(measured)],
+                color="#777777",
+                linewidth=0.8,
+                linestyle=":",
+                zorder=8,
+            )
+            # what the claim was checked against: its own zones and quantity,
+            # which need not be a line drawn
+            ax.plot(
+                [x],
+                [float(measured)],
+                linestyle="none",
+                marker="_",
+                markersize=9,
+                markeredgewidth=1.6,
+                color="#222222",
+                zorder=9,
+                gid="kurskgeo-claim-measured",
+            )
+            checked = True
+        text = row.get("label") if isinstance(row.get("label"), str) else None
+        text = text or (row.get("id") if isinstance(row.get("id"), str) else None)
+        if text:
+            t = ax.annotate(
+                text,
+                (x, y),
+                xytext=SPOTS[0][:2],
+                textcoords="offset points",
+                fontsize=6.5,
+                color="#333333",
+                zorder=9.5,
+                gid="kurskgeo-claim-label",
+                parse_math=False,
+            )
+            labels.append(t)
+    if checked:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="_",
+                markersize=9,
+                markeredgewidth=1.6,
+                color="#222222",
+                label="Measured value the claim was checked against",
+            )
+        )
+    if banded:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#777777",
+                alpha=0.35,
+                linewidth=6,
+                solid_capstyle="butt",
+                label="Band a drawn line allows (its line's colour)",
+            )
+        )
+    for d, words in ((1, "Claim says “more than”"), (-1, "Claim says “less than”")):
+        if dirs[d]:
+            proxy = _arrow_proxy(words)
+            handles.append(proxy)
+            handler_map[proxy] = _arrow_handler(up=d > 0)
+    return ymax + arrow_len * 1.3
 
 
 def _arrow_proxy(label: str) -> Any:
@@ -497,12 +700,92 @@ def _thousands() -> Any:
     return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 
 
+#: Short names of claimants, for labels on a chart.
+_SHORT = (
+    (re.compile(r"\b(Defen[cs]e Ministry|Ministry of Defen[cs]e)\b"), "MoD"),
+    (re.compile(r"\bGeneral Staff\b"), "General Staff"),
+)
+
+#: Words that make a source an organisation, not a person.
+_ORGANISATION = re.compile(
+    r"\b(MoD|Ministry|Staff|State|Institute|Army|Forces|Office|Times|News|Map)\b"
+)
+
+
+def short_source(source: str | None) -> str:
+    """Name a claimant briefly: ``Russian MoD``, ``Syrskyi``, ``DeepState``.
+
+    Examples
+    --------
+    >>> short_source("Russian Defence Ministry (implied)")
+    'Russian MoD'
+    >>> short_source("Oleksandr Syrskyi, Commander-in-Chief of the Armed Forces")
+    'Syrskyi'
+    >>> short_source("DeepState (as reported by The Moscow Times)")
+    'DeepState'
+    """
+    if not source or not source.strip():
+        return "Unknown"
+    text = source.strip()
+    for cut in (" (", ", ", " via "):
+        text = text.split(cut)[0]
+    for pattern, short in _SHORT:
+        text = pattern.sub(short, text)
+    words = text.split()
+    if (
+        len(words) in (2, 3)
+        and all(w[:1].isupper() for w in words)
+        and not _ORGANISATION.search(text)
+    ):
+        return words[-1]  # a person: the surname
+    return text
+
+
+#: How a label says what was claimed, by the kind measured.
+_VERBS = {"area": "held", "peak": "taken", "lost": "retaken", "gained": "taken"}
+
+
+def claim_label(
+    claim: Any, value: float, figures: Mapping[str, Any] | None = None
+) -> str:
+    """Say who claimed what, when: ``Russian MoD, 17 Jan: 467 km² held (implied)``.
+
+    A figure worked out from others shows them: ``1,268 − 801 = 467 km²``.
+    `figures` maps the ids of other claims to their :class:`Claim`.
+    """
+    from kurskgeo.claims import wording
+
+    figures = figures or {}
+    day = claim.date
+    when = f"{day.day} {_fmt_date(day).split()[1][:3]}"
+    verb = _VERBS.get(claim.measured_as, claim.measured_as)
+    if claim.kind == "derived" and claim.expression:
+        terms = []
+        for sign, rid in claim.expression:
+            other = figures.get(rid)
+            word = (
+                f"{other.value:,.10g} {_VERBS.get(other.measured_as, '')}".strip()
+                if other is not None
+                else rid
+            )
+            terms.append(("− " if sign < 0 else "+ ") + word)
+        said = " ".join(terms).removeprefix("+ ")
+        stated = wording.stated(round(value, 6), "km2", claim.qualifier)
+        return (
+            f"{short_source(claim.source)}, {when}: {said} = {stated} {verb} (implied)"
+        )
+    stated = wording.stated(claim.value, claim.unit, claim.qualifier)
+    return f"{short_source(claim.source)}, {when}: {stated} {verb}"
+
+
 def claims_table(result: Any) -> pd.DataFrame:
     """Return the claims of a check to mark on the chart: areas held when said.
 
     Claims of ground lost or gained are not areas held and would mislead on
-    an area axis; a peak refers to another date; shares have no km². Each
-    claim keeps its overall verdict and its primary reading's measurement.
+    an area axis (a claim worked out from them, such as "seized minus
+    retaken", is an area and is marked); a peak refers to another date;
+    shares have no km². Each claim keeps its overall verdict and its primary
+    reading: the zones measured, the measurement and its band.
 
     Parameters
     ----------
@@ -511,9 +794,13 @@ def claims_table(result: Any) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``id``, ``date``, ``claimed_km2``, ``qualifier``, ``verdict`` and
-        ``measured_km2``, as :func:`plot_timeline` takes them.
+        ``id``, ``date``, ``claimed_km2``, ``qualifier``, ``verdict``,
+        ``measured_km2``, ``low_km2``, ``high_km2``, ``reading`` (the zones
+        measured, "liberated+contested") and ``label`` (who said what:
+        "Syrskyi, 27 Aug: 1,294 km² held"), as :func:`plot_timeline` takes
+        them.
     """
+    figures = {v.claim.id: v.claim for v in result.records}
     rows = []
     for v in result.records:
         c, p = v.claim, v.primary
@@ -527,9 +814,24 @@ def claims_table(result: Any) -> pd.DataFrame:
                 "qualifier": c.qualifier,
                 "verdict": v.verdict,
                 "measured_km2": p.measured if p is not None else math.nan,
+                "low_km2": p.low if p is not None else math.nan,
+                "high_km2": p.high if p is not None else math.nan,
+                "reading": p.zone_text if p is not None else None,
+                "label": claim_label(c, v.value, figures),
             }
         )
     return pd.DataFrame(
         rows,
-        columns=["id", "date", "claimed_km2", "qualifier", "verdict", "measured_km2"],
+        columns=[
+            "id",
+            "date",
+            "claimed_km2",
+            "qualifier",
+            "verdict",
+            "measured_km2",
+            "low_km2",
+            "high_km2",
+            "reading",
+            "label",
+        ],
     )

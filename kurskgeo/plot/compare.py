@@ -11,23 +11,11 @@ import shapely
 
 from kurskgeo.errors import SnapshotError
 from kurskgeo.io import LONLAT
-from kurskgeo.plot import _furniture
-from kurskgeo.plot._draw import (
-    _box_aspect,
-    _context_handles,
-    _draw_context,
-    _furnish,
-    _hide_labels_under,
-    _legend_patch,
-    _new_map_axes,
-    _rc_context,
-    _setup_map_axes,
-    _subtitle,
-    _zone_collection,
-)
+from kurskgeo.plot._draw import _rc_context
 from kurskgeo.plot._inputs import _contexts, _region
-from kurskgeo.plot._layers import _extent, _frame, _Layer, _project
-from kurskgeo.plot._text import _attribution_text, _fmt_area, _fmt_date
+from kurskgeo.plot._layers import _frame, _Layer, _project
+from kurskgeo.plot._text import _attribution_text, _fmt_date, _fmt_km2_mi2
+from kurskgeo.plot.maps import _draw_map
 from kurskgeo.plot.style import FillStyle
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +95,7 @@ def plot_comparison(
     shown["zone"] = shown["part"]
     shown["date"] = row["date_a"]
     nonempty = shown[~shapely.is_empty(np.asarray(shown.geometry.values))]
-    frame = _frame([nonempty if len(nonempty) else shown], None, reg, "auto")
+    frame = _frame([nonempty if len(nonempty) else shown], None, reg, "auto", extent)
     names = {
         "overlap": "Both",
         "only_a": f"Only {labels[0]}",
@@ -125,42 +113,42 @@ def plot_comparison(
         )
         style = COMPARE_STYLES[key]
         layers.append(_Layer(key, names[key], plotted, area, style))
+    default = "Two sources side by side"
+    if reg is not None and reg.name:
+        default += f" in {reg.name}"
+    iou = row["iou"]
+    sub = f"A: {_fmt_date(row['date_a'])}, B: {_fmt_date(row['date_b'])}"
+    if iou == iou:
+        sub += f"; intersection over union {iou:.2f}"
+    sides = [gpd.GeoDataFrame({"source": [row["source_a"], row["source_b"]]})]
+
+    def credit(border: str | None, width: int = 108) -> str:
+        return _attribution_text(
+            [] if attribution is not None else sides,
+            reg,
+            ctx,
+            frame,
+            attribution,
+            width,
+            border=border,
+        )
+
     with _rc_context():
-        if ax is None:
-            ax = _new_map_axes(figsize, 100)
-        view = _extent(layers, frame, reg, extent, _box_aspect(ax))
-        _setup_map_axes(ax, view)
-        handles = _draw_context(
-            ax, frame, view, ctx, reg, [], [la.geom for la in layers]
+        return _draw_map(
+            ax,
+            figsize,
+            frame=frame,
+            layers=layers,
+            region=reg,
+            contexts=ctx,
+            places=[],
+            extent=extent,
+            title=title or default,
+            subtitle=sub,
+            entries=[(la, f"{la.label}: {_fmt_km2_mi2(la.area_km2)}") for la in layers],
+            notes=[],
+            credit=credit,
+            note=None,
+            legend_kwds=legend_kwds,
+            style_kwds=style_kwds,
         )
-        patches = []
-        for i, layer in enumerate(layers):
-            _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
-            lab = f"{layer.label}: {_fmt_area(layer.area_km2)} km²"
-            patches.append(_legend_patch(layer.style, lab, style_kwds))
-        _furnish(ax, frame)
-        default = "Two sources side by side"
-        if reg is not None and reg.name:
-            default += f" in {reg.name}"
-        ax.set_title(title or default, loc="left", fontweight="bold", pad=17)
-        iou = row["iou"]
-        sub = (
-            f"A: {_fmt_date(row['date_a'])}, B: {_fmt_date(row['date_b'])}; "
-            f"intersection over union {iou:.2f}"
-            if iou == iou
-            else f"A: {_fmt_date(row['date_a'])}, B: {_fmt_date(row['date_b'])}"
-        )
-        _subtitle(ax, sub)
-        credit = attribution
-        if credit is None:
-            snaps = [gpd.GeoDataFrame({"source": [row["source_a"], row["source_b"]]})]
-            credit_text = _attribution_text(snaps, reg, ctx, frame, None)
-        else:
-            credit_text = _attribution_text([], reg, ctx, frame, credit)
-        _furniture.add_attribution(ax, credit_text)
-        lk = {"loc": "upper left", "borderaxespad": 0.6, "handlelength": 1.6}
-        lk.update(legend_kwds or {})
-        leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)  # type: ignore[call-overload]
-        leg.set_zorder(30)
-        _hide_labels_under(ax, leg)
-    return ax

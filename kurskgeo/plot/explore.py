@@ -524,7 +524,7 @@ def explore(
                         {"type": "Point", "coordinates": [lon, lat]},
                         name=name,
                     )
-                    for name, lon, lat in pts
+                    for name, lon, lat, _rank in pts
                 ],
             },
             # a label per place, its name set as text (Leaflet's own

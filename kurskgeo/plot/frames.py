@@ -25,16 +25,17 @@ from kurskgeo.plot._draw import (
     _context_handles,
     _draw_context,
     _furnish,
-    _hide_labels_under,
     _legend_patch,
     _new_map_axes,
     _rc_context,
     _setup_map_axes,
     _subtitle,
+    _write_names,
     _zone_collection,
 )
 from kurskgeo.plot._inputs import (
     _contexts,
+    _layer_names,
     _places,
     _present_zones,
     _region,
@@ -54,7 +55,7 @@ from kurskgeo.plot._layers import (
 from kurskgeo.plot._text import (
     _attribution_text,
     _default_title,
-    _fmt_date,
+    _iso_date,
     _snapshot_subtitle,
     _zone_label,
 )
@@ -208,7 +209,7 @@ def _frames(
     reg = _region(region)
     ctx = _contexts(context)
     pts = _places(places)
-    frame = _frame(snaps, zones_arg, reg, crs)
+    frame = _frame(snaps, zones_arg, reg, crs, extent)
     all_layers = [_zone_layers(s, zones, reg, frame) for s in snaps]
     first = all_layers[0]
     with _rc_context():
@@ -236,12 +237,13 @@ def _frames(
         sub = attr = None
         if furniture:
             _furnish(ax, frame)
-            ax.set_title(
+            head = ax.set_title(
                 title or _default_title(zones, reg),
                 loc="left",
                 fontweight="bold",
                 pad=17,
             )
+            _fit_on_one_line(head, ax)
             sub = _subtitle(ax, "")
             attr = _furniture.add_attribution(ax, "")
             patches = [_legend_patch(la.style, la.label, style_kwds) for la in first]
@@ -255,7 +257,6 @@ def _frames(
             texts = leg.get_texts()[: len(first)]
             for i, t in enumerate(texts):  # as wide as it will be: the longest
                 t.set_text(max((_zone_label(ls[i]) for ls in all_layers), key=len))
-            _hide_labels_under(ax, leg)
         else:
             ax.set_axis_off()
         caption = None
@@ -270,11 +271,23 @@ def _frames(
                 17 if stamp else 0,
                 GID_CAPTION,
             )
+        # names last: clear of the furniture and legend
+        _write_names(ax, handles, [la.geom for ls in all_layers for la in ls])
         fig = _figure_of(ax)
         canvas: Any = fig.canvas
         blit = fmt == "png" and _BLIT
+        names = _layer_names(snaps, zones, reg)
         attributions = [
-            _attribution_text([s], reg, ctx, frame, attribution) for s in snaps
+            _attribution_text(
+                [s],
+                reg,
+                ctx,
+                frame,
+                attribution,
+                layers=names,
+                border=handles.get("_border_note"),
+            )
+            for s in snaps
         ]
         if blit:
             # Draw what never changes (land, graticule, tick labels: everything
@@ -390,6 +403,19 @@ def _corner_text(
     )
 
 
+def _fit_on_one_line(text: Any, ax: Axes) -> None:
+    """Shrink a headline that would run off the fixed canvas of a frame."""
+    from kurskgeo.plot._labels import renderer_of
+
+    fig: Any = ax.get_figure(root=True)
+    renderer = renderer_of(fig)
+    room = fig.bbox.x1 - ax.get_window_extent(renderer).x0 - 0.08 * fig.dpi
+    size = float(text.get_fontsize())
+    while size > 8 and text.get_window_extent(renderer).width > room:
+        size -= 0.5
+        text.set_fontsize(size)
+
+
 def _overlaps(ax: Axes, artist: Any, others: Sequence[Any]) -> bool:
     """Whether the display extent of `artist` meets that of any of `others`."""
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -496,7 +522,7 @@ def save_frames(
         )
     fmt = _format_of(text)
     snaps = [_snapshot(s) for s in snapshots]
-    targets = [Path(text.format(date=_fmt_date(_snap_date(s)))) for s in snaps]
+    targets = [Path(text.format(date=_iso_date(_snap_date(s)))) for s in snaps]
     if len(set(targets)) != len(targets):
         raise OutputError(
             f"{text}: two snapshots share a date, so their frames would share a file"

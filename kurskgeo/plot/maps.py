@@ -6,26 +6,37 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from kurskgeo.errors import SnapshotError
-from kurskgeo.plot import _furniture
+from kurskgeo.plot import _furniture, _locator
 from kurskgeo.plot import style as _style
 from kurskgeo.plot._draw import (
+    _add_note,
     _box_aspect,
     _context_handles,
+    _credit_below,
+    _credit_width,
     _draw_context,
-    _furnish,
-    _hide_labels_under,
+    _graticule,
+    _layout_map,
+    _legend_below,
     _legend_patch,
-    _new_map_axes,
+    _new_map_figure,
     _rc_context,
+    _scale_and_north,
     _setup_map_axes,
     _subtitle,
+    _write_names,
     _zone_collection,
 )
 from kurskgeo.plot._inputs import (
+    _Context,
     _contexts,
+    _layer_names,
     _places,
     _present_zones,
+    _Region,
     _region,
     _snap_date,
     _snapshot,
@@ -34,15 +45,18 @@ from kurskgeo.plot._inputs import (
 from kurskgeo.plot._layers import (
     _change_pieces,
     _extent,
+    _Frame,
     _frame,
     _Layer,
     _zone_layers,
 )
 from kurskgeo.plot._text import (
     _attribution_text,
+    _change_words,
     _default_title,
     _fmt_area,
     _fmt_date,
+    _fmt_km2_mi2,
     _snapshot_subtitle,
 )
 
@@ -55,6 +69,91 @@ __all__ = [
     "plot_small_multiples",
     "plot_snapshot",
 ]
+
+#: A change smaller than this (km²) is too small to see on a map of a
+#: region: it is summarised in the legend, not given a swatch of its own.
+SMALL_CHANGE_KM2 = 1.0
+
+
+def _draw_map(
+    ax: Axes | None,
+    figsize: tuple[float, float] | None,
+    *,
+    frame: _Frame,
+    layers: Sequence[_Layer],
+    region: _Region | None,
+    contexts: Sequence[_Context],
+    places: Sequence[tuple[str, float, float, int]],
+    extent: Any,
+    title: str,
+    subtitle: str,
+    entries: Sequence[tuple[_Layer, str]],
+    notes: Sequence[str],
+    credit: Any,
+    note: str | None,
+    legend_kwds: Mapping[str, Any] | None,
+    style_kwds: Mapping[str, Any],
+) -> Axes:
+    """Draw one map: context, zones, furniture, heads, legend, credit, names.
+
+    `entries` are the legend's swatches (a layer and its label); `notes`
+    are legend lines without a swatch; `credit` is called with the border
+    note to give the credit's text.
+    """
+    from matplotlib.lines import Line2D
+
+    if ax is None:
+        ax = _new_map_figure(figsize, 100)
+    view = _extent(layers, frame, region, extent, _box_aspect(ax))
+    _setup_map_axes(ax, view)
+    geoms = [la.geom for la in layers]
+    handles = _draw_context(ax, frame, view, contexts, region, places, geoms)
+    for i, layer in enumerate(layers):
+        _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
+    _graticule(ax, frame)
+    _scale_and_north(ax, frame)
+    ax.set_title(title, loc="left", fontweight="bold", pad=17, parse_math=False)
+    _subtitle(ax, subtitle)
+    patches = [_legend_patch(la.style, label, style_kwds) for la, label in entries]
+    patches += _context_handles(handles, region)
+    patches += [Line2D([], [], linestyle="none", label=n) for n in notes]
+    if legend_kwds and "loc" in legend_kwds:
+        lk = {"borderaxespad": 0.6, "handlelength": 1.6, **legend_kwds}
+        leg = ax.legend(handles=patches, **lk)
+        leg.set_zorder(30)
+        _furniture.add_attribution(ax, credit(handles.get("_border_note")))
+    else:
+        leg = _legend_below(ax, patches)
+        if legend_kwds:
+            leg.remove()
+            leg = ax.legend(
+                handles=patches,
+                **{
+                    "loc": "upper left",
+                    "bbox_to_anchor": leg.get_bbox_to_anchor(),
+                    "frameon": False,
+                    **legend_kwds,
+                },
+            )
+        _credit_below(ax, leg, credit(handles.get("_border_note"), _credit_width(ax)))
+    _layout_map(ax)
+    if note:
+        _add_note(ax, note)
+    box = _locator.locator_box(frame, view, contexts)
+    if box is not None:
+        corners = ["upper left", "upper right"] + ([] if note else ["lower right"])
+        pts = np.array([(p[1], p[2]) for p in handles.get("_places") or []])
+        corner = _locator.best_corner(
+            ax,
+            box,
+            corners,
+            [g for g in geoms if not g.is_empty],
+            handles.get("_lines") or [],
+            pts.reshape(-1, 2),
+        )
+        _locator.add_locator(ax, frame, view, contexts, region, box, corner)
+    _write_names(ax, handles, geoms)
+    return ax
 
 
 def plot_snapshot(
@@ -71,6 +170,7 @@ def plot_snapshot(
     attribution: str | None = None,
     legend_kwds: Mapping[str, Any] | None = None,
     figsize: tuple[float, float] | None = None,
+    note: str | None = None,
     **style_kwds: Any,
 ) -> Axes:
     """Map the zones of one snapshot, with their areas in the legend.
@@ -96,16 +196,22 @@ def plot_snapshot(
     title : str, optional
         Headline; by default it names the zones and the region.
     ax : matplotlib Axes, optional
-        Draw here; by default on a new 6 × 6 in Figure (not pyplot).
+        Draw here; by default on a new 6 × 6 in Figure (not pyplot), laid
+        out so that the map, its legend and its credit fill it.
     extent : None, "region" or (lon0, lat0, lon1, lat1), optional
         What to show: the zones with a margin (default), the whole region, or
-        a longitude/latitude box.
+        a longitude/latitude box (see :func:`series_extent`). Maps given the
+        same box are drawn in the same projection, on the same view.
     attribution : str, optional
         Replace the automatic source line (the projection line stays).
     legend_kwds : dict, optional
-        Passed to :meth:`Axes.legend`.
+        Passed to :meth:`Axes.legend`; with a ``loc`` the legend goes inside
+        the frame, else it stays under it.
     figsize : (float, float), optional
         Size of the new figure when `ax` is None.
+    note : str, optional
+        A short note boxed inside the frame, lower right (for example that
+        the shapes are an illustration); names keep clear of it.
     **style_kwds
         Passed to the zone polygons' PathCollection (``alpha``,
         ``edgecolor``, ``linewidth``, ``facecolor``/``color`` to override the
@@ -129,7 +235,16 @@ def plot_snapshot(
     Notes
     -----
     Areas are those of :func:`kurskgeo.area.zone_union` in the equal-area CRS,
-    so the legend agrees with ``kurskgeo area``.
+    so the legend agrees with ``kurskgeo area``; it gives them in km² and
+    square miles. Zones are named neutrally ("Held by Ukraine", "Contested
+    (grey zone)"); the credit line quotes the source's own layer names.
+
+    The map carries a scale bar in km and miles and a north arrow (lower
+    left), a locator inset when the context layers reach well beyond the
+    map, one international border (taken from the region's boundary where
+    the two run together, see ``kurskgeo.plot._borders``), and settlement
+    names that stay inside the frame and clear of each other, the furniture
+    and the legend (a settlement whose name finds no room is left out).
 
     Examples
     --------
@@ -142,7 +257,7 @@ def plot_snapshot(
     ...     crs="OGC:CRS84")
     >>> ax = plot_snapshot(snap)
     >>> ax.get_legend().get_texts()[0].get_text()
-    'Ukrainian-held (liberated): 156 km²'
+    'Held by Ukraine: 156 km² (60 sq mi)'
     """
     snap = _snapshot(snapshot)
     zones_arg = _zones_arg(zone)
@@ -150,35 +265,41 @@ def plot_snapshot(
     reg = _region(region)
     ctx = _contexts(context)
     pts = _places(places)
-    frame = _frame([snap], zones_arg, reg, crs)
+    frame = _frame([snap], zones_arg, reg, crs, extent)
+    layer_names = _layer_names([snap], zones, reg)
+
+    def credit(border: str | None, width: int = 108) -> str:
+        return _attribution_text(
+            [snap],
+            reg,
+            ctx,
+            frame,
+            attribution,
+            width,
+            layers=layer_names,
+            border=border,
+        )
+
     with _rc_context():
-        if ax is None:
-            ax = _new_map_axes(figsize, 100)
         layers = _zone_layers(snap, zones, reg, frame)
-        view = _extent(layers, frame, reg, extent, _box_aspect(ax))
-        _setup_map_axes(ax, view)
-        handles = _draw_context(
-            ax, frame, view, ctx, reg, pts, [la.geom for la in layers]
+        return _draw_map(
+            ax,
+            figsize,
+            frame=frame,
+            layers=layers,
+            region=reg,
+            contexts=ctx,
+            places=pts,
+            extent=extent,
+            title=title or _default_title(zones, reg),
+            subtitle=_snapshot_subtitle(snap, reg),
+            entries=[(la, f"{la.label}: {_fmt_km2_mi2(la.area_km2)}") for la in layers],
+            notes=[],
+            credit=credit,
+            note=note,
+            legend_kwds=legend_kwds,
+            style_kwds=style_kwds,
         )
-        patches = []
-        for i, layer in enumerate(layers):
-            _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
-            label = f"{layer.label}: {_fmt_area(layer.area_km2)} km²"
-            patches.append(_legend_patch(layer.style, label, style_kwds))
-        _furnish(ax, frame)
-        ax.set_title(
-            title or _default_title(zones, reg), loc="left", fontweight="bold", pad=17
-        )
-        _subtitle(ax, _snapshot_subtitle(snap, reg))
-        _furniture.add_attribution(
-            ax, _attribution_text([snap], reg, ctx, frame, attribution)
-        )
-        lk = {"loc": "upper left", "borderaxespad": 0.6, "handlelength": 1.6}
-        lk.update(legend_kwds or {})
-        leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)  # type: ignore[call-overload]
-        leg.set_zorder(30)
-        _hide_labels_under(ax, leg)
-    return ax
 
 
 def plot_change(
@@ -196,6 +317,7 @@ def plot_change(
     attribution: str | None = None,
     legend_kwds: Mapping[str, Any] | None = None,
     figsize: tuple[float, float] | None = None,
+    note: str | None = None,
     **style_kwds: Any,
 ) -> Axes:
     """Map what a zone gained, lost and kept between two snapshots.
@@ -205,13 +327,22 @@ def plot_change(
     in both. Gained + unchanged is the area in `b`; lost + unchanged the area
     in `a`.
 
+    The title names the side the zones belong to and the dates ("Ground
+    Ukraine lost, 21 Aug 2024 to 16 Apr 2025"), and the subtitle which ground
+    is counted: with the grey zone counted beside ground held by Ukraine,
+    ground that leaves either counts as lost. A gain or loss under
+    :data:`SMALL_CHANGE_KM2` is too small to see: the legend states it on a
+    line of its own, without a swatch.
+
     Parameters
     ----------
     a, b : GeoDataFrame or path
         The earlier and later snapshot.
     zone : str or list of str, optional
         The zone (or union of zones) followed; all polygons if None.
-    region, context, places, crs, title, ax, extent, attribution, legend_kwds, figsize
+    region, context, places, crs, title, ax, extent, attribution, legend_kwds
+        As in :func:`plot_snapshot`.
+    figsize, note
         As in :func:`plot_snapshot`.
     **style_kwds
         Passed to the three PathCollections.
@@ -219,7 +350,9 @@ def plot_change(
     Returns
     -------
     matplotlib.axes.Axes
-        Its legend reads "Gained: … km²", "Lost: … km²", "Unchanged: … km²".
+        Its legend reads "Gained by Ukraine: … km² (… sq mi)", "Lost by
+        Ukraine: …", "Held on both dates: …" (for zones of one side; "Gained",
+        "Lost", "On both dates" otherwise).
 
     Raises
     ------
@@ -231,7 +364,7 @@ def plot_change(
     reg = _region(region)
     ctx = _contexts(context)
     pts = _places(places)
-    frame = _frame([sa, sb], zones_arg, reg, crs)
+    frame = _frame([sa, sb], zones_arg, reg, crs, extent)
     rg = reg.geom if reg is not None else None
     pieces = _change_pieces(sa, sb, zones_arg, rg, frame)
     da, db = _snap_date(sa), _snap_date(sb)
@@ -239,45 +372,59 @@ def plot_change(
     for key, (geom, area) in pieces.items():
         st = _style.CHANGE_STYLES[key]
         layers.append(_Layer(key, st.label, geom, area, st))
-    net = layers[0].area_km2 - layers[1].area_km2
-    zname = (
-        " + ".join(_style.zone_label(z).split(" (")[0] for z in zones_arg)
-        if zones_arg
-        else "Mapped"
+    gained, lost, kept = (la.area_km2 for la in layers)
+    shown = [la.key for la in layers[:2] if la.area_km2 >= SMALL_CHANGE_KM2]
+    head, sub, names = _change_words(zones_arg, da, db, [str(k) for k in shown])
+    entries = [
+        (la, f"{names[str(la.key)]}: {_fmt_km2_mi2(la.area_km2)}")
+        for la in layers
+        if la.key in shown or la.key == "unchanged"
+    ]
+    notes = [
+        f"{names[str(la.key)]}: {_fmt_area(la.area_km2).replace('<', 'under ')} km²"
+        " (too small to show)"
+        for la in layers[:2]
+        if la.key not in shown and la.area_km2 > 0
+    ]
+    net = f"{gained - lost:+,.0f}".replace("-", "−")
+    sub += (
+        f". Net {net} km² ({_fmt_area(lost + kept)} → {_fmt_area(gained + kept)} km²)"
     )
+    if reg is not None:
+        sub += f"; areas within {reg.name or 'the region'}"
+    layer_names = _layer_names([sa, sb], list(zones_arg or []), reg)
+
+    def credit(border: str | None, width: int = 108) -> str:
+        return _attribution_text(
+            [sa, sb],
+            reg,
+            ctx,
+            frame,
+            attribution,
+            width,
+            layers=layer_names,
+            border=border,
+        )
+
     with _rc_context():
-        if ax is None:
-            ax = _new_map_axes(figsize, 100)
-        view = _extent(layers, frame, reg, extent, _box_aspect(ax))
-        _setup_map_axes(ax, view)
-        handles = _draw_context(
-            ax, frame, view, ctx, reg, pts, [la.geom for la in layers]
+        return _draw_map(
+            ax,
+            figsize,
+            frame=frame,
+            layers=layers,
+            region=reg,
+            contexts=ctx,
+            places=pts,
+            extent=extent,
+            title=title or head,
+            subtitle=sub,
+            entries=entries,
+            notes=notes,
+            credit=credit,
+            note=note,
+            legend_kwds=legend_kwds,
+            style_kwds=style_kwds,
         )
-        patches = []
-        for i, layer in enumerate(layers):
-            _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
-            lab = f"{layer.label}: {_fmt_area(layer.area_km2)} km²"
-            patches.append(_legend_patch(layer.style, lab, style_kwds))
-        _furnish(ax, frame)
-        default = f"Change in {zname if zones_arg else 'mapped'} area"
-        if reg is not None and reg.name:
-            default += f" in {reg.name}"
-        ax.set_title(title or default, loc="left", fontweight="bold", pad=17)
-        sub = (
-            f"{_fmt_date(da)} to {_fmt_date(db)}: net change {net:+,.0f} km² "
-            f"({_fmt_area(layers[1].area_km2 + layers[2].area_km2)} → "
-            f"{_fmt_area(layers[0].area_km2 + layers[2].area_km2)} km²)"
-        )
-        _subtitle(ax, sub)
-        _furniture.add_attribution(
-            ax, _attribution_text([sa, sb], reg, ctx, frame, attribution)
-        )
-        lk = {"loc": "upper left", "borderaxespad": 0.6, "handlelength": 1.6}
-        lk.update(legend_kwds or {})
-        leg = ax.legend(handles=patches + _context_handles(handles, reg), **lk)  # type: ignore[call-overload]
-        leg.set_zorder(30)
-        _hide_labels_under(ax, leg)
-    return ax
 
 
 def plot_small_multiples(
@@ -294,14 +441,16 @@ def plot_small_multiples(
     extent: Any = None,
     attribution: str | None = None,
     dpi: float = 100,
+    note: str | None = None,
     **style_kwds: Any,
 ) -> Figure:
     """Several dates side by side, on one projection and one shared extent.
 
-    Each panel is titled with its date and lists the area of each zone; the
-    figure carries the headline, one legend, and the attribution. Every panel
-    has a scale bar, a north arrow and the graticule (labelled on the outer
-    panels).
+    Each panel is titled with its date and lists the area of each zone (km²
+    and square miles); the figure carries the headline, one legend, a
+    locator inset (when the context layers reach well beyond the maps) and
+    the attribution. Every panel has scale bars in km and miles, a north
+    arrow and the graticule (labelled on the outer panels).
 
     Parameters
     ----------
@@ -317,6 +466,8 @@ def plot_small_multiples(
         Width of one panel in inches.
     dpi : float
         Figure resolution.
+    note : str, optional
+        A short note boxed inside each panel, lower right.
     **style_kwds
         Passed to the zone polygons.
 
@@ -332,6 +483,8 @@ def plot_small_multiples(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from kurskgeo.plot._draw import _wrap_lines
+
     snaps = [_snapshot(s) for s in snapshots]
     if not snaps:
         raise SnapshotError("plot_small_multiples needs at least one snapshot")
@@ -340,18 +493,18 @@ def plot_small_multiples(
     reg = _region(region)
     ctx = _contexts(context)
     pts = _places(places)
-    frame = _frame(snaps, zones_arg, reg, crs)
+    frame = _frame(snaps, zones_arg, reg, crs, extent)
     n = len(snaps)
     ncols = ncols or min(n, 4)
     nrows = math.ceil(n / ncols)
-    top_in, bottom_in, left_in, gap_in = 0.85, 1.3, 0.5, 0.12
+    top_in, bottom_in, left_in, gap_in = 0.95, 1.45, 0.5, 0.14
     panel_h = panel_size
-    title_h = 0.42
+    title_h = 0.3 + 0.13 * max(len(zones), 1)
     fig_w = left_in + ncols * panel_size + (ncols - 1) * gap_in + 0.15
     fig_h = top_in + nrows * (panel_h + title_h) + bottom_in
     with _rc_context():
         fig = Figure(figsize=(fig_w, fig_h), dpi=dpi)
-        FigureCanvasAgg(fig)
+        renderer = FigureCanvasAgg(fig).get_renderer()
         all_layers = [_zone_layers(s, zones, reg, frame) for s in snaps]
         axes = []
         for k in range(n):
@@ -362,6 +515,7 @@ def plot_small_multiples(
         union_layers = [la for layers in all_layers for la in layers]
         view = _extent(union_layers, frame, reg, extent, _box_aspect(axes[0]))
         handles: dict[str, Any] = {}
+        panels = []
         for k, (ax, snap, layers) in enumerate(
             zip(axes, snaps, all_layers, strict=True)
         ):
@@ -370,28 +524,19 @@ def plot_small_multiples(
             handles = _draw_context(
                 ax, frame, view, ctx, reg, pts, [la.geom for la in layers]
             )
+            panels.append(handles)
             for i, layer in enumerate(layers):
                 _zone_collection(ax, layer, 3 + i * 0.01, style_kwds)
             last_row = r == nrows - 1 or k + ncols >= n
-            _furniture.add_graticule(
-                ax, frame.crs, label_bottom=last_row, label_left=c == 0
-            )
-            _furniture.add_scale_bar(
-                ax, frame.crs, fraction=0.3, fontsize=6, mid_label=False
-            )
-            _furniture.add_north_arrow(ax, frame.crs, size=0.1)
-            ax.set_title(
-                _fmt_date(_snap_date(snap)),
-                loc="left",
-                fontsize=10,
-                fontweight="bold",
-                pad=13,
-            )
-            areas = " · ".join(
-                f"{la.label.split(' (')[0]} {_fmt_area(la.area_km2)} km²"
+            _graticule(ax, frame, labels=(last_row, c == 0))
+            _scale_and_north(ax, frame, small=True)
+            if note:
+                _add_note(ax, note, fontsize=7)
+            areas = "\n".join(
+                f"{la.label.split(' (')[0]} {_fmt_km2_mi2(la.area_km2)}"
                 for la in layers
             )
-            ax.text(
+            head = ax.text(
                 0,
                 1.01,
                 areas,
@@ -400,9 +545,19 @@ def plot_small_multiples(
                 va="bottom",
                 color=_style.CONTEXT["text"],
                 gid="kurskgeo-date",
+                parse_math=False,
+            )
+            h = head.get_window_extent(renderer).height * 72 / fig.dpi
+            ax.set_title(
+                _fmt_date(_snap_date(snap)),
+                loc="left",
+                fontsize=10,
+                fontweight="bold",
+                pad=h + 4,
+                parse_math=False,
             )
         dates = [_snap_date(s) for s in snaps]
-        fig.text(
+        head_text = fig.text(
             left_in / fig_w,
             1 - 0.2 / fig_h,
             title or _default_title(zones, reg),
@@ -410,6 +565,13 @@ def plot_small_multiples(
             fontweight="bold",
             va="top",
             gid="kurskgeo-title",
+            parse_math=False,
+        )
+        width_px = (fig_w - left_in - 0.15) * fig.dpi
+        head_text.set_text(
+            _wrap_lines(
+                head_text.get_text(), width_px, head_text.get_fontproperties(), renderer
+            )
         )
         span = (
             f"{_fmt_date(dates[0])} to {_fmt_date(dates[-1])}"
@@ -419,34 +581,74 @@ def plot_small_multiples(
         sub = f"Snapshots of {span}"
         if reg is not None:
             sub += f"; areas within {reg.name or 'the region'}"
+        below = head_text.get_window_extent(renderer).y0 / fig.dpi
         fig.text(
             left_in / fig_w,
-            1 - 0.52 / fig_h,
+            (below - 0.08) / fig_h,
             sub,
             fontsize=8.5,
             va="top",
             color=_style.CONTEXT["text"],
             gid="kurskgeo-date",
+            parse_math=False,
         )
         patches = [
             _legend_patch(la.style, la.label, style_kwds) for la in all_layers[0]
-        ] + _context_handles(handles, reg)
-        fig.legend(
+        ] + _context_handles(
+            {k: v for h in panels for k, v in h.items() if not k.startswith("_")}, reg
+        )
+        box = _locator.locator_box(frame, view, ctx)
+        loc_w = 1.25 if box is not None else 0.0
+        legend_w = fig_w - left_in - 0.15 - (loc_w + 0.2 if loc_w else 0)
+        leg = fig.legend(
             handles=patches,
             loc="upper left",
             bbox_to_anchor=(left_in / fig_w - 0.01, (bottom_in - 0.22) / fig_h),
-            ncols=min(len(patches), 3),
+            ncols=min(len(patches), 3 if legend_w > 5 else 2),
             frameon=False,
         )
+        border_note = next(
+            (h["_border_note"] for h in panels if h.get("_border_note")), None
+        )
+        layer_names = _layer_names(snaps, zones, reg)
+        credit_w = int((legend_w if loc_w else fig_w - 0.6) * 72 / (0.58 * 6.5))
         fig.text(
             left_in / fig_w,
-            0.5 / fig_h,
+            0.55 / fig_h,
             _attribution_text(
-                snaps, reg, ctx, frame, attribution, width=int((fig_w - 0.6) * 72 / 3.7)
+                snaps,
+                reg,
+                ctx,
+                frame,
+                attribution,
+                width=credit_w,
+                layers=layer_names,
+                border=border_note,
             ),
             fontsize=6.5,
             va="top",
             color=_style.CONTEXT["subtle"],
             gid=_furniture.GID_ATTRIBUTION,
+            parse_math=False,
         )
+        del leg
+        if box is not None:
+            aspect = (box[3] - box[1]) / (box[2] - box[0])
+            h_in = min(loc_w * aspect, bottom_in - 0.2)
+            w_in = h_in / aspect
+            holder = fig.add_axes(
+                (
+                    (fig_w - 0.15 - w_in) / fig_w,
+                    0.1 / fig_h,
+                    w_in / fig_w,
+                    h_in / fig_h,
+                )
+            )
+            holder.set_axis_off()
+            holder.set_gid("kurskgeo-locator-holder")
+            _locator.add_locator(
+                holder, frame, view, ctx, reg, box, "lower left", size=1.0
+            )
+        for ax, handles in zip(axes, panels, strict=True):
+            _write_names(ax, handles, [la.geom for la in all_layers[axes.index(ax)]])
     return fig

@@ -53,12 +53,15 @@ class VerdictStyle:
 
 
 #: Zones kurskgeo assigns (see :mod:`kurskgeo.io.sources`), in drawing order.
-#: L* of the fills: occupied 50, liberated 29, contested 73, other 77.
+#: L* of the fills: occupied 50, liberated 29, contested 73, other 77. The
+#: names are neutral: DeepStateMap calls the ground Ukraine holds in Kursk
+#: Oblast "Liberated", a loaded word for Russian territory; a map's credit
+#: line gives the source's own layer names.
 ZONE_STYLES: dict[str, FillStyle] = {
-    "occupied": FillStyle("Russian-occupied", "#BB5566", "#6E2A35"),
-    "liberated": FillStyle("Ukrainian-held (liberated)", "#004488", "#002244"),
+    "occupied": FillStyle("Occupied by Russia", "#BB5566", "#6E2A35"),
+    "liberated": FillStyle("Held by Ukraine", "#004488", "#002244"),
     "contested": FillStyle(
-        "Contested (unknown status)", "#DDAA33", "#8A6A1F", "////", "#8A6A1F"
+        "Contested (grey zone)", "#DDAA33", "#8A6A1F", "////", "#8A6A1F"
     ),
     "kursk_russian_advances": FillStyle(
         "Russian advances (ISW)", "#BB5566", "#6E2A35", "\\\\\\\\", "#6E2A35"
@@ -73,11 +76,12 @@ _OTHER_FILLS = (
     FillStyle("", "#AA3377", "#551A3C", "..", "#551A3C"),
 )
 
-#: Change between two snapshots. L*: gained 29, lost 50, unchanged 88.
+#: Change between two snapshots. L*: gained 29, lost 50, unchanged 71 (far
+#: enough from the land, 96, to read as ground kept, not as background).
 CHANGE_STYLES: dict[str, FillStyle] = {
     "gained": FillStyle("Gained", "#004488", "#002244"),
     "lost": FillStyle("Lost", "#BB5566", "#6E2A35", "xxxx", "#6E2A35"),
-    "unchanged": FillStyle("Unchanged", "#DDDDDD", "#999999"),
+    "unchanged": FillStyle("Unchanged", "#ADADAD", "#6F6F6F"),
 }
 
 #: Claim verdicts (see :mod:`kurskgeo.claims`): Okabe-Ito colours, and a
@@ -111,7 +115,7 @@ def zone_label(zone: str | None) -> str:
     Examples
     --------
     >>> zone_label("liberated"), zone_label("grey_zone")
-    ('Ukrainian-held (liberated)', 'Grey zone')
+    ('Held by Ukraine', 'Grey zone')
     """
     if zone is None:
         return "Mapped area"
@@ -177,7 +181,7 @@ def rc() -> dict[str, Any]:
         "legend.fancybox": False,
         "hatch.linewidth": 0.6,
         "svg.hashsalt": "kurskgeo",
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",  # text stays text in SVG (and in PDF, type 42)
         "pdf.fonttype": 42,
         "path.simplify": True,
     }

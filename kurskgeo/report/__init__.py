@@ -177,6 +177,7 @@ def make_report(
     every: str = "week",
     interactive: bool = True,
     animation: bool = True,
+    extent: Any = None,
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
     command: str | None = None,
@@ -230,6 +231,11 @@ def make_report(
     animation : bool
         Write ``figures/animation.gif``, a frame per map
         (:func:`kurskgeo.animate`).
+    extent : None, "region" or (lon0, lat0, lon1, lat1), optional
+        What every map shows, in one projection: by default the box around
+        the mapped zones of all snapshots (:func:`kurskgeo.plot.series_extent`),
+        so that any two maps can be laid side by side; "region" for the whole
+        region; or a longitude/latitude box.
     overwrite : bool
         Replace an existing report in `outdir`.
     progress : callable, optional
@@ -437,6 +443,7 @@ def make_report(
             overwrite=True,
             say=say,
             animate=animation,
+            extent=tuple(extent) if isinstance(extent, (list, tuple)) else extent,
         )
         links: list[doc.Block] = []
         if interactive:
@@ -622,6 +629,7 @@ def reproduce_report(
         compare_derive=call.get("compare_derive", "lost_since_peak"),
         interactive=bool(call.get("interactive", True)),
         animation=bool(call.get("animation", True)),
+        extent=call.get("extent"),
         overwrite=overwrite,
         progress=progress,
         command=command or f"kurskgeo.reproduce_report({os.fspath(manifest)!r})",

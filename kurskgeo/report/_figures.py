@@ -33,37 +33,6 @@ def _save(fig: Any, path: Path, *, overwrite: bool) -> Path:
 ILLUSTRATION = "Illustration: approximate shapes, not a map of the front"
 
 
-def _stamp(fig: Any, corner: str = "lower right", text: str = ILLUSTRATION) -> None:
-    """Say inside each panel of a figure of the embedded data what it is.
-
-    Maps keep their legend, north arrow and scale bar in the other corners;
-    the chart's area falls with time, so its upper right is free.
-    """
-    x, ha = (0.98, "right") if "right" in corner else (0.02, "left")
-    y, va = (0.02, "bottom") if "lower" in corner else (0.98, "top")
-    for ax in fig.axes:
-        ax.text(
-            x,
-            y,
-            text,
-            transform=ax.transAxes,
-            ha=ha,
-            va=va,
-            fontsize=7.5,
-            fontweight="bold",
-            color="#8B0000",
-            zorder=20,
-            parse_math=False,
-            bbox={
-                "boxstyle": "round,pad=0.3",
-                "fc": "white",
-                "ec": "#8B0000",
-                "lw": 0.6,
-            },
-            gid="kurskgeo-illustration",
-        )
-
-
 #: The animation's size and resolution: 800 × 720 pixel frames, wide enough
 #: for the report's titles.
 ANIMATION_SIZE = (8.0, 7.2)
@@ -157,10 +126,14 @@ def _figures(
     overwrite: bool,
     say: Callable[[str], None],
     animate: bool = True,
+    extent: Any = None,
 ) -> tuple[list[doc.Figure], list[str]]:
-    """Draw every figure; return them, and what could not be drawn and why."""
-    from matplotlib.figure import Figure
+    """Draw every figure; return them, and what could not be drawn and why.
 
+    Every map shares one projection and one extent (`extent`, by default the
+    box around the mapped zones of every snapshot), so that two dates can be
+    laid side by side.
+    """
     from kurskgeo import plot
 
     folder.mkdir(exist_ok=True)
@@ -170,45 +143,63 @@ def _figures(
     lead = f"{ILLUSTRATION}. " if embedded else ""
     title = f"Ground held or contested by Ukraine in Kursk region{approx}"
     title_or_none = title if embedded else None
+    note = ILLUSTRATION if embedded else None
+    mapped = [s for s, a in zip(snapshots, areas["area_km2"], strict=True) if a > 0.05]
+    if extent is None and mapped:
+        extent = plot.series_extent(mapped, zone=zones, region=region)
+
+    def readings_table(rows: slice) -> tuple[pd.DataFrame, list[str]]:
+        """One line per reading: the zones held, and with the grey zone."""
+        sources = [_first_text(s, "source") for s in snapshots]
+        base = pd.DataFrame({"date": series["date"], "source": sources})
+        whole = "+".join(zones) if zones else None
+        parts = [base.assign(area_km2=series["area_km2"], reading=whole)]
+        held = [z for z in zones or [] if z != "contested"]
+        if held and len(held) < len(zones or []):
+            cols = [f"{z}_km2" for z in held]
+            if all(c in areas.columns for c in cols):
+                value = areas[cols].sum(axis=1).to_numpy()
+                parts.insert(0, base.assign(area_km2=value, reading="+".join(held)))
+        names = [plot.reading_label(p["reading"].iloc[0]) for p in parts]
+        return pd.concat([p.iloc[rows] for p in parts], ignore_index=True), names
 
     def timeline_chart() -> doc.Figure:
-        fig = Figure(figsize=(10, 5.6), layout="constrained")
-        ax = fig.add_subplot()
         chart_claims = _chart_claims(claims_result)
         dates = [d for d in (_date_of(s) for s in snapshots) if d is not None]
         gaps = sorted((b - a).days for a, b in itertools.pairwise(dates))
         # a step says "unchanged until the next snapshot": honest for daily
         # series, not for a handful of dates months apart
         kind = "step" if gaps and gaps[len(gaps) // 2] <= 3 else "line"
-        sources = [_first_text(s, "source") for s in snapshots]
         dropped = _first_shown(series)
-        plot.plot_timeline(
-            series.assign(source=sources).iloc[dropped:],
+        table, lines = readings_table(slice(dropped, None))
+        ax = plot.plot_timeline(
+            table,
             claims=chart_claims,
-            ax=ax,
-            zone=zones,
             kind=kind,
+            figsize=(10, 5.6),
             title=(
                 f"Area held or contested by Ukraine, and what was claimed{approx}"
                 if embedded
                 else None
             ),
+            note=ILLUSTRATION if embedded else None,
         )
-        if embedded:
-            _stamp(fig, "upper right")
+        fig = ax.figure
         path = _save(fig, folder / "timeline.png", overwrite=overwrite)
         n_shown = 0 if chart_claims is None else len(chart_claims)
         caption = (
-            f"{lead}Area ({what}) measured on each snapshot"
+            f"{lead}Area measured on each snapshot ({' and '.join(lines)})"
             + (
                 " (lines join the snapshots; the area between them is not known)"
                 if kind == "line"
                 else ""
             )
             + f", with the {n_shown} claims of the area held on the day they were "
-            "made, coloured by verdict; a dotted line joins a claim to what was "
-            "measured. Claims about ground lost or gained, the largest extent, and "
-            "shares are in the claims table."
+            "made, coloured by verdict and labelled with who said what; beside "
+            "each, what the maps showed on the claim's own zones (a dotted line "
+            "joins them) and the band a drawn line allows. Claims about ground "
+            "lost or gained, the largest extent, and shares are in the claims "
+            "table."
             + (
                 f" {dropped} earlier snapshot(s) with no area are left out."
                 if dropped
@@ -231,9 +222,10 @@ def _figures(
             context=context,
             title=title_or_none,
             ncols=3 if n in (5, 6, 9) else min(n, 4),
+            extent=extent,
+            note="Illustration" if embedded else None,
         )
         if embedded:
-            _stamp(fig, text="Illustration")
             fig.text(
                 0.99,
                 0.935,
@@ -266,6 +258,7 @@ def _figures(
             notice=ILLUSTRATION if embedded else None,
             dpi=ANIMATION_DPI,
             figsize=ANIMATION_SIZE,
+            extent=extent,
         )
         return doc.Figure(
             f"figures/{path.name}",
@@ -278,20 +271,18 @@ def _figures(
     def change_map(ia: int, ib: int, between: str) -> doc.Figure:
         a, b = snapshots[ia], snapshots[ib]
         da, db = _day(_date_of(a)), _day(_date_of(b))
-        fig = Figure(figsize=(9, 8), layout="constrained")
-        ax = fig.add_subplot()
-        plot.plot_change(
+        ax = plot.plot_change(
             a,
             b,
             zone=zones,
             region=region,
             places=places,
             context=context,
-            ax=ax,
-            title=f"Ground gained and lost{approx}" if embedded else None,
+            figsize=(9, 8),
+            extent=extent,
+            note=note,
         )
-        if embedded:
-            _stamp(fig)
+        fig = ax.figure
         path = _save(fig, folder / f"change_{da}_{db}.png", overwrite=overwrite)
         return doc.Figure(
             f"figures/{path.name}",
@@ -303,19 +294,18 @@ def _figures(
     def snapshot_map(i: int) -> doc.Figure:
         snap = snapshots[i]
         day = _day(_date_of(snap))
-        fig = Figure(figsize=(9, 8), layout="constrained")
-        ax = fig.add_subplot()
-        plot.plot_snapshot(
+        ax = plot.plot_snapshot(
             snap,
             zone=zones,
             region=region,
             places=places,
             context=context,
-            ax=ax,
             title=title_or_none,
+            figsize=(9, 8),
+            extent=extent,
+            note=note,
         )
-        if embedded:
-            _stamp(fig)
+        fig = ax.figure
         path = _save(fig, folder / f"map_{day}.png", overwrite=overwrite)
         source = _first_text(snap, "source")
         return doc.Figure(

@@ -36,6 +36,7 @@ _SETTINGS = (
     "compare_derive",
     "interactive",
     "animation",
+    "extent",
 )
 
 
