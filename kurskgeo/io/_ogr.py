@@ -19,6 +19,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo import limits
 from kurskgeo.errors import SnapshotError
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
@@ -60,8 +61,9 @@ def read(path: Path, *, layer: str | None = None) -> Table:
     """
     import pyogrio
 
-    if not path.exists():
-        raise SnapshotError(f"{path}: no such file")
+    limits.check_input(path, SnapshotError)
+    if path.name.lower().endswith((".zip", ".kmz")):
+        _check_unpacked(path)
     source = _gdal_path(path)
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(source)]
@@ -90,7 +92,7 @@ def read(path: Path, *, layer: str | None = None) -> Table:
             if crs is not None and not crs.equals(this):
                 raise SnapshotError(
                     f"{path}: its layers are in different CRSs ({crs.name}, "
-                    f"{this.name}); read one at a time with layer=... (CLI: --layer)"
+                    f"{this.name}); read one at a time with layer=..."
                 )
             crs = this
         columns = [c for c in frame.columns if c != frame.geometry.name]
@@ -103,6 +105,22 @@ def read(path: Path, *, layer: str | None = None) -> Table:
                 props.setdefault("layer", name)
             rows.append((None if geom is None or geom.is_empty else geom, props))
     return Table(rows, crs, path.name.split(".")[0])
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse a zip (or KMZ) whose files unpack beyond the input limit."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SnapshotError(f"{path}: not a readable zip archive ({exc})") from None
+    if size > limits.get("input_mb") << 20:
+        raise SnapshotError(
+            f"{path}: "
+            + limits.exceeded("input_mb", f"unpacks to {size / (1 << 20):,.1f} MiB")
+        )
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry | None:
