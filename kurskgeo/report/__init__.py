@@ -175,6 +175,7 @@ def make_report(
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
     command: str | None = None,
+    allow_download: bool = False,
 ) -> Report:
     """Check claims against snapshots and write a report with tables and figures.
 
@@ -225,6 +226,10 @@ def make_report(
     command : str, optional
         What made the report, recorded in ``manifest.json`` (the CLI passes
         its command line). Default: the Python call.
+    allow_download : bool
+        Let the claims file fetch the datasets it names in a claim's
+        ``region`` or ``snapshots`` (see :func:`kurskgeo.claims.check_claims`);
+        off by default, so that a claims file cannot make kurskgeo go online.
 
     Returns
     -------
@@ -382,6 +387,7 @@ def make_report(
             max_age_days=max_age_days,
             line_accuracy_m=line_accuracy_m,
             start=start,
+            allow_download=allow_download,
         )
 
     say("recording the inputs and their sha256 in manifest.json")
@@ -548,6 +554,7 @@ def reproduce_report(
         max_age_days=int(call.get("max_age_days", 14)),
         line_accuracy_m=float(call.get("line_accuracy_m", 250.0)),
         start=call.get("start"),
+        allow_download=bool(call.get("allow_download", False)),
         overwrite=overwrite,
         progress=progress,
         command=command or f"kurskgeo.reproduce_report({os.fspath(manifest)!r})",

@@ -32,6 +32,7 @@ _SETTINGS = (
     "max_age_days",
     "line_accuracy_m",
     "start",
+    "allow_download",
 )
 
 
