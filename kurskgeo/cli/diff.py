@@ -22,9 +22,10 @@ from kurskgeo.cli.timeline import sliver_options
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
-    help="Write the change parts to this GeoJSON file (atomically).",
+    help="Write the change parts to this GeoJSON file (atomically); '-' writes "
+    "them to stdout, and the totals to stderr.",
 )
 @options.overwrite_option
 def diff(
@@ -52,6 +53,7 @@ def diff(
     from kurskgeo.io import atomic_write
     from kurskgeo.series import diff as run
 
+    options.refuse_existing(output, overwrite)
     parts = run(
         a,
         b,
@@ -83,11 +85,15 @@ def diff(
             f"{at['date_a'] or at['path_a']} -> {at['date_b'] or at['path_b']}: "
             f"{at['area_a_km2']:,.2f} -> {at['area_b_km2']:,.2f} km²\n" + text
         )
-    click.echo(text)
+    options.say(text, err=output == "-")
     if output is not None:
         out = parts.copy()
         out["date_a"] = str(at["date_a"]) if at["date_a"] else None
         out["date_b"] = str(at["date_b"]) if at["date_b"] else None
+        geojson = out.to_json(drop_id=True)  # ASCII: every control escaped
+        if output == "-":
+            click.echo(geojson)
+            return
         with atomic_write(output, "w", overwrite=overwrite) as fh:
-            fh.write(out.to_json(drop_id=True))
-        click.echo(f"wrote {len(out)} parts to {output}", err=True)
+            fh.write(geojson)
+        options.say(f"wrote {len(out)} parts to {output}", err=True)

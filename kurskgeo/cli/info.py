@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from kurskgeo.cli import options
@@ -32,7 +30,7 @@ def info(path: str, count: bool, zones_only: bool) -> None:
         return
     if zones_only:
         for z in zones:
-            click.echo(z)
+            options.say(options.oneline(z))
         return
     dates = sorted({d for d in snap["date"] if d is not None})
     ts = snap.attrs.get("timestamp")
@@ -47,4 +45,4 @@ def info(path: str, count: bool, zones_only: bool) -> None:
         "bounds": [round(float(b), 6) for b in snap.total_bounds],
         "notes": snap.attrs.get("notes", []),
     }
-    click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    click.echo(options.dumps(summary))

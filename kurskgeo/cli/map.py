@@ -114,6 +114,8 @@ def map(
     frames = "{date}" in output
     if not frames:
         options.refuse_existing(output, overwrite)
+    else:
+        options.refuse_existing(output.replace("{date}", "date"), True)
     snaps = read_snapshots(paths, require_date=False)
     zones = options.zones_or_none(zone)
     common: dict[str, Any] = {
@@ -130,7 +132,7 @@ def map(
             snaps, output, overwrite=overwrite, dpi=dpi, **common
         )
         for p in written:
-            click.echo(f"wrote {p}", err=True)
+            options.say(f"wrote {p}", err=True)
         return
     if compare is not None:
         if len(snaps) != 1:
@@ -153,4 +155,4 @@ def map(
             snaps, extent="region" if extent == "region" else None, **common
         )
     plot.save_figure(fig, output, dpi=dpi, overwrite=overwrite)
-    click.echo(f"wrote {output}", err=True)
+    options.say(f"wrote {output}", err=True)

@@ -23,7 +23,7 @@ from kurskgeo.io.snapshot import (
     read_snapshots,
     snapshot_date,
 )
-from kurskgeo.io.write import atomic_write
+from kurskgeo.io.write import atomic_write, check_output
 
 __all__ = [
     "LONLAT",
@@ -34,6 +34,7 @@ __all__ = [
     "as_layer",
     "as_snapshot",
     "atomic_write",
+    "check_output",
     "date_from_name",
     "layer_to_frame",
     "order_by_date",
