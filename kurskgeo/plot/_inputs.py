@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo import limits
 from kurskgeo.errors import SnapshotError
 from kurskgeo.io import LONLAT
 from kurskgeo.plot import style as _style
@@ -199,6 +200,7 @@ def _places(places: Any) -> list[tuple[str, float, float]]:
                 out.append((name, g.x, g.y))
         return out
     path = Path(places)
+    limits.check_input(path, SnapshotError)  # a named pipe would block GDAL
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # the GDAL engine's own errors

@@ -33,6 +33,7 @@ from kurskgeo.errors import (
     ManifestError,
     SnapshotError,
 )
+from kurskgeo.escape import csv_cell
 from kurskgeo.report import _document as doc
 from kurskgeo.report import _output, _record
 from kurskgeo.report._figures import _figures
@@ -149,8 +150,10 @@ def _write_verdicts(result: Any, folder: Path) -> None:
         folder / "verdicts.json",
         json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n",
     )
+    # text cells as OWASP asks (no formula runs in a spreadsheet); numbers stay
+    table = result.verdicts.map(csv_cell)
     with open(folder / "verdicts.csv", "w", encoding="utf-8", newline="") as fh:
-        result.verdicts.to_csv(fh, index=False, lineterminator="\n")
+        table.to_csv(fh, index=False, lineterminator="\n")
 
 
 # ---------------------------------------------------------------- main
@@ -357,6 +360,10 @@ def make_report(
                 f"none of the zones {', '.join(zones)} occurs in the snapshots; "
                 f"zones there: {', '.join(present) or 'none'} (use --zone)"
             )
+    if places is not None:
+        from kurskgeo.limits import check_input
+
+        check_input(places, SnapshotError)  # a named pipe would block GDAL
     place_points = gpd.read_file(places) if places is not None else None
     context_files = [c for c in (context or []) if isinstance(c, (str, os.PathLike))]
     if context is not None:
