@@ -91,10 +91,17 @@ def run_kurskgeo(
 
 def peak_memory_mib(code: str, env: dict[str, str] | None = None) -> float:
     """Run Python `code` in a child; return its peak resident memory in MiB."""
+    # VmHWM is this process's own peak; ru_maxrss would keep the parent's
+    # (pytest's) from before exec on Linux
     probe = (
         "import resource, sys\n"
         f"{code}\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+        "try:\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    kb = int(status.split('VmHWM:')[1].split()[0])\n"
+        "except (OSError, IndexError):\n"
+        "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(kb, file=sys.stderr)"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
