@@ -14,7 +14,7 @@ Examples
 >>> csv_cell("=HYPERLINK(1)"), csv_cell(-717.2), csv_cell("Kursk")
 ("'=HYPERLINK(1)", -717.2, 'Kursk')
 >>> markdown_text("<b>x</b> [a](javascript:alert(1))")
-'\\\\<b\\\\>x\\\\</b\\\\> \\\\[a\\\\](javascript\\\\:alert(1))'
+'\\\\<b\\\\>x\\\\</b\\\\> \\\\[a\\\\](javascript:alert(1))'
 """
 
 from __future__ import annotations
@@ -116,7 +116,9 @@ def csv_cell(value: Any) -> Any:
 #: raw HTML and autolinks, links and images, entities, emphasis, strikethrough,
 #: code, tables and math.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|$#!{}])")
-_MD_LINK = re.compile(r"(?i)(?<=www)\.|:(?=\S)|@")
+_MD_LINK = re.compile(
+    r"(?i)(?<=www)\.|(?:(?<=http)|(?<=https)|(?<=ftp)|(?<=mailto)|(?<=xmpp)):|@"
+)
 _MD_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+=>.)])")
 
 

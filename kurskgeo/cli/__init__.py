@@ -79,7 +79,9 @@ def cli_terms(message: str, command: click.Command | None) -> str:
         return "" if "or" in m["lead"] else " "
 
     text = _HINT.sub(word, message)
-    return re.sub(r"\s+([;,.)])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    if text == message:
+        return message
+    return re.sub(r" +([;,])", r"\1", re.sub(r" {2,}", " ", text)).strip()
 
 
 def _os_error(exc: OSError) -> str:

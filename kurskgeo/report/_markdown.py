@@ -395,5 +395,7 @@ def _document(
         ),
     ]
     if sources:
-        blocks += [doc.Heading("Sources"), doc.Items([doc.lit(x) for x in sources])]
+        # kurskgeo's own lines (dataset names, credits, code spans): kept as
+        # Markdown, made safe by the renderer like all its text
+        blocks += [doc.Heading("Sources"), doc.Items(list(sources))]
     return title, blocks
