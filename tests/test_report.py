@@ -252,7 +252,8 @@ def test_markdown_and_html_escape_claim_text(tmp_path, no_network):
     row = next(line for line in lines if line.startswith("| hostile |"))
     cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
     assert len(cells) == columns
-    assert cells[2] == "A\\|B <script>alert(1)</script> & co"
+    # shown as written: no tag in report.md comes from a claims file (issue 22)
+    assert cells[2] == "A\\|B \\<script\\>alert(1)\\</script\\> \\& co"
 
     page = rep.html.read_text(encoding="utf-8")
     assert "<td>A|B &lt;script&gt;alert(1)&lt;/script&gt; &amp; co</td>" in page

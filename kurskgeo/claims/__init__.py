@@ -166,6 +166,7 @@ def check_claims(
     line_accuracy_m: float = LINE_ACCURACY_M,
     start: Any = None,
     base_dir: str | os.PathLike[str] | None = None,
+    allow_download: bool = False,
 ) -> CheckResult:
     """Measure each claim under every reading it admits, and give it a verdict.
 
@@ -200,6 +201,12 @@ def check_claims(
     base_dir : path, optional
         Resolve relative ``snapshots`` and ``region`` of the claims against
         this folder instead of their claims file's.
+    allow_download : bool
+        Let the claims fetch the datasets they name in ``region`` or
+        ``snapshots`` (such as ``boundary:kursk-oblast``) into the cache. Off
+        by default, so that a claims file from a stranger cannot make kurskgeo
+        go online; a dataset name given here as `region` is the caller's and
+        is always fetched.
 
     Returns
     -------
@@ -214,7 +221,8 @@ def check_claims(
     ------
     ClaimsFileError
         If a claim names a zone that neither kurskgeo nor the snapshots know,
-        or its ``snapshots``/``region`` cannot be read.
+        or its ``snapshots``/``region`` cannot be read, or names a dataset
+        without `allow_download`.
     SnapshotError
         If the snapshots cannot be read, or two of one source share a date.
 
@@ -239,6 +247,7 @@ def check_claims(
         max_age_days=max_age_days,
         line_accuracy_m=float(line_accuracy_m),
         start=None if start is None else parse_date(start),
+        allow_download=bool(allow_download),
     )
     if not (settings.line_accuracy_m >= 0 and math.isfinite(settings.line_accuracy_m)):
         raise ValueError(f"line_accuracy_m must be 0 or more, not {line_accuracy_m!r}")

@@ -24,7 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from kurskgeo.area import Engine, Region, as_region
 from kurskgeo.claims import wording as txt
-from kurskgeo.claims._findings import find, stated_km2
+from kurskgeo.claims._findings import cap, find, stated_km2
 from kurskgeo.claims._read import read_claims
 from kurskgeo.claims._reason import overall
 from kurskgeo.claims.records import (
@@ -56,6 +56,7 @@ class Settings:
     max_age_days: int
     line_accuracy_m: float
     start: dt.date | None
+    allow_download: bool = False
 
 
 # ---------------------------------------------------------------- the maps
@@ -159,17 +160,37 @@ def _not_long_before(spec: Any, start: dt.date | None, notes: list[str]) -> Any:
     return kept
 
 
-def _region(region: Any, cache: dict[Any, Region]) -> Region | None:
+_DATASET = re.compile(r"^[a-z][a-z0-9-]*:")
+
+
+def _is_dataset(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and bool(_DATASET.match(value))
+        and not os.path.exists(value)
+    )
+
+
+def _no_download(name: str) -> ClaimsFileError:
+    return ClaimsFileError(
+        f"names the dataset {name!r}, which would be fetched from the internet; "
+        "a claims file may only do that when allowed (allow_download=True, CLI: "
+        "--allow-download), or give a local file instead"
+    )
+
+
+def _region(
+    region: Any, cache: dict[Any, Region], download: bool = True
+) -> Region | None:
+    """Return the region `region` names; fetch a dataset name only if `download`."""
     if region is None:
         return None
     key = region if isinstance(region, (str, os.PathLike)) else id(region)
     if key not in cache:
         value = region
-        if (
-            isinstance(region, str)
-            and re.match(r"^[a-z][a-z0-9-]*:", region)
-            and not os.path.exists(region)
-        ):
+        if _is_dataset(region):
+            if not download:
+                raise _no_download(region)
             from kurskgeo import datasets
 
             value = datasets.fetch_spec(region)
@@ -179,6 +200,21 @@ def _region(region: Any, cache: dict[Any, Region]) -> Region | None:
             found.name = str(region)
         cache[key] = found
     return cache[key]
+
+
+def _own_snapshots(items: Sequence[str], download: bool) -> list[str]:
+    """Return a claim's own snapshots; fetch dataset names only if `download`."""
+    out: list[str] = []
+    for item in items:
+        if not _is_dataset(item):
+            out.append(item)
+            continue
+        if not download:
+            raise _no_download(item)
+        from kurskgeo import datasets
+
+        out.extend(os.fspath(p) for p in datasets.fetch_spec_files(item))
+    return out
 
 
 # ---------------------------------------------------------------- readings
@@ -259,7 +295,9 @@ class _Checker:
             region = _region(given, self.regions)
         elif len(named) == 1 and None not in named:
             try:
-                region = _region(named.pop(), self.regions)
+                region = _region(
+                    named.pop(), self.regions, self.settings.allow_download
+                )
             except KurskgeoError:
                 region = None  # said again, with the claim, when it is measured
         return Engine(zone=sorted(zones) if zones else None, region=region)
@@ -271,10 +309,11 @@ class _Checker:
             return []
         if c.snapshots not in self.own:
             try:
+                files = _own_snapshots(c.snapshots, self.settings.allow_download)
                 self.own[c.snapshots] = _load(
-                    list(c.snapshots), self.event_start, self.notes, self.reader
+                    files, self.event_start, self.notes, self.reader
                 )
-            except SnapshotError as exc:
+            except (SnapshotError, ClaimsFileError) as exc:
                 raise ClaimsFileError(
                     f"{c.where}: claim {c.id!r} (snapshots): {exc}"
                 ) from None
@@ -283,8 +322,9 @@ class _Checker:
     def region_for(self, c: Claim) -> tuple[Any, Region | None]:
         given = self.settings.region
         region = given if given is not None else c.region
+        download = given is not None or self.settings.allow_download
         try:
-            return region, _region(region, self.regions)
+            return region, _region(region, self.regions, download)
         except KurskgeoError as exc:
             if given is None:
                 raise ClaimsFileError(
@@ -721,8 +761,9 @@ def run(
         claims = [_rebase(c, Path(base_dir)) for c in claims]
     checker = _Checker(claims, snapshots, settings)
     records = [checker.check(c) for c in claims]
+    findings, dropped = cap(find(claims, settings.tolerance))
     return CheckResult(
         records=records,
-        findings=find(claims, settings.tolerance),
-        notes=checker.notes,
+        findings=findings,
+        notes=checker.notes + dropped,
     )

@@ -112,9 +112,12 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
             interval = _interval(c, c.value, tolerance)
             fits.append((c, judge(interval, ratio, ratio)))
         ok = all(v == "consistent" for _, v in fits)
-        said = "; ".join(
-            f"{c.id} ({_said(c)}): {'fits' if v == 'consistent' else v}"
-            for c, v in fits
+        said = _listed(
+            [
+                f"{c.id} ({_said(c)}): {'fits' if v == 'consistent' else v}"
+                for c, v in fits
+            ],
+            "; ",
         )
         out.append(
             Finding(
@@ -154,19 +157,27 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
             finding = _compare(group, stated, tolerance)
             if finding is not None:
                 out.append(finding)
-    # and the pairs a claims file names with compare_with
-    seen: set[frozenset[str]] = set()
+    # and the pairs a claims file names with compare_with: a finding per pair;
+    # a claim compared with more than MAX_NAMED others gets one finding for
+    # those it agrees with and one for those it contradicts (n claims each
+    # naming all the others give 2n findings, not n² / 2)
+    keys = {c.id: _quantity_key(c) for c in claims}
+    seen: set[tuple[str, str]] = set()
+    partners: dict[str, list[Claim]] = {}
     for c in claims:
-        for rid in c.compare_with:
-            key = frozenset((c.id, rid))
-            if (
-                key in seen
-                or c.id == rid
-                or _quantity_key(c) == _quantity_key(by_id[rid])
-            ):
+        for rid in dict.fromkeys(c.compare_with):
+            key = (c.id, rid) if c.id < rid else (rid, c.id)
+            if key in seen or c.id == rid or keys[c.id] == keys[rid]:
                 continue
             seen.add(key)
-            finding = _compare([c, by_id[rid]], stated, tolerance)
+            partners.setdefault(c.id, []).append(by_id[rid])
+    memo: dict[str, Any] = {}
+    for cid, others in partners.items():
+        if len(others) > MAX_NAMED:
+            out.extend(_compare_many(by_id[cid], others, stated, tolerance, memo))
+            continue
+        for other in others:
+            finding = _compare([by_id[cid], other], stated, tolerance)
             if finding is not None:
                 out.append(finding)
     return out
@@ -264,27 +275,140 @@ def _compare(
             what += f" ({expression_text(c)})"
         return f"{c.id} ({c.source or 'unknown source'}, {c.moment}: {what})"
 
-    names = [desc(c, v) for c, v in zip(group, values, strict=True)]
+    names = _listed([desc(c, v) for c, v in zip(group, values, strict=True)], " and ")
     ids = tuple(c.id for c in group)
     if lo <= hi:
         upper = "∞" if math.isinf(hi) else _fmt(hi, unit)
         return Finding(
             "agreement",
             ids,
-            f"{' and '.join(names)} agree: all allow {_fmt(lo, unit)} to {upper} "
+            f"{names} agree: all allow {_fmt(lo, unit)} to {upper} "
             f"(tolerance {tolerance:.0%})",
             consistent=True,
         )
-    ranges = "; ".join(
-        f"{c.id} allows {_range(i[0], i[1], unit)}"
-        for c, i in zip(group, intervals, strict=True)
+    ranges = _listed(
+        [
+            f"{c.id} allows {_range(i[0], i[1], unit)}"
+            for c, i in zip(group, intervals, strict=True)
+        ],
+        "; ",
     )
     return Finding(
         "contradiction",
         ids,
-        f"{' and '.join(names)} cannot all be true: {ranges} "
-        f"(tolerance {tolerance:.0%})",
+        f"{names} cannot all be true: {ranges} (tolerance {tolerance:.0%})",
     )
+
+
+def _stated(
+    c: Claim, unit: str, stated: Mapping[str, float], tolerance: float
+) -> tuple[float, tuple[float, float], str] | None:
+    """Return a claim's stated value, the interval it allows and how it reads."""
+    v = c.value if unit == "percent" else stated.get(c.id, math.nan)
+    if not math.isfinite(v):
+        return None
+    what = _said(c, v, unit)
+    if c.kind == "derived":
+        what += f" ({expression_text(c)})"
+    desc = f"{c.id} ({c.source or 'unknown source'}, {c.moment}: {what})"
+    return v, _interval(c, v, tolerance), desc
+
+
+def _compare_many(
+    c: Claim,
+    others: Sequence[Claim],
+    stated: Mapping[str, float],
+    tolerance: float,
+    memo: dict[str, Any],
+) -> list[Finding]:
+    """Compare one claim with many: a finding for those it agrees with, one not."""
+    unit = "percent" if c.kind == "share" else "km2"
+
+    def of(x: Claim) -> tuple[float, tuple[float, float], str] | None:
+        if x.id not in memo:
+            memo[x.id] = _stated(x, unit, stated, tolerance)
+        found: tuple[float, tuple[float, float], str] | None = memo[x.id]
+        return found
+
+    mine = of(c)
+    if mine is None:
+        return []
+    _, (lo, hi), desc = mine
+    agree: list[tuple[Claim, tuple[float, float], str]] = []
+    clash: list[tuple[Claim, tuple[float, float], str]] = []
+    for o in others:
+        if (o.kind == "share") != (c.kind == "share"):
+            continue
+        theirs = of(o)
+        if theirs is None:
+            continue
+        _, (olo, ohi), odesc = theirs
+        (agree if max(lo, olo) <= min(hi, ohi) else clash).append(
+            (o, (olo, ohi), odesc)
+        )
+    out = []
+    tol = f"(tolerance {tolerance:.0%})"
+    if clash:
+        ranges = _listed(
+            [f"{o.id} allows {_range(i[0], i[1], unit)}" for o, i, _ in clash], "; "
+        )
+        out.append(
+            Finding(
+                "contradiction",
+                (c.id, *(o.id for o, _, _ in clash)),
+                f"{desc} cannot be true with any of "
+                f"{_listed([d for *_, d in clash], ', ')}: {c.id} allows "
+                f"{_range(lo, hi, unit)}; {ranges} {tol}",
+            )
+        )
+    if agree:
+        out.append(
+            Finding(
+                "agreement",
+                (c.id, *(o.id for o, _, _ in agree)),
+                f"{desc} agrees with each of {_listed([d for *_, d in agree], ', ')} "
+                f"{tol}",
+                consistent=True,
+            )
+        )
+    return out
+
+
+#: A finding's message names at most this many claims (its ``claims`` has all).
+MAX_NAMED = 12
+
+
+def _listed(items: Sequence[str], sep: str) -> str:
+    """Join `items`, naming at most MAX_NAMED and counting the rest."""
+    if len(items) <= MAX_NAMED:
+        return sep.join(items)
+    shown = sep.join(items[: MAX_NAMED - 2])
+    return f"{shown}{sep}... and {len(items) - MAX_NAMED + 2:,} more claims"
+
+
+def cap(findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """Keep at most ``KURSKGEO_MAX_FINDINGS`` findings, problems first; say so.
+
+    Returns the findings kept (in their order) and the notes to add.
+    """
+    from kurskgeo import limits
+
+    most = limits.get("findings")
+    if len(findings) <= most:
+        return findings, []
+    order = sorted(range(len(findings)), key=lambda i: findings[i].consistent)
+    kept = sorted(order[:most])
+    chosen = set(kept)
+    left = [f for i, f in enumerate(findings) if i not in chosen]
+    problems = sum(1 for f in left if not f.consistent)
+    note = (
+        f"{len(left):,} more findings are not listed ({problems:,} of them "
+        "problems): "
+        + limits.exceeded("findings", f"there are {len(findings):,}").replace(
+            "if you trust the file, raise", "raise"
+        )
+    )
+    return [findings[i] for i in kept], [note]
 
 
 def _range(lo: float, hi: float, unit: str) -> str:

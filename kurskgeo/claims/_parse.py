@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -144,6 +145,11 @@ FIELDS = (
     "reference",
     "url",
     "notes",
+)
+
+#: Fields that hold a list or a mapping; every other field holds one value.
+NESTED_FIELDS = frozenset(
+    {"also", "zone", "snapshots", "compare_with", "alternatives", "notes"}
 )
 
 _LEADING_QUALIFIER = re.compile(
@@ -339,18 +345,129 @@ class Written(float):
     text: str
 
 
+class _Refused(yaml.constructor.ConstructorError):
+    """Valid YAML that kurskgeo refuses: a key twice, too many values, ..."""
+
+
+#: A number written with more characters than this is not a figure anyone said.
+MAX_NUMBER_CHARS = 40
+
+
+def _check_number(node: yaml.ScalarNode) -> None:
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise _Refused(
+            None,
+            None,
+            f"a number written with {len(node.value):,} characters; no area or "
+            f"share needs more than {MAX_NUMBER_CHARS}",
+            node.start_mark,
+        )
+
+
 def _construct_float(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    _check_number(node)
     value = Written(loader.construct_yaml_float(node))
     value.text = str(node.value)
     return value
 
 
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    _check_number(node)
+    return loader.construct_yaml_int(node)
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _check_unique_keys(node: yaml.MappingNode) -> None:
+    """Refuse a mapping that gives one key twice (YAML would keep the last)."""
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+            continue
+        key = (key_node.tag, key_node.value)
+        if key in seen:
+            raise _Refused(
+                None,
+                None,
+                f"the key {key_node.value!r} is given twice (first on line "
+                f"{seen[key].start_mark.line + 1}); keep one",
+                key_node.start_mark,
+            )
+        seen[key] = key_node
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """Count the values of a composed document, each alias as what it stands for.
+
+    Shared (aliased) nodes are counted once per use but visited once, so a
+    "billion laughs" file is measured in the time its text takes, and refused
+    before anything is built from it. Raises _Refused on a recursive
+    alias or when the count passes `limit`.
+    """
+    size: dict[int, int] = {}
+    state: dict[int, int] = {}  # 1: being counted, 2: done
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            size[key] = 1
+            continue
+        children: list[yaml.Node] = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, yaml.MappingNode)
+            else list(node.value)
+        )
+        if done:
+            total = 1 + sum(size[id(c)] for c in children)
+            size[key] = total
+            state[key] = 2
+            if total > limit:
+                raise _too_big(node, total)
+            continue
+        if state.get(key) == 2:
+            continue
+        if state.get(key) == 1:
+            raise _Refused(
+                None,
+                None,
+                "an alias refers to the value that holds it",
+                node.start_mark,
+            )
+        state[key] = 1
+        stack.append((node, True))
+        for child in children:
+            if state.get(id(child)) == 1:
+                raise _Refused(
+                    None,
+                    None,
+                    "an alias refers to the value that holds it",
+                    child.start_mark,
+                )
+            if state.get(id(child)) != 2:
+                stack.append((child, False))
+    return size[id(root)]
+
+
+def _too_big(node: yaml.Node, total: int) -> _Refused:
+    from kurskgeo import limits
+
+    return _Refused(
+        None,
+        None,
+        limits.exceeded(
+            "yaml_nodes", f"it stands for more than {total:,} values with its aliases"
+        ),
+        node.start_mark,
+    )
 
 
 def _construct_mapping(
     loader: _LineLoader, node: yaml.MappingNode, deep: bool = False
 ) -> Any:
+    _check_unique_keys(node)
     loader.flatten_mapping(node)
     out: dict[Any, Any] = {}
     lines: dict[str, int] = {}
@@ -378,6 +495,21 @@ _LineLoader.add_constructor(
 )
 
 
+def _load_document(text: str) -> Any:
+    """Compose the YAML document, measure it, and only then build it."""
+    from kurskgeo import limits
+
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, limits.get("yaml_nodes"))
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def _strip(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {
@@ -389,27 +521,50 @@ def _strip(obj: Any) -> Any:
 
 
 def load_records(path: Path) -> list[tuple[dict[str, Any], _Where]]:
-    """Read the raw claim records of a YAML or CSV file, with where each sits."""
+    """Read the raw claim records of a YAML or CSV file, with where each sits.
+
+    The file must be a regular file within ``KURSKGEO_MAX_TEXT_MB``, and hold
+    at most ``KURSKGEO_MAX_CLAIMS`` claims (:mod:`kurskgeo.limits`).
+    """
+    from kurskgeo import limits
+
     name = str(path)
+    if not path.exists() and not path.is_symlink():
+        raise ClaimsFileError(f"{name}: no such claims file")
+    raw = limits.read_input(path, ClaimsFileError, limit="text_mb")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ClaimsFileError(f"{name}: no such claims file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ClaimsFileError(f"{name}: cannot read the claims file: {exc}") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ClaimsFileError(
+            f"{name}:{line}: the claims file is not UTF-8 text; save it as UTF-8"
+        ) from None
     if path.suffix.lower() in (".csv", ".tsv"):
-        return _load_csv(text, name, "\t" if path.suffix.lower() == ".tsv" else ",")
-    return _load_yaml(text, name)
+        out = _load_csv(text, name, "\t" if path.suffix.lower() == ".tsv" else ",")
+    else:
+        out = _load_yaml(text, name)
+    if len(out) > limits.get("claims"):
+        raise ClaimsFileError(
+            f"{name}: " + limits.exceeded("claims", f"holds {len(out):,} claims")
+        )
+    return out
 
 
 def _load_yaml(text: str, name: str) -> list[tuple[dict[str, Any], _Where]]:
     try:
-        doc = yaml.load(text, Loader=_LineLoader)
+        doc = _load_document(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"{name}:{mark.line + 1}" if mark is not None else name
         problem = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, _Refused):
+            raise ClaimsFileError(f"{at}: {problem}") from None
         raise ClaimsFileError(f"{at}: not valid YAML: {problem}") from None
+    except RecursionError:
+        raise ClaimsFileError(
+            f"{name}: nested too deeply to be a claims file (a list of claims, "
+            "each a mapping of fields)"
+        ) from None
     defaults: dict[str, Any] = {}
     if isinstance(doc, dict):
         claims = doc.get("claims")
@@ -453,19 +608,51 @@ def _load_yaml(text: str, name: str) -> list[tuple[dict[str, Any], _Where]]:
 def _load_csv(
     text: str, name: str, delimiter: str
 ) -> list[tuple[dict[str, Any], _Where]]:
-    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
-    if not reader.fieldnames:
+    """Read CSV rows as records; a column twice or a cell too many is an error."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    starts: list[int] = []  # the line each row starts on (a cell may hold breaks)
+    line = 1
+    try:
+        for row in reader:
+            starts.append(line)
+            rows.append(row)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ClaimsFileError(
+            f"{name}:{reader.line_num}: not valid CSV: {exc}"
+        ) from None
+    header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if header_at is None:
         return []
+    header = [c.strip() for c in rows[header_at]]
+    seen: dict[str, int] = {}
+    for i, column in enumerate(header):
+        if column and column in seen:
+            raise ClaimsFileError(
+                f"{name}:{starts[header_at]}: the column {column!r} is given twice "
+                f"(columns {seen[column] + 1} and {i + 1}); keep one"
+            )
+        seen[column] = i
     out = []
-    for row in reader:
+    for row, at in zip(rows[header_at + 1 :], starts[header_at + 1 :], strict=True):
+        if not any(c.strip() for c in row):
+            continue
+        extra = [c for c in row[len(header) :] if c.strip()]
+        if extra:
+            raise ClaimsFileError(
+                f"{name}:{at}: the row has {len(row)} cells but the header names "
+                f"{len(header)} columns ({extra[0]!r} has no column); quote cells "
+                "that hold the delimiter"
+            )
         record = {
-            (k or "").strip(): v.strip()
-            for k, v in row.items()
-            if k is not None and isinstance(v, str) and v.strip() != ""
+            k: v.strip()
+            for k, v in zip(header, row, strict=False)
+            if k and v.strip() != ""
         }
         if not record:
             continue
-        out.append((record, _Where(name, reader.line_num)))
+        out.append((record, _Where(name, at)))
     return out
 
 
@@ -548,15 +735,21 @@ def record_to_fields(
     record: Mapping[str, Any], where: _Where, base: Path
 ) -> dict[str, Any]:
     """Check one raw record and return the keyword arguments of a Claim."""
-    cid = _text(record.get("id"))
-    unknown = sorted(set(record) - set(FIELDS))
+    raw_id = record.get("id")
+    cid = _text(raw_id) if not isinstance(raw_id, (list, dict)) else None
+    unknown = sorted(set(record) - set(FIELDS), key=str)
     if unknown:
         raise _fail(
             where,
             cid,
-            unknown[0],
+            str(unknown[0]),
             f"unknown field {unknown[0]!r}; known fields: {', '.join(FIELDS)}",
         )
+    for key in FIELDS:
+        value = record.get(key)
+        if key not in NESTED_FIELDS and isinstance(value, (list, dict)):
+            shape = "a list" if isinstance(value, list) else "a mapping"
+            raise _fail(where, cid, key, f"must be one value, not {shape}")
     if not cid:
         raise _fail(where, None, "id", "has no 'id'; give every claim a unique id")
     if not _ID.match(cid):

@@ -7,13 +7,18 @@ usage errors exit 2; a traceback is shown only with ``-v``.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
 import importlib.util
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -21,7 +26,7 @@ import click
 from kurskgeo.errors import KurskgeoError, KurskgeoWarning
 from kurskgeo.versions import __version__
 
-__all__ = ["cli", "main"]
+__all__ = ["Terminated", "cli", "cli_terms", "main"]
 
 #: subcommand name -> module under kurskgeo.cli holding a click command of that name
 COMMANDS = {
@@ -47,8 +52,88 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(f"kurskgeo.cli.{COMMANDS[name]}") is not None
 
 
-def _oneline(text: str) -> str:
-    return " ".join(str(text).split())
+def _oneline(text: Any) -> str:
+    """One line for the terminal: white space joined, control characters shown."""
+    from kurskgeo.escape import oneline
+
+    return oneline(text)
+
+
+_HINT = re.compile(
+    r"(?P<lead>,? or |\s)(?P<verb>pass|with) (?P<py>[^()]*?) "
+    r"\(CLI: (?P<opt>--[\w-]+)(?P<rest>[^)]*)\)"
+)
+
+
+def cli_terms(message: str, command: click.Command | None) -> str:
+    """Word a library message's hints for the command that is running.
+
+    Library errors give both ways out: ``pass overwrite=True (CLI:
+    --overwrite)``. On the command line the hint becomes ``pass --overwrite``
+    when the command has that option, and is left out when it has not, so
+    that no message suggests an option the command lacks.
+    """
+    options = (
+        {o for p in command.params for o in getattr(p, "opts", ())}
+        if command is not None
+        else set()
+    )
+
+    def word(m: re.Match[str]) -> str:
+        if m["opt"] in options:
+            return f"{m['lead']}{m['verb']} {m['opt']}{m['rest']}"
+        return "" if "or" in m["lead"] else " "
+
+    text = _HINT.sub(word, message)
+    if text == message:
+        return message
+    return re.sub(r" +([;,])", r"\1", re.sub(r" {2,}", " ", text)).strip()
+
+
+def _os_error(exc: OSError) -> str:
+    """Say an operating-system error in the user's terms: what, and where."""
+    where = exc.filename if exc.filename is not None else None
+    target = f"{where}: " if where is not None else ""
+    code = exc.errno
+    if isinstance(exc, PermissionError):
+        return (
+            f"{target}permission denied; check that you may read the inputs and "
+            "write the output folder"
+        )
+    if isinstance(exc, FileNotFoundError):
+        return f"{target}no such file or folder"
+    if isinstance(exc, IsADirectoryError):
+        return f"{target}is a folder; name a file"
+    if isinstance(exc, NotADirectoryError):
+        return f"{target}a part of this path is not a folder"
+    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", None):
+        return (
+            f"{target or 'writing the output: '}no space left on the disk (or over "
+            "quota); free some space and run again (nothing was replaced)"
+        )
+    if code == errno.EROFS:
+        return f"{target}the file system is read-only; write the output elsewhere"
+    if code == errno.EMFILE or code == errno.ENFILE:
+        return "too many open files; close other programs or raise the limit"
+    return f"{target}{exc.strerror or exc}"
+
+
+def _user_error(exc: BaseException) -> str | None:
+    """Return the line for an error of the machine or the inputs; None: a bug."""
+    if isinstance(exc, MemoryError):
+        return (
+            "out of memory: the inputs need more memory than this machine "
+            "gives; use fewer or smaller files (limits: docs/limits.md)"
+        )
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return _os_error(exc)
+    module = type(exc).__module__ or ""
+    if module.startswith("pyproj"):
+        return (
+            f"PROJ could not handle a coordinate reference system ({exc}); check "
+            "--crs and the CRS the input files declare"
+        )
+    return None
 
 
 class _WarningLines:
@@ -69,7 +154,7 @@ class _WarningLines:
     def __call__(
         self, message: Any, category: type[Warning], *args: Any, **kwargs: Any
     ) -> None:
-        text = _oneline(str(message))
+        text = _oneline(message)
         kind = _kind(text)
         seen = self.kinds[kind] = self.kinds.get(kind, 0) + 1
         if seen <= self.SHOWN or self.verbosity > 0:
@@ -129,16 +214,27 @@ class KurskgeoGroup(click.Group):
                 raise
             # an error may say the same in command-line terms (--on-duplicate)
             text = getattr(exc, "cli_message", None) or str(exc)
-            click.echo(f"Error: {_oneline(text)}", err=True)
+            command = self.get_command(ctx, ctx.invoked_subcommand or "")
+            click.echo(f"Error: {_oneline(cli_terms(text, command))}", err=True)
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except KeyboardInterrupt:
-            click.echo("Aborted.", err=True)
-            ctx.exit(130)
-        except Exception as exc:  # a bug: say so in one line unless asked for more
+        except KeyboardInterrupt as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            click.echo(
+                "Terminated." if signum != signal.SIGINT else "Aborted.", err=True
+            )
+            ctx.exit(128 + int(signum))
+        except BrokenPipeError:  # the reader of stdout left (``| head``)
+            ctx.exit(1)
+        except (Exception, MemoryError) as exc:
             if verbosity > 0:
                 raise
+            said = _user_error(exc)
+            if said is not None:
+                click.echo(f"Error: {_oneline(said)}", err=True)
+                ctx.exit(1)
+            # a bug: say so in one line unless asked for more
             click.echo(
                 f"Error: internal error ({type(exc).__name__}: {_oneline(str(exc))}); "
                 "run again with -v for the traceback and please report it",
@@ -203,6 +299,42 @@ def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
     _configure_logging(verbose, quiet)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP), raised in the main thread so that clean-up runs.
+
+    Temporary files, staging folders and pools are removed on the way out as
+    for Ctrl-C; the exit status is 128 + the signal's number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`Terminated` while the command runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ("SIGTERM", "SIGHUP")
+    wanted = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    before = {}
+    for sig in wanted:
+        if signal.getsignal(sig) is signal.SIG_IGN:  # nohup: keep ignoring it
+            continue
+        before[sig] = signal.signal(sig, _terminate)
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``kurskgeo`` script and ``python -m kurskgeo``.
 
@@ -215,12 +347,18 @@ def main(argv: list[str] | None = None) -> Any:
     atomically and closed by the command itself.
     """
     if argv is not None:
-        return cli.main(args=argv, prog_name="kurskgeo")
+        with _signals():
+            return cli.main(args=argv, prog_name="kurskgeo")
     try:
-        cli.main(prog_name="kurskgeo")
+        with _signals():
+            cli.main(prog_name="kurskgeo")
         code = 0
     except SystemExit as exc:
         code = _exit_code(exc)
+    except KeyboardInterrupt as exc:  # outside a command: while starting, say
+        signum = int(getattr(exc, "signum", signal.SIGINT))
+        click.echo("Terminated." if signum != signal.SIGINT else "Aborted.", err=True)
+        code = 128 + signum
     logging.shutdown()
     try:
         sys.stdout.flush()

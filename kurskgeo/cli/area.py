@@ -60,6 +60,7 @@ def area(
     """
     from kurskgeo.area import measure_files
 
+    options.refuse_existing(output, overwrite)
     with options.executor(jobs) as pool:
         table = measure_files(
             paths,

@@ -36,6 +36,11 @@ from kurskgeo.cli import options
 )
 @options.dpi_option
 @options.overwrite_option
+@click.option(
+    "--allow-download",
+    is_flag=True,
+    help="Let the claims file fetch the datasets it names (as for `kurskgeo check`).",
+)
 def chart(
     paths: tuple[str, ...],
     claims: str | None,
@@ -46,6 +51,7 @@ def chart(
     output: str,
     dpi: int,
     overwrite: bool,
+    allow_download: bool,
 ) -> None:
     """Chart the measured area of each zone over the snapshots' dates.
 
@@ -73,10 +79,16 @@ def chart(
             )
         from kurskgeo.claims import check_claims, read_claims
 
-        result = check_claims(read_claims(claims), snaps, region=region, zone=zones)
+        result = check_claims(
+            read_claims(claims),
+            snaps,
+            region=region,
+            zone=zones,
+            allow_download=allow_download,
+        )
         verdicts = plot.claims_table(result)
     ax = plot.plot_timeline(
         snaps, claims=verdicts, zone=zones, region=region, title=title, kind=kind
     )
     plot.save_figure(ax.figure, output, dpi=dpi, overwrite=overwrite)
-    click.echo(f"wrote {output}", err=True)
+    options.say(f"wrote {output}", err=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 import click
 
 from kurskgeo.cli import options
+from kurskgeo.escape import markdown_text, oneline
 
 TABLE_COLUMNS = (
     "id",
@@ -77,18 +77,24 @@ def _rows(result: Any) -> list[dict[str, Any]]:
 
 def _markdown(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     def cell(value: Any) -> str:
-        return str(value or "").replace("|", "\\|").replace("\n", " ")
+        return markdown_text(value or "")
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows]
     return "\n".join(lines)
 
 
+def _text(value: Any, markdown: bool) -> str:
+    """Text from the inputs, shown as written: Markdown-escaped, or on one line."""
+    return markdown_text(value) if markdown else oneline(value)
+
+
 def _reasons(result: Any, markdown: bool) -> str:
     lines = ["", "## Why" if markdown else "why:"]
     for v in result.records:
-        prefix = f"- **{v.claim.id}**: " if markdown else f"  {v.claim.id}: "
-        lines.append(prefix + v.reason)
+        cid = _text(v.claim.id, markdown)
+        prefix = f"- **{cid}**: " if markdown else f"  {cid}: "
+        lines.append(prefix + _text(v.reason, markdown))
     return "\n".join(lines)
 
 
@@ -98,14 +104,17 @@ def _findings_text(findings: list[Any], notes: list[str], markdown: bool) -> str
         lines += ["", "## Findings" if markdown else "findings:"]
         for f in findings:
             mark = "ok" if f.consistent else "!!"
+            message = _text(f.message, markdown)
             lines.append(
-                f"- **{f.kind}**: {f.message}"
+                f"- **{f.kind}**: {message}"
                 if markdown
-                else f"  {mark} {f.kind}: {f.message}"
+                else f"  {mark} {f.kind}: {message}"
             )
     if notes:
         lines += ["", "## Notes" if markdown else "notes:"]
-        lines += [f"- {n}" if markdown else f"  {n}" for n in notes]
+        lines += [
+            f"- {_text(n, True)}" if markdown else f"  {_text(n, False)}" for n in notes
+        ]
     return "\n".join(lines)
 
 
@@ -169,6 +178,14 @@ def _findings_text(findings: list[Any], notes: list[str], markdown: bool) -> str
 )
 @options.output_option
 @options.overwrite_option
+@click.option(
+    "--allow-download",
+    is_flag=True,
+    help="Let the claims file fetch the datasets it names (a claim's 'region' or "
+    "'snapshots', such as boundary:kursk-oblast). Off: a claims file from "
+    "someone else cannot make kurskgeo go online. Names given on the command "
+    "line are always fetched.",
+)
 def check(
     claims: str,
     snapshots: tuple[str, ...],
@@ -182,6 +199,7 @@ def check(
     strict: bool,
     output: str | None,
     overwrite: bool,
+    allow_download: bool,
 ) -> None:
     """Measure each claim of CLAIMS on maps and say if it holds, and why.
 
@@ -202,6 +220,7 @@ def check(
     """
     from kurskgeo.claims import check_claims, read_claims
 
+    options.refuse_existing(output, overwrite)
     if start is not None:
         from kurskgeo.io import parse_date
 
@@ -220,6 +239,7 @@ def check(
         max_age_days=max_age_days,
         line_accuracy_m=line_accuracy_m,
         start=start,
+        allow_download=allow_download,
     )
     options.emit(format_result(result, fmt), output, overwrite=overwrite)
     exit_if_strict(result, strict)
@@ -228,7 +248,7 @@ def check(
 def format_result(result: Any, fmt: str) -> str:
     """Write the verdicts of a check as ``check`` prints them in format `fmt`."""
     if fmt == "json":
-        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+        return options.dumps(result.to_dict())
     if fmt == "csv":
         frame = result.verdicts
         return options.render(

@@ -22,10 +22,11 @@ from kurskgeo.cli.timeline import sliver_options
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
     help="Write the change parts to this file (atomically): GeoPackage, FlatGeobuf, "
-    "GeoParquet, GeoJSON or CSV, by its suffix.",
+    "GeoParquet, GeoJSON or CSV, by its suffix; '-' writes them as GeoJSON to "
+    "stdout, and the totals to stderr.",
 )
 @options.overwrite_option
 def diff(
@@ -55,6 +56,7 @@ def diff(
     from kurskgeo.io import write_table
     from kurskgeo.series import diff as run
 
+    options.refuse_existing(output, overwrite)
     parts = run(
         a,
         b,
@@ -86,12 +88,15 @@ def diff(
             f"{at['date_a'] or at['path_a']} -> {at['date_b'] or at['path_b']}: "
             f"{at['area_a_km2']:,.2f} -> {at['area_b_km2']:,.2f} km²\n" + text
         )
-    click.echo(text)
+    options.say(text, err=output == "-")
     if output is not None:
         out = parts.copy()
         out["date_a"] = str(at["date_a"]) if at["date_a"] else None
         out["date_b"] = str(at["date_b"]) if at["date_b"] else None
+        if output == "-":
+            click.echo(out.to_json(drop_id=True))  # ASCII: every control escaped
+            return
         meta = {k: v for k, v in at.items() if k != "crs"}
         meta["crs"] = at["crs"].srs
         write_table(out, output, metadata=meta, overwrite=overwrite)
-        click.echo(f"wrote {len(out)} parts to {output}", err=True)
+        options.say(f"wrote {len(out)} parts to {output}", err=True)

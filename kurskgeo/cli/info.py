@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from kurskgeo.cli import options
@@ -53,7 +51,7 @@ def info(
         return
     if zones_only:
         for z in zones:
-            click.echo(z)
+            options.say(options.oneline(z))
         return
     dates = sorted({d for d in snap["date"] if d is not None})
     ts = snap.attrs.get("timestamp")
@@ -79,4 +77,4 @@ def info(
         "bounds": [round(float(b), 6) for b in snap.total_bounds],
         "notes": snap.attrs.get("notes", []),
     }
-    click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    click.echo(options.dumps(summary))

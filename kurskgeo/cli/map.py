@@ -110,6 +110,8 @@ def map(
     frames = "{date}" in output
     if not frames:
         options.refuse_existing(output, overwrite)
+    else:
+        options.refuse_existing(output.replace("{date}", "date"), True)
     snaps = read_snapshots(paths, require_date=False)
     zones = options.zones_or_none(zone)
     common: dict[str, Any] = {
@@ -126,7 +128,7 @@ def map(
             snaps, output, overwrite=overwrite, dpi=dpi, **common
         )
         for p in written:
-            click.echo(f"wrote {p}", err=True)
+            options.say(f"wrote {p}", err=True)
         return
     if compare is not None:
         if len(snaps) != 1:
@@ -146,4 +148,4 @@ def map(
     else:
         fig = plot.plot_small_multiples(snaps, **common)
     plot.save_figure(fig, output, dpi=dpi, overwrite=overwrite)
-    click.echo(f"wrote {output}", err=True)
+    options.say(f"wrote {output}", err=True)

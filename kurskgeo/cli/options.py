@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from kurskgeo.errors import KurskgeoError
+from kurskgeo.escape import csv_cell, json_safe, oneline, visible
 
 _DATASET = re.compile(r"^[a-z][a-z0-9-]*:")
 
@@ -163,8 +164,28 @@ def executor(jobs: int) -> Iterator[Executor | None]:
     # fork: the workers start with kurskgeo imported, in milliseconds
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_quiet_worker
+    )
+    try:
         yield pool
+    except BaseException:
+        # Ctrl-C or an error: drop the queued work instead of finishing it
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _quiet_worker() -> None:
+    """Leave Ctrl-C and SIGTERM to the main process, which stops the pool.
+
+    A terminal sends Ctrl-C to every process of the job; workers that took it
+    would each print a traceback.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 _SUFFIXES = (".png", ".svg", ".pdf")
@@ -231,20 +252,25 @@ dpi_option = click.option(
 )
 
 
-def refuse_existing(path: str, overwrite: bool) -> None:
-    """Raise OutputExistsError before any drawing if `path` exists."""
-    from kurskgeo.errors import OutputExistsError
+def refuse_existing(path: str | None, overwrite: bool) -> None:
+    """Refuse an output before any work, as writing it would (``-``: stdout).
 
-    if Path(path).exists() and not overwrite:
-        raise OutputExistsError(f"{path} exists; pass --overwrite to replace it")
+    A folder, device or pipe is refused whatever ``--overwrite`` says; an
+    existing file (or a symbolic link, even to nothing) without it.
+    """
+    if path is None or path == "-":
+        return
+    from kurskgeo.io.write import check_output
+
+    check_output(path, overwrite=overwrite)
 
 
 output_option = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
-    help="Write to this file (atomically) instead of stdout.",
+    help="Write to this file (atomically) instead of stdout ('-': stdout).",
 )
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace an existing output file."
@@ -263,7 +289,7 @@ def _cell(value: Any, digits: int) -> str:
         if math.isnan(value):
             return ""
         return f"{value:,.{digits}f}"
-    return str(value)
+    return oneline(value)
 
 
 def render_table(
@@ -313,11 +339,7 @@ def render(
 ) -> str:
     """Render rows as ``table``, ``csv`` or ``json`` (JSON keeps every key)."""
     if fmt == "json":
-        return json.dumps(
-            [{k: _jsonable(v) for k, v in r.items()} for r in rows],
-            indent=2,
-            ensure_ascii=False,
-        )
+        return dumps([{k: _jsonable(v) for k, v in r.items()} for r in rows])
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(
@@ -325,21 +347,35 @@ def render(
         )
         writer.writeheader()
         for r in rows:
-            writer.writerow({c: _jsonable(r.get(c)) for c in columns})
+            writer.writerow({c: csv_cell(_jsonable(r.get(c))) for c in columns})
         return buf.getvalue().rstrip("\n")
     return render_table(rows, columns, digits=digits)
 
 
+def dumps(value: Any) -> str:
+    """JSON for stdout or a file: indented, UTF-8, no raw control character."""
+    return json_safe(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print text that holds values from inputs: control characters shown."""
+    click.echo(visible(text), err=err)
+
+
 def emit(text: str, output: str | None, *, overwrite: bool = False) -> None:
-    """Print `text` to stdout, or write it atomically to `output`."""
+    """Print `text` to stdout, or write it atomically to `output`.
+
+    On stdout, control characters from the inputs are shown, not sent (a
+    terminal would act on them); a file gets the text as it is.
+    """
     if output is None or output == "-":
-        click.echo(text)
+        say(text)
         return
     from kurskgeo.io import atomic_write
 
     with atomic_write(output, "w", overwrite=overwrite) as fh:
         fh.write(text + "\n")
-    click.echo(f"wrote {output}", err=True)
+    say(f"wrote {output}", err=True)
 
 
 def command_line(ctx: click.Context) -> str:

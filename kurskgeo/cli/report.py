@@ -132,6 +132,13 @@ from kurskgeo.cli import options
     help="Write figures/animation.gif, one frame per map.",
 )
 @options.overwrite_option
+@click.option(
+    "--allow-download",
+    is_flag=True,
+    help="Let the claims file fetch the datasets it names (a claim's 'region' or "
+    "'snapshots'), as for `kurskgeo check`; off, a claims file cannot make "
+    "kurskgeo go online.",
+)
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -154,6 +161,7 @@ def report(
     interactive: bool,
     animation: bool,
     overwrite: bool,
+    allow_download: bool,
 ) -> None:
     """Check claims against snapshots and write report.md, report.html and verdicts.
 
@@ -181,12 +189,12 @@ def report(
 
     from kurskgeo.report import make_report, reproduce_report
 
-    say = lambda message: click.echo(message, err=True)  # noqa: E731
+    say = lambda message: options.say(message, err=True)  # noqa: E731
     if manifest is not None:
         given = [
             p.opts[-1]
             for p in ctx.command.params
-            if p.name not in ("manifest", "outdir", "overwrite")
+            if p.name not in ("manifest", "outdir", "overwrite", "allow_download")
             and ctx.get_parameter_source(p.name or "") is ParameterSource.COMMANDLINE
         ]
         if given:
@@ -201,8 +209,8 @@ def report(
             progress=say,
             command=options.command_line(ctx),
         )
-        click.echo(f"reproduced the report of {manifest} in {outdir}", err=True)
-        click.echo(result.html)
+        options.say(f"reproduced the report of {manifest} in {outdir}", err=True)
+        options.say(str(result.html))
         return
     if source is not None and snapshots:
         raise click.UsageError(
@@ -229,9 +237,10 @@ def report(
         overwrite=overwrite,
         progress=say,
         command=options.command_line(ctx),
+        allow_download=allow_download,
     )
-    click.echo(
+    options.say(
         f"wrote {result.markdown}, {result.html} and {len(result.figures)} figures",
         err=True,
     )
-    click.echo(result.html)
+    options.say(str(result.html))

@@ -104,6 +104,7 @@ def timeline(
     from kurskgeo.series import COLUMNS
     from kurskgeo.series import timeline as run
 
+    options.refuse_existing(output, overwrite)
     with options.executor(jobs) as pool:
         df = run(
             list(paths),

@@ -26,7 +26,7 @@ from kurskgeo.io.snapshot import (
     read_snapshots,
     snapshot_date,
 )
-from kurskgeo.io.write import atomic_path, atomic_write
+from kurskgeo.io.write import atomic_path, atomic_write, check_output
 
 __all__ = [
     "DEFAULT_ENGINE",
@@ -41,6 +41,7 @@ __all__ = [
     "as_snapshot",
     "atomic_path",
     "atomic_write",
+    "check_output",
     "date_from_name",
     "export_format",
     "is_geojson",

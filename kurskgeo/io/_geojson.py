@@ -12,8 +12,6 @@ index of the feature it came from.
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo import limits
 from kurskgeo.errors import RepairWarning, SnapshotError, warn
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -100,29 +99,21 @@ class ParseLog:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a file, transparently gunzipping ``.gz`` content.
+    """Read a file, transparently gunzipping ``.gz`` content, within the limits.
+
+    The content (after gunzipping) may be at most ``KURSKGEO_MAX_INPUT_MB``
+    (:mod:`kurskgeo.limits`); decompression stops as soon as it goes beyond.
 
     Raises
     ------
     SnapshotError
-        If the file is missing, unreadable, or claims to be gzip and is not.
+        If the file is missing, unreadable, not a regular file, beyond the
+        limit, or claims to be gzip and is not.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SnapshotError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SnapshotError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise SnapshotError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    raw = limits.read_input(path, SnapshotError)
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise SnapshotError(
-                f"{path}: gzip data is corrupt or truncated ({exc}); download it again"
-            ) from None
-    elif path.name.lower().endswith(".gz"):
+        return limits.gunzip(raw, path, SnapshotError)
+    if path.name.lower().endswith(".gz"):
         raise SnapshotError(
             f"{path}: the name ends in .gz but the content is not gzip-compressed; "
             "rename the file or compress it"

@@ -39,6 +39,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo import limits
 from kurskgeo.errors import SnapshotError
 
 __all__ = [
@@ -323,8 +324,9 @@ def read(path: Path, *, layer: str | None = None, engine: str | None = None) -> 
         the format needs is not installed.
     """
     engine = check_engine(engine)
-    if not path.exists():
-        raise SnapshotError(f"{path}: no such file")
+    limits.check_input(path, SnapshotError)
+    if path.name.lower().endswith((".zip", ".kmz")):
+        _check_unpacked(path)
     source = _gdal_path(path, engine)
     layers = _layer_names(path, source, engine)
     if layer is not None:
@@ -351,7 +353,7 @@ def read(path: Path, *, layer: str | None = None, engine: str | None = None) -> 
             if crs is not None and not crs.equals(this):
                 raise SnapshotError(
                     f"{path}: its layers are in different CRSs ({crs.name}, "
-                    f"{this.name}); read one at a time with layer=... (CLI: --layer)"
+                    f"{this.name}); read one at a time with layer=..."
                 )
             crs = this
         columns = [c for c in frame.columns if c != frame.geometry.name]
@@ -450,6 +452,22 @@ def _crs_name(text: str | None) -> str | None:
         return str(CRS.from_user_input(text).to_string())
     except Exception:  # pyproj raises CRSError on text it cannot read
         return text
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse a zip (or KMZ) whose files unpack beyond the input limit."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SnapshotError(f"{path}: not a readable zip archive ({exc})") from None
+    if size > limits.get("input_mb") << 20:
+        raise SnapshotError(
+            f"{path}: "
+            + limits.exceeded("input_mb", f"unpacks to {size / (1 << 20):,.1f} MiB")
+        )
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry | None:

@@ -40,6 +40,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as ProjCRSError
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo import limits
 from kurskgeo.errors import (
     KurskgeoWarning,
     RepairWarning,
@@ -47,7 +48,7 @@ from kurskgeo.errors import (
     SnapshotError,
     warn,
 )
-from kurskgeo.io import _geojson, _ogr, _repair, sources
+from kurskgeo.io import _crs_member, _geojson, _ogr, _repair, sources
 from kurskgeo.io._dates import checked_date, date_from_name, moment_from_id
 from kurskgeo.io._paths import is_geojson
 
@@ -275,36 +276,31 @@ class FeatureCache:
 
 
 def _declared_crs(member: Any, path: Path) -> CRS | None:
+    """Return the CRS a GeoJSON ``crs`` member declares (None: longitude/latitude).
+
+    A definition that names a file is refused (see :mod:`_crs_member`); a
+    geographic CRS other than WGS84 in degrees from Greenwich is kept, to be
+    transformed, never read as plain degrees.
+    """
     if member is None:
         return None
     name = None
     if isinstance(member, dict):
+        if member.get("type") == "link":
+            raise SnapshotError(
+                f"{path}: the 'crs' member links to a CRS elsewhere, which is not "
+                "read; name the CRS by its code (e.g. EPSG:32636) instead"
+            )
         props = member.get("properties")
         if isinstance(props, dict):
-            name = props.get("name") or props.get("href")
+            name = props.get("name")
     if not isinstance(name, str):
         raise SnapshotError(
             f"{path}: the 'crs' member is not of the form "
             '{"type": "name", "properties": {"name": "EPSG:..."}}'
         )
-    crs = _named_crs(name)
-    if crs is None:
-        raise SnapshotError(
-            f"{path}: the 'crs' member names {name!r}, which PROJ does not know; "
-            "fix it or remove it (GeoJSON without 'crs' is longitude/latitude)"
-        )
-    return crs
-
-
-@lru_cache(maxsize=64)
-def _named_crs(name: str) -> CRS | None:
-    """Return the CRS a ``crs`` member names (LONLAT if geographic), or None."""
-    try:
-        crs = CRS.from_user_input(name)
-    except (ProjCRSError, TypeError, ValueError):
-        return None
-    # GeoJSON always writes longitude first, whatever the CRS's axis order.
-    return LONLAT if crs.is_geographic else crs
+    crs = _crs_member.declared_crs(name, path)
+    return LONLAT if _crs_member.is_plain_lonlat(crs, LONLAT) else crs
 
 
 def _user_crs(crs: Any) -> CRS:
@@ -314,8 +310,13 @@ def _user_crs(crs: Any) -> CRS:
         raise SnapshotError(f"{crs!r} is not a CRS that PROJ knows ({exc})") from None
 
 
+@lru_cache(maxsize=16)
+def _transformer(src: CRS) -> Transformer:
+    return Transformer.from_crs(src, LONLAT, always_xy=True)
+
+
 def _to_lonlat(geom: BaseGeometry, src: CRS, path: Path) -> BaseGeometry:
-    tr = Transformer.from_crs(src, LONLAT, always_xy=True)
+    tr = _transformer(src)
 
     def fn(xy: np.ndarray) -> np.ndarray:
         x, y = tr.transform(xy[:, 0], xy[:, 1])
@@ -461,6 +462,7 @@ def read_layer(
     props_all = [p for _, _, p in src.features]
     fmt = sources.format_of(props_all, src.name, path)
     if src.ogr_crs is not None:
+        _crs_member.check_no_files(src.ogr_crs, path)
         src_crs = src.ogr_crs
         declared = True
     else:
@@ -499,9 +501,18 @@ def read_layer(
             "a control-zone snapshot needs Polygon or MultiPolygon features"
         )
 
-    # parse what is wanted (or take it from the cache)
+    # parse what is wanted (or take it from the cache), within the vertex limit
     parsed: list[tuple[int, dict[str, Any], str | None, Any, _Parsed]] = []
+    max_vertices, vertices = limits.get("vertices"), 0
     for i, geom, props, z in wanted:
+        vertices += _vertices(geom)
+        if vertices > max_vertices:
+            raise SnapshotError(
+                f"{path}: "
+                + limits.exceeded(
+                    "vertices", f"holds more than {vertices:,} vertices by feature {i}"
+                )
+            )
         key: Any = None
         entry = None
         if cache is not None and isinstance(geom, _geojson.Geometry):
@@ -676,6 +687,19 @@ def _geometry_key(geom: _geojson.Geometry) -> Any:
     if geom.geometries is not None:
         return (geom.type, tuple(_geometry_key(g) for g in geom.geometries))
     return (geom.type, bytes(geom.coordinates))
+
+
+def _vertices(geom: Any) -> int:
+    """Count a geometry's vertices; for raw GeoJSON, before parsing it.
+
+    Every position of raw coordinates opens a bracket, so the brackets
+    bound the positions from above without a number being parsed.
+    """
+    if isinstance(geom, _geojson.Geometry):
+        if geom.geometries is not None:
+            return sum(_vertices(g) for g in geom.geometries)
+        return bytes(geom.coordinates).count(b"[")
+    return int(shapely.get_num_coordinates(geom))
 
 
 def _parse(geom: Any, path: Path, index: int, src: CRS, lonlat: bool) -> _Parsed:

@@ -53,7 +53,10 @@ MAP_BOX = (0.085, 0.14, 0.895, 0.765)
 def _rc_context() -> Any:
     import matplotlib
 
-    return matplotlib.rc_context(_style.rc())  # type: ignore[arg-type]
+    # Text from the data (zone and source names, titles, places) is never read
+    # as mathtext: "$\\undefined$" in a file must print as written, not fail.
+    settings = {**_style.rc(), "text.parse_math": False}
+    return matplotlib.rc_context(settings)  # type: ignore[arg-type]
 
 
 def _new_map_axes(figsize: tuple[float, float] | None, dpi: float) -> Axes:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo import limits
 from kurskgeo.errors import SnapshotError
 from kurskgeo.io import LONLAT
 from kurskgeo.plot import style as _style
@@ -214,6 +215,7 @@ def _places(places: Any) -> list[tuple[str, float, float, int]]:
                 out.append((name, g.x, g.y, _rank(kind)))
         return out
     path = Path(places)
+    limits.check_input(path, SnapshotError)  # a named pipe would block GDAL
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # the GDAL engine's own errors

@@ -33,6 +33,7 @@ from kurskgeo.errors import (
     ManifestError,
     SnapshotError,
 )
+from kurskgeo.escape import csv_cell
 from kurskgeo.report import _document as doc
 from kurskgeo.report import _output, _record, _sides
 from kurskgeo.report._figures import _figures, _interactive
@@ -152,8 +153,10 @@ def _write_verdicts(result: Any, folder: Path) -> None:
         folder / "verdicts.json",
         json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n",
     )
+    # text cells as OWASP asks (no formula runs in a spreadsheet); numbers stay
+    table = result.verdicts.map(csv_cell)
     with open(folder / "verdicts.csv", "w", encoding="utf-8", newline="") as fh:
-        result.verdicts.to_csv(fh, index=False, lineterminator="\n")
+        table.to_csv(fh, index=False, lineterminator="\n")
 
 
 # ---------------------------------------------------------------- main
@@ -183,6 +186,7 @@ def make_report(
     command: str | None = None,
     compare_zone: str | Sequence[str] | None = None,
     compare_derive: str | None = "lost_since_peak",
+    allow_download: bool = False,
 ) -> Report:
     """Check claims against snapshots and write a report with tables and figures.
 
@@ -254,6 +258,10 @@ def make_report(
         What of the followed source is compared: by default what the mapped
         zone lost since its peak (for Kursk, the ground Russia retook); None
         compares the zone itself.
+    allow_download : bool
+        Let the claims file fetch the datasets it names in a claim's
+        ``region`` or ``snapshots`` (see :func:`kurskgeo.claims.check_claims`);
+        off by default, so that a claims file cannot make kurskgeo go online.
 
     Returns
     -------
@@ -385,6 +393,10 @@ def make_report(
     snaps, others = _sides.split_sources(snaps, zones)
     if others:
         say(f"following {len(snaps)} maps; {', '.join(others)} compared beside them")
+    if places is not None:
+        from kurskgeo.limits import check_input
+
+        check_input(places, SnapshotError)  # a named pipe would block GDAL
     place_points = gpd.read_file(places) if places is not None else None
     context_files = [c for c in (context or []) if isinstance(c, (str, os.PathLike))]
     if context is not None:
@@ -415,6 +427,7 @@ def make_report(
             max_age_days=max_age_days,
             line_accuracy_m=line_accuracy_m,
             start=start,
+            allow_download=allow_download,
         )
 
     say("recording the inputs and their sha256 in manifest.json")
@@ -630,6 +643,7 @@ def reproduce_report(
         interactive=bool(call.get("interactive", True)),
         animation=bool(call.get("animation", True)),
         extent=call.get("extent"),
+        allow_download=bool(call.get("allow_download", False)),
         overwrite=overwrite,
         progress=progress,
         command=command or f"kurskgeo.reproduce_report({os.fspath(manifest)!r})",

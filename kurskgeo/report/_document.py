@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kurskgeo.escape import markdown_code, markdown_inline, markdown_text, visible
 
 __all__ = [
     "Block",
@@ -23,6 +26,8 @@ __all__ = [
     "Note",
     "Paragraph",
     "Table",
+    "code",
+    "lit",
     "to_html",
     "to_markdown",
 ]
@@ -91,36 +96,98 @@ Block = Heading | Paragraph | Note | Items | Table | Figure | Link
 _MEDIA_TYPES = {".png": "image/png", ".gif": "image/gif"}
 
 
+# ---------------------------------------------------------------- input text
+
+# Text from inputs (claims, feature properties, file names) is marked where it
+# is put into a block, and escaped by each renderer for its format: it shows as
+# written and never acts (no HTML, link, image, heading or bold).
+_LIT, _CODE, _END = "\ue000", "\ue001", "\ue002"
+_MARKS = re.compile(f"[{_LIT}{_CODE}{_END}]")
+_SEGMENT = re.compile(f"([{_LIT}{_CODE}])(.*?){_END}", re.S)
+
+
+def lit(value: object) -> str:
+    """Mark text from an input: every renderer shows it exactly as written."""
+    return _LIT + _MARKS.sub("", str(value)) + _END
+
+
+def code(value: object) -> str:
+    """Mark text from an input (a path, a name) to be shown as code."""
+    return _CODE + _MARKS.sub("", str(value)) + _END
+
+
+def _render(
+    text: str,
+    markup: Callable[[str], str],
+    literal: Callable[[str], str],
+    as_code: Callable[[str], str],
+) -> str:
+    """Render kurskgeo's own text with `markup`, and marked input with the others."""
+    out, pos = [], 0
+    for m in _SEGMENT.finditer(text):
+        out.append(markup(text[pos : m.start()]))
+        out.append((literal if m[1] == _LIT else as_code)(m[2]))
+        pos = m.end()
+    out.append(markup(text[pos:]))
+    return "".join(out)
+
+
 # ---------------------------------------------------------------- markdown
 
 
+def _md(text: str) -> str:
+    """One line of Markdown: kurskgeo's bold and code kept, input escaped."""
+    return _render(str(text), markdown_inline, markdown_text, markdown_code)
+
+
 def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Render a table cell as :func:`_md` does, pipes in code spans escaped."""
+
+    def pipes_in_code(t: str) -> str:
+        parts = re.split(r"((?<!`)`[^`]+`(?!`))", t)
+        return "".join(
+            p.replace("|", "\\|") if i % 2 else p for i, p in enumerate(parts)
+        )
+
+    return _render(
+        str(text),
+        lambda t: pipes_in_code(markdown_inline(t)),
+        markdown_text,
+        lambda t: markdown_code(t).replace("|", "\\|"),
+    )
 
 
 def to_markdown(blocks: Sequence[Block]) -> str:
-    """Render blocks as GitHub-flavoured Markdown."""
+    """Render blocks as GitHub-flavoured Markdown.
+
+    Text from inputs (marked with :func:`lit` or :func:`code`) is escaped so
+    that it shows as written: no raw HTML, link, image, heading, emphasis or
+    line break comes from it. kurskgeo's own text keeps its ``**bold**`` and
+    code spans, and is made safe the same way.
+    """
     out: list[str] = []
     for b in blocks:
         if isinstance(b, Heading):
-            out.append(f"{'#' * b.level} {b.text}")
+            out.append(f"{'#' * b.level} {_md(b.text)}")
         elif isinstance(b, Paragraph):
-            out.append(b.text)
+            out.append(_md(b.text))
         elif isinstance(b, Note):
-            out.append("> " + b.text.replace("\n", "\n> "))
+            out.append("> " + "\n> ".join(_md(line) for line in b.text.split("\n")))
         elif isinstance(b, Items):
-            out.append("\n".join(f"- {item}" for item in b.items))
+            out.append("\n".join(f"- {_md(item)}" for item in b.items))
         elif isinstance(b, Table):
             numeric = list(b.numeric) or [False] * len(b.columns)
             head = "| " + " | ".join(_md_cell(c) for c in b.columns) + " |"
             rule = "|" + "|".join("---:" if n else "---" for n in numeric) + "|"
             rows = ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in b.rows]
             table = "\n".join([head, rule, *rows])
-            out.append(f"{table}\n\n*{b.caption}*" if b.caption else table)
+            out.append(f"{table}\n\n*{_md(b.caption)}*" if b.caption else table)
         elif isinstance(b, Figure):
-            out.append(f"![{_md_cell(b.alt)}]({b.path})\n\n*{b.caption}*")
+            alt = markdown_text(_MARKS.sub("", b.alt))
+            out.append(f"![{alt}]({b.path})\n\n*{_md(b.caption)}*")
         elif isinstance(b, Link):
-            out.append(f"[{_md_cell(b.text)}]({b.path}): {b.caption}")
+            text = markdown_text(_MARKS.sub("", b.text))
+            out.append(f"[{text}]({b.path}): {_md(b.caption)}")
     return "\n\n".join(out) + "\n"
 
 
@@ -144,9 +211,28 @@ code{background:#f4f4f4;padding:0 .2rem}
 """
 
 
+def _html_text(text: str) -> str:
+    """Input shown as written: escaped, with ``*`` and backticks made inert."""
+    return (
+        html.escape(visible(text))
+        .replace("*", "&#42;")
+        .replace("`", "&#96;")
+        .replace("\n", " ")
+    )
+
+
 def _inline(text: str) -> str:
-    """Escape `text`, then turn ``**x**`` into bold and backticks into code."""
-    escaped = html.escape(str(text))
+    """Escape `text`, then turn ``**x**`` into bold and backticks into code.
+
+    Input marked with :func:`lit` or :func:`code` is escaped first, its
+    asterisks and backticks made inert, so that it bolds nothing.
+    """
+    escaped = _render(
+        str(text),
+        lambda t: html.escape(visible(t)),
+        _html_text,
+        lambda t: f"`{_html_text(t)}`",
+    )
     parts = escaped.split("**")
     escaped = "".join(
         f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts)
@@ -155,13 +241,19 @@ def _inline(text: str) -> str:
     return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
+def _plain(text: str) -> str:
+    """Text with the input marks taken out (for attributes and the title)."""
+    return _MARKS.sub("", text)
+
+
 def to_html(blocks: Sequence[Block], *, title: str, folder: Path) -> str:
     """Render blocks as one self-contained HTML page (figures read from `folder`)."""
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{html.escape(visible(_plain(title)))}</title><style>{_CSS}</style>"
+        "</head><body>",
     ]
     for b in blocks:
         if isinstance(b, Heading):
@@ -194,7 +286,8 @@ def to_html(blocks: Sequence[Block], *, title: str, folder: Path) -> str:
             media = _MEDIA_TYPES.get(Path(b.path).suffix.lower(), "image/png")
             out.append(
                 f'<figure><img src="data:{media};base64,{data}" '
-                f'alt="{html.escape(b.alt)}"><figcaption>{_inline(b.caption)}'
+                f'alt="{html.escape(visible(_plain(b.alt)))}"><figcaption>'
+                f"{_inline(b.caption)}"
                 "</figcaption></figure>"
             )
         elif isinstance(b, Link):

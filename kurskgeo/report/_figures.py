@@ -137,7 +137,7 @@ def _figures(
     from kurskgeo import plot
 
     folder.mkdir(exist_ok=True)
-    what = " + ".join(zones) if zones else "all polygons"
+    what = doc.lit(" + ".join(zones)) if zones else "all polygons"  # captions only
     # figures of the embedded data say what they are even when cut out of the report
     approx = " (illustration)" if embedded else ""
     lead = f"{ILLUSTRATION}. " if embedded else ""
@@ -310,7 +310,7 @@ def _figures(
         source = _first_text(snap, "source")
         return doc.Figure(
             f"figures/{path.name}",
-            f"{lead}Control zones on {day} ({source or 'source unknown'}): "
+            f"{lead}Control zones on {day} ({doc.lit(source or 'source unknown')}): "
             f"{_km2(areas['area_km2'].iloc[i])} km² ({what}).",
             f"Map of {day}",
         )
@@ -351,5 +351,5 @@ def _figures(
         except Exception as exc:  # one failed figure must not lose the report
             log.warning("could not draw %s", label, exc_info=True)
             say(f"could not draw {label}: {type(exc).__name__}: {exc}")
-            failed.append(f"{label}: {type(exc).__name__}: {exc}")
+            failed.append(f"{label}: {type(exc).__name__}: {exc}")  # shown literally
     return out, failed

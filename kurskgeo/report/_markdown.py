@@ -37,14 +37,16 @@ def _claims_rows(claims_result: Any) -> list[list[str]]:
                 band = wording.span(p.low, p.high, unit) or "–"
         rows.append(
             [
-                str(c.id),
+                doc.lit(c.id),
                 _day(c.date),
-                str(c.source or ""),
+                doc.lit(c.source or ""),
                 str(c.kind),
-                wording.claimed(c)
+                doc.lit(wording.claimed(c))
                 if c.kind != "derived"
-                else f"{wording.quantity(v.value, 'km2')} ({wording.claimed(c)})",
-                reading,
+                else doc.lit(
+                    f"{wording.quantity(v.value, 'km2')} ({wording.claimed(c)})"
+                ),
+                doc.lit(reading) if p is not None else reading,
                 map_,
                 measured,
                 band,
@@ -60,7 +62,9 @@ def _cite(claim: Any) -> str:
         return ""
     ref = getattr(claim, "reference", None)
     url = getattr(claim, "url", None)
-    parts = [p for p in (ref, f"<{url}>" if url else None) if p]
+    parts = [
+        p for p in (doc.lit(ref) if ref else None, doc.code(url) if url else None) if p
+    ]
     return f" Reported by: {', '.join(parts)}." if parts else ""
 
 
@@ -116,7 +120,7 @@ def _document(
                 "maps."
             )
         )
-    what = " + ".join(zones) if zones else "all polygons"
+    what = doc.lit(" + ".join(zones)) if zones else "all polygons"
     peak_i = int(areas["area_km2"].idxmax())
     summary = [
         (
@@ -125,7 +129,7 @@ def _document(
             else f"**{len(snapshots)} snapshots** from {_day(first)} to {_day(last)}; "
         )
         + f"zone measured: **{what}**"
-        + (f", clipped to `{_rel(region)}`" if region is not None else "")
+        + (f", clipped to {doc.code(_rel(region))}" if region is not None else "")
         + ".",
         f"Largest area: **{_km2(areas['area_km2'].iloc[peak_i])} km²** on "
         f"{_day(areas['date'].iloc[peak_i])}; on the last snapshot ({_day(last)}): "
@@ -145,28 +149,28 @@ def _document(
         if off:
             summary.append(
                 "Not consistent with the maps under any reading: "
-                + ", ".join(f"{r.claim.id} ({r.verdict})" for r in off)
+                + ", ".join(f"{doc.lit(r.claim.id)} ({r.verdict})" for r in off)
                 + "."
             )
         split = [r for r in records if r.verdict == "depends_on_reading"]
         if split:
             summary.append(
                 "Consistent or not depending on the reading (which zones count): "
-                + ", ".join(r.claim.id for r in split)
+                + ", ".join(doc.lit(r.claim.id) for r in split)
                 + "."
             )
         blind = [r for r in records if r.verdict == "unverifiable"]
         if blind:
             summary.append(
                 "Unverifiable (the maps do not cover them): "
-                + ", ".join(r.claim.id for r in blind)
+                + ", ".join(doc.lit(r.claim.id) for r in blind)
                 + "."
             )
         if claims_result.problems:
             summary.append(
                 "Found between the statements themselves, without any map: "
                 + "; ".join(
-                    f"{f.kind.replace('_', ' ')} ({', '.join(f.claims)})"
+                    f"{f.kind.replace('_', ' ')} ({doc.lit(', '.join(f.claims))})"
                     for f in claims_result.problems
                 )
                 + "."
@@ -181,17 +185,17 @@ def _document(
     if failed:
         blocks += [
             doc.Paragraph("**Not drawn** (an error in kurskgeo; please report it):"),
-            doc.Items([f"{f}" for f in failed]),
+            doc.Items([doc.lit(f) for f in failed]),
         ]
 
     if claims_result is not None:
         cited = {c.id: c for c in claims}
         several = len({x.source for r in claims_result.records for x in r.readings}) > 1
         disagree = [
-            f"**{r.claim.id}**: "
+            f"**{doc.lit(r.claim.id)}**: "
             + "; ".join(
-                f"{x.verdict} under the {wording.zone_words(x.zone)}"
-                + (f" ({x.source})" if several and x.source else "")
+                f"{x.verdict} under the {doc.lit(wording.zone_words(x.zone))}"
+                + (f" ({doc.lit(x.source)})" if several and x.source else "")
                 for x in r.readings
                 if x.verdict != "unverifiable"
             )
@@ -228,8 +232,8 @@ def _document(
                 ],
                 _claims_rows(claims_result),
                 numeric=[False] * 7 + [True, True, False],
-                caption=f"{lead}Claims from `{_rel(claims_path)}`; verdicts also in "
-                "verdicts.csv and verdicts.json.",
+                caption=f"{lead}Claims from {doc.code(_rel(claims_path))}; verdicts "
+                "also in verdicts.csv and verdicts.json.",
             ),
         ]
         if disagree:
@@ -239,12 +243,18 @@ def _document(
             ]
         blocks += [
             doc.Heading("Why", 3),
-            doc.Items([f"**{r.claim.id}**: {r.reason}" for r in claims_result.records]),
+            doc.Items(
+                [
+                    f"**{doc.lit(r.claim.id)}**: {doc.lit(r.reason)}"
+                    for r in claims_result.records
+                ]
+            ),
             doc.Heading("What was said", 3),
             doc.Items(
                 [
-                    f"**{r.claim.id}** ({r.claim.source}, {_day(r.claim.date)}): "
-                    f"“{r.claim.statement}”" + _cite(cited.get(r.claim.id))
+                    f"**{doc.lit(r.claim.id)}** ({doc.lit(r.claim.source)}, "
+                    f"{_day(r.claim.date)}): “{doc.lit(r.claim.statement)}”"
+                    + _cite(cited.get(r.claim.id))
                     for r in claims_result.records
                 ]
             ),
@@ -254,7 +264,8 @@ def _document(
             blocks.append(
                 doc.Items(
                     [
-                        f"**{f.kind}** ({', '.join(f.claims)}): {f.message}"
+                        f"**{f.kind}** ({doc.lit(', '.join(f.claims))}): "
+                        f"{doc.lit(f.message)}"
                         for f in claims_result.findings
                     ]
                 )
@@ -262,7 +273,10 @@ def _document(
         else:
             blocks.append(doc.Paragraph("No findings between the claims."))
         if claims_result.notes:
-            blocks += [doc.Paragraph("**Left out.**"), doc.Items(claims_result.notes)]
+            blocks += [
+                doc.Paragraph("**Left out.**"),
+                doc.Items([doc.lit(n) for n in claims_result.notes]),
+            ]
     elif skipped_claims_note:
         blocks += [doc.Heading("Claims"), doc.Paragraph(skipped_claims_note)]
 
@@ -273,7 +287,7 @@ def _document(
     total = f"{what} km²" if len(zone_cols) > 1 else "area km²"
     columns = [
         "date",
-        *[c[:-4] + " km²" for c in zone_cols],
+        *[doc.lit(c[:-4]) + " km²" for c in zone_cols],
         total,
         "gained",
         "lost",
@@ -321,9 +335,11 @@ def _document(
         data_rows.append(
             [
                 _day(_date_of(snap)),
-                f"`{_rel(snap.attrs.get('path'))}`",
-                _first_text(snap, "source") or "–",
-                ", ".join(zones_here) or "–",
+                doc.code(_rel(snap.attrs.get("path"))),
+                doc.lit(_first_text(snap, "source"))
+                if _first_text(snap, "source")
+                else "–",
+                doc.lit(", ".join(zones_here)) if zones_here else "–",
                 str(len(snap)),
                 str(n_notes),
             ]
@@ -332,7 +348,7 @@ def _document(
         for note in snap.attrs.get("notes") or []:
             text = str(note).removeprefix(prefix)
             name = Path(str(snap.attrs.get("path"))).name
-            notes.append(f"{_day(_date_of(snap))} (`{name}`): {text}")
+            notes.append(f"{_day(_date_of(snap))} ({doc.code(name)}): {doc.lit(text)}")
     blocks += [
         doc.Heading("Data used"),
         doc.Items(
@@ -341,13 +357,15 @@ def _document(
                 f"Zones measured: {what}"
                 + (" (default for the embedded data)" if embedded else "")
                 + ".",
-                f"Region: `{_rel(region)}`."
+                f"Region: {doc.code(_rel(region))}."
                 if region is not None
                 else "Region: none (whole snapshots).",
-                f"Claims: `{_rel(claims_path)}`." if claims_path else "Claims: none.",
+                f"Claims: {doc.code(_rel(claims_path))}."
+                if claims_path
+                else "Claims: none.",
                 "Coordinates read as WGS84 longitude/latitude (OGC:CRS84); areas "
                 "measured in a Lambert azimuthal equal-area projection centred on "
-                f"the zones measured (`{crs}`), after densifying edges longer "
+                f"the zones measured ({doc.code(crs)}), after densifying edges longer "
                 "than 2 km along the geodesic.",
             ]
         ),
@@ -387,5 +405,7 @@ def _document(
         ),
     ]
     if sources:
+        # kurskgeo's own lines (dataset names, credits, code spans): kept as
+        # Markdown, made safe by the renderer like all its text
         blocks += [doc.Heading("Sources"), doc.Items(list(sources))]
     return title, blocks

@@ -37,6 +37,7 @@ _SETTINGS = (
     "interactive",
     "animation",
     "extent",
+    "allow_download",
 )
 
 

@@ -139,12 +139,12 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
         If the file cannot be read, is not JSON, or is not a kurskgeo manifest
         of a format this version reads.
     """
+    from kurskgeo import limits
+
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ManifestError(f"{p}: cannot be read ({exc.strerror})") from None
-    except ValueError as exc:
+        data = json.loads(limits.read_input(p, ManifestError, limit="text_mb"))
+    except (ValueError, RecursionError) as exc:
         raise ManifestError(f"{p}: not JSON ({exc})") from None
     if not isinstance(data, dict) or "kurskgeo_manifest" not in data:
         raise ManifestError(f"{p}: not a kurskgeo manifest (no 'kurskgeo_manifest')")
