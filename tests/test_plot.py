@@ -1396,3 +1396,18 @@ def test_blitted_frames_equal_full_redraws(monkeypatch, places):
         assert Image.open(io.BytesIO(fast)).info["dpi"] == pytest.approx(
             (50, 50), abs=0.0254
         )
+
+
+def test_timeline_of_a_series_measured_on_every_zone_has_one_unnamed_line():
+    """A reading column of missing values (every zone measured) is no reading:
+    pandas may hold it as NaN, which must not be read as zone names."""
+    series = pd.DataFrame(
+        {
+            "date": ["2024-09-01", "2024-09-08"],
+            "area_km2": [10.0, 12.0],
+            "reading": pd.Series([None, None], dtype="str"),
+        }
+    )
+    ax = kplot.plot_timeline(series)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Measured area"]
+    assert ax.lines[0].get_ydata().tolist() == [10.0, 12.0]

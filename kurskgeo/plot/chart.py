@@ -74,7 +74,7 @@ def reading_label(zones: str | Sequence[str] | None) -> str:
     >>> reading_label(["occupied", "contested"])
     'Occupied by Russia + grey zone'
     """
-    if zones is None:
+    if not isinstance(zones, (str, Sequence)):  # None, or a missing value
         return "Measured area"
     zs = [z for z in (zones.split("+") if isinstance(zones, str) else zones) if z]
     if not zs:
@@ -118,8 +118,9 @@ def _series_frame(
             }
         )
         if "reading" in series.columns:
-            frame["reading"] = series["reading"].astype(str).to_numpy()
-            frame["group"] = [reading_label(r) for r in frame["reading"]]
+            named = [r if isinstance(r, str) and r else None for r in series["reading"]]
+            frame["reading"] = named  # None: measured on every zone
+            frame["group"] = [reading_label(r) for r in named]
         elif (
             "label" in series.columns
             and series["label"].nunique() > 1
