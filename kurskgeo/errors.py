@@ -53,9 +53,6 @@ class DuplicateDateError(SnapshotError):
     source : str or None
         Who drew both (None when the snapshots do not say).
     paths : list of str
-    cli_message : str
-        The same message in command-line terms (``--on-duplicate``), which
-        the CLI prints instead of the API's.
     """
 
     def __init__(self, day: Any, source: str | None, paths: list[str]) -> None:
@@ -63,12 +60,9 @@ class DuplicateDateError(SnapshotError):
         who = f" (all by {source})" if source and source != "unknown" else ""
         head = f"{len(paths)} snapshots show {day}: {', '.join(paths)}{who}"
         super().__init__(
-            f"{head}; keep one, or pass on_duplicate='first' or 'last' "
-            "(maps of one date from different sources are measured side by side)"
-        )
-        self.cli_message = (
-            f"{head}; keep one, or pass --on-duplicate first (or last) to keep the "
-            "first (last) by path"
+            f"{head}; the maps of one source must have a date each (maps of "
+            "different sources are measured side by side): keep one, or pass "
+            "on_duplicate='first' or 'last' (CLI: --on-duplicate first|last)"
         )
 
     def __reduce__(self) -> Any:

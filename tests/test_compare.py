@@ -99,7 +99,7 @@ def test_duplicates_are_refused_only_within_a_source(runner, tmp_path):
     result = runner.invoke(cli, ["area", str(a), str(b)])
     assert result.exit_code == 1
     assert "2 snapshots show 2024-09-18" in result.stderr
-    assert "--on-duplicate first" in result.stderr
+    assert "--on-duplicate first|last" in result.stderr
     assert "on_duplicate=" not in result.stderr  # the CLI speaks CLI
     with pytest.raises(DuplicateDateError, match="on_duplicate='first' or 'last'"):
         kurskgeo.measure_files([a, b])

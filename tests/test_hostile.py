@@ -694,7 +694,8 @@ def test_report_shows_input_as_written(runner, snaps, tmp_path):
     assert re.findall(r"<img [^>]*>", page) == [
         m for m in re.findall(r"<img [^>]*>", page) if 'src="figures/' in m
     ]
-    assert "<a " not in page  # no link from the input (nor any at all)
+    # no link from the input: the only one is the report's own interactive map
+    assert re.findall(r"<a [^>]*>", page) == ['<a href="explore.html">']
     headings = re.findall(r"<h\d>(.*?)</h\d>", page)
     assert not any("Heading injected" in h for h in headings)
     assert "<strong>bold</strong>" not in page  # the input's ** stays **

@@ -212,10 +212,8 @@ class KurskgeoGroup(click.Group):
         except KurskgeoError as exc:
             if verbosity > 0:
                 raise
-            # an error may say the same in command-line terms (--on-duplicate)
-            text = getattr(exc, "cli_message", None) or str(exc)
             command = self.get_command(ctx, ctx.invoked_subcommand or "")
-            click.echo(f"Error: {_oneline(cli_terms(text, command))}", err=True)
+            click.echo(f"Error: {_oneline(cli_terms(str(exc), command))}", err=True)
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
