@@ -133,4 +133,4 @@ def animate(
         notice=notice,
         dpi=dpi,
     )
-    click.echo(f"wrote {path}", err=True)
+    options.say(f"wrote {path}", err=True)

@@ -139,4 +139,4 @@ def compare(
         parts = compare_parts(a, b, date=map_date, **kwargs)
         ax = plot_comparison(parts, region=region)
         save_figure(ax, map_path, dpi=dpi, overwrite=overwrite)
-        click.echo(f"wrote {map_path}", err=True)
+        options.say(f"wrote {map_path}", err=True)

@@ -126,4 +126,4 @@ def explore(
         tiles=tiles,
         tiles_attribution=tiles_attribution,
     )
-    click.echo(f"wrote {path}", err=True)
+    options.say(f"wrote {path}", err=True)

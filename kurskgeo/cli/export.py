@@ -77,4 +77,4 @@ def export(
         command=options.command_line(ctx) + " " + " ".join(paths),
         progress=options.show_progress(progress),
     )
-    click.echo(f"wrote {len(table)} rows to {output}", err=True)
+    options.say(f"wrote {len(table)} rows to {output}", err=True)

@@ -114,16 +114,16 @@ def extract_article(
         name=name if article != "-" else None,
     )
     text = found.to_yaml(name)
-    click.echo(
+    options.say(
         f"{len(found.claims)} claim(s) in {name}, dated {found.date}"
         + (f", {found.outlet}" if found.outlet else ""),
         err=True,
     )
     for f in found.findings:
         if not f.consistent:
-            click.echo(f"finding: {f.kind}: {options.one_line(f.message)}", err=True)
+            options.say(f"finding: {f.kind}: {options.one_line(f.message)}", err=True)
     for note in found.notes:
-        click.echo(f"note: {options.one_line(note)}", err=True)
+        options.say(f"note: {options.one_line(note)}", err=True)
     return found, text
 
 

@@ -146,7 +146,7 @@ def verify(
     _, text = extract_article(article, date, outlet, url, start, markup)
     with atomic_write(target, "w", overwrite=overwrite) as fh:
         fh.write(text)
-    click.echo(
+    options.say(
         f"wrote {target}: correct any guess there, then run kurskgeo check {target}",
         err=True,
     )
@@ -156,7 +156,7 @@ def verify(
         from kurskgeo import datasets
         from kurskgeo.report.fetch import deepstate_maps
 
-        say = lambda message: click.echo(message, err=True)  # noqa: E731
+        say = lambda message: options.say(message, err=True)  # noqa: E731
         maps = list(
             deepstate_maps(claims, every=every, max_age_days=max_age_days, say=say)
         )
