@@ -670,6 +670,26 @@ def test_csv_outputs_follow_owasp(runner, snaps, tmp_path):
     assert float(net) < 0 and not net.startswith("'")
 
 
+def test_exported_csv_follows_owasp(runner, tmp_path):
+    """`export` and `diff -o x.csv` write sources and labels from the maps."""
+    path = square(
+        tmp_path / "m_2024-09-04.geojson",
+        source='=HYPERLINK("http://x")',
+        label="@SUM(A1)\x1b[31m",
+    )
+    out = tmp_path / "zones.csv"
+    result = runner.invoke(cli, ["export", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert rows[0]["source"].startswith("'=HYPERLINK")
+    for row in rows:
+        for key, value in row.items():
+            assert not str(key).startswith(("=", "+", "@", "\t", "\r")), key
+            assert not value.startswith(("=", "+", "@", "\t", "\r")), value
+            assert "\x1b" not in value
+    assert float(rows[0]["area_km2"]) > 0  # numbers stay numbers
+
+
 @pytest.mark.slow
 def test_report_shows_input_as_written(runner, snaps, tmp_path):
     from markdown_it import MarkdownIt
@@ -752,7 +772,9 @@ def test_a_linked_crs_is_refused(tmp_path):
 
 
 @pytest.mark.skipif(not HAS_FIFO, reason="no named pipes here")
-@pytest.mark.parametrize("field", ["snapshots", "region", "claims", "input", "places"])
+@pytest.mark.parametrize(
+    "field", ["snapshots", "region", "claims", "input", "places", "article"]
+)
 def test_named_pipes_in_inputs_are_refused(tmp_path, snaps, field):
     fifo = tmp_path / "fifo.geojson"
     os.mkfifo(fifo)
@@ -763,6 +785,7 @@ def test_named_pipes_in_inputs_are_refused(tmp_path, snaps, field):
         "claims": ["check", str(fifo)],
         "input": ["area", str(fifo)],
         "places": ["map", str(snaps), "--places", str(fifo), "-o", "/tmp/x.png"],
+        "article": ["extract", str(fifo), "--date", "2025-01-17"],
     }[field]
     done = run_kurskgeo(*args, timeout=60)
     assert done.returncode == 1, done.stderr

@@ -71,10 +71,12 @@ def article_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def read_article(path: str) -> str:
     """Return the text of the article file `path` (``-``: standard input)."""
+    from kurskgeo import limits
     from kurskgeo.errors import ArticleError
 
     if path == "-":
         return sys.stdin.read()
+    limits.check_input(path, ArticleError)  # a pipe would block, a disk image fill
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:

@@ -36,6 +36,7 @@ import geopandas as gpd
 import pandas as pd
 
 from kurskgeo.errors import OutputError
+from kurskgeo.escape import csv_cell
 from kurskgeo.io.write import atomic_path, atomic_write
 
 __all__ = ["EXPORT_FORMATS", "export_format", "write_table"]
@@ -177,6 +178,9 @@ def write_table(
         if isinstance(frame, gpd.GeoDataFrame):
             table = table.drop(columns=frame.geometry.name)
         table = _plain_columns(table, dates_as_text=True)
+        # text from the inputs (sources, labels, paths) is never a formula
+        table = table.map(csv_cell)
+        table.columns = [csv_cell(c) for c in table.columns]
         with atomic_write(target, "w", overwrite=overwrite) as fh:
             table.to_csv(fh, index=False, lineterminator="\n")
         return target
