@@ -88,8 +88,9 @@ def build_mirror(root: Path, shared_data: Path) -> Path:
     """Lay out `root` like the remote, from symlinks into the real data folder.
 
     DeepStateMap's listing (newest first, as the API gives it) and every map of
-    ``deepstate-raw/``, the occupied archive's files, and the Kursk Oblast
-    boundary of the registry (the unmodified OSM districts file).
+    ``deepstate-raw/``, the occupied archive's files, the Kursk Oblast
+    boundary of the registry (the unmodified OSM districts file), and Natural
+    Earth's countries (Russia and Ukraine only).
     """
     import datetime as dt
 
@@ -113,5 +114,19 @@ def build_mirror(root: Path, shared_data: Path) -> Path:
         root,
         BOUNDARIES["kursk-oblast"].url,
         shared_data / "boundaries" / "kursk_oblast_districts_osm.geojson",
+    )
+    # Natural Earth's countries file, as its two countries the Kursk maps need
+    # (the extracts of the shared data, put together when the mirror is made)
+    countries = [
+        feature
+        for name in ("russia", "ukraine")
+        for feature in json.loads(
+            (shared_data / "context" / f"natural_earth_10m_{name}.geojson").read_bytes()
+        )["features"]
+    ]
+    mirror_place(
+        root,
+        BOUNDARIES["countries"].url,
+        json.dumps({"type": "FeatureCollection", "features": countries}).encode(),
     )
     return root

@@ -460,8 +460,12 @@ def test_cli_fetch_list(runner):
         "deepstate",
         "occupied",
         "boundary",
+        "boundary",
     ]
     assert rows[2]["sha256"] == BOUNDARIES["kursk-oblast"].sha256
+    # Natural Earth's countries: the hash is recorded at the first download
+    assert rows[3]["name"] == "boundary:countries"
+    assert rows[3]["sha256"] == "(recorded at first download)"
 
 
 @pytest.mark.parametrize(

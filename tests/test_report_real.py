@@ -403,3 +403,30 @@ def test_overwriting_removes_what_the_new_report_does_not_write(tmp_path):
     assert "notes.txt" in figures  # not a figure name kurskgeo writes
     assert (out / "verdicts.json").exists() is False  # no claims this time
     assert (out / "manifest.json").is_file()
+
+
+@pytest.mark.realdata
+def test_real_report_draws_natural_earth_under_its_maps(real, shared_data):
+    """The country outlines are fetched like the maps, recorded and credited;
+    only the countries near the region reach the interactive page."""
+    root, _, _ = real
+    manifest = json.loads((root / "out" / "manifest.json").read_text())
+    (context,) = [r for r in manifest["inputs"] if r["role"] == "context"]
+    assert context["dataset"] == "boundary:countries"
+    assert context["credit"] == "Natural Earth (public domain)"
+    served = root / "mirror"  # the file the mirror gave is the one recorded
+    (mirrored,) = [p for p in served.rglob("ne_10m_admin_0_countries.geojson")]
+    assert context["sha256"] == hashlib.sha256(mirrored.read_bytes()).hexdigest()
+    md = (root / "out" / "report.md").read_text()
+    assert (
+        "Drawn under the maps: boundary:countries (Natural Earth (public domain), "
+        "version 709ffdf), for orientation only." in md
+    )
+    page = (root / "out" / "explore.html").read_text()
+    assert "Russia" in page and "Ukraine" in page
+    # clipped near the region: far less than the two whole countries
+    whole = sum(
+        (shared_data / "context" / f"natural_earth_10m_{n}.geojson").stat().st_size
+        for n in ("russia", "ukraine")
+    )
+    assert len(page.encode()) < whole / 2

@@ -23,7 +23,8 @@ from kurskgeo.cli import options
     default=None,
     help="Fetch the real maps the claims need instead of reading --snapshots: "
     "DeepStateMap's maps over the claims' window and of each claim's date, with "
-    "Kursk Oblast (boundary:kursk-oblast) as the default region.",
+    "Kursk Oblast (boundary:kursk-oblast) as the default region and Natural "
+    "Earth's countries (boundary:countries) as the default --context.",
 )
 @click.option(
     "--every",

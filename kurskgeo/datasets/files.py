@@ -101,7 +101,8 @@ def fetch_boundary(
     Parameters
     ----------
     name : str
-        A key of :data:`BOUNDARIES` (``"kursk-oblast"``).
+        A key of :data:`BOUNDARIES`: ``"kursk-oblast"``, or ``"countries"``
+        (Natural Earth's country outlines, drawn under a real report's maps).
     downloader : callable, optional
         A pooch downloader ``downloader(url, output_file, pooch)``.
     progressbar : bool, optional
@@ -132,6 +133,6 @@ def fetch_boundary(
         entry.url,
         entry.fname,
         sha256=entry.sha256,
-        record_hash=False,
+        record_hash=entry.sha256 is None,  # recorded at the first download
         downloader=downloader_for(downloader, progressbar),
     )

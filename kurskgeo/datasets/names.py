@@ -106,7 +106,8 @@ def fetch_spec(
                                    Sunday) of that range (@all: every map)
         occupied:DATE              the occupied-territory file of DATE
         boundary:NAME              a boundary of the registry (kursk-oblast,
-                                   also boundary:)
+                                   also boundary:; countries: Natural
+                                   Earth's country outlines)
 
     A range stands for several files: fetch it with :func:`fetch_spec_files`
     (which takes every name); this function, which returns one path, refuses

@@ -18,7 +18,6 @@ from kurskgeo.datasets._download import sha256_of as sha256
 from kurskgeo.datasets._locations import cache_dir
 from kurskgeo.datasets.registry import (
     BOUNDARIES,
-    BOUNDARY_COMMIT,
     DEEPSTATE_API,
     OCCUPIED_BASE,
     OCCUPIED_COMMIT,
@@ -97,7 +96,7 @@ def describe(path: str | os.PathLike[str]) -> dict[str, Any] | None:
                 "dataset": f"boundary:{key}",
                 "kind": "boundary",
                 "url": entry.url,
-                "version": BOUNDARY_COMMIT,
-                "credit": CREDITS["boundary"],
+                "version": entry.version,
+                "credit": entry.credit,
             }
     return None

@@ -18,6 +18,7 @@ __all__ = [
     "ENV_MIRROR",
     "FAMILIES",
     "KINDS",
+    "NATURAL_EARTH_COMMIT",
     "OCCUPIED_COMMIT",
     "STALE_DAYS",
     "Dataset",
@@ -51,6 +52,10 @@ OCCUPIED_LAST = dt.date(2026, 8, 22)
 
 BOUNDARY_COMMIT = "5af46d6dab9a502713611846892e4185f157dab7"
 
+#: The commit of nvkelso/natural-earth-vector the country outlines are read at
+#: (Natural Earth 5.1); the file's hash is recorded at its first download.
+NATURAL_EARTH_COMMIT = "709ffdf7e55f73a0d81dd1adcb4a1032a38e3730"
+
 #: What ``kind:what`` dataset names start with.
 KINDS = ("deepstate", "occupied", "boundary")
 
@@ -73,6 +78,10 @@ class Dataset:
         recorded at the first download (trust on first use).
     description, licence : str
         What the file holds and the licence its source states.
+    credit : str
+        How a report credits it.
+    version : str
+        The pinned commit its URL reads.
     """
 
     name: str
@@ -81,6 +90,8 @@ class Dataset:
     sha256: str | None
     description: str
     licence: str
+    credit: str = ""
+    version: str = ""
 
 
 #: Region boundaries, by the name :func:`fetch_boundary` takes.
@@ -99,6 +110,24 @@ BOUNDARIES: dict[str, Dataset] = {
             "(Nominatim, late 2020); kurskgeo merges them when used as a region"
         ),
         licence="ODbL 1.0, © OpenStreetMap contributors",
+        credit="© OpenStreetMap contributors (ODbL 1.0)",
+        version=BOUNDARY_COMMIT,
+    ),
+    "countries": Dataset(
+        name="boundary:countries",
+        url=(
+            "https://raw.githubusercontent.com/nvkelso/natural-earth-vector/"
+            f"{NATURAL_EARTH_COMMIT}/geojson/ne_10m_admin_0_countries.geojson"
+        ),
+        fname="boundary/ne_10m_admin_0_countries.geojson",
+        sha256=None,
+        description=(
+            "Natural Earth 1:10m Admin 0 countries: the country outlines drawn "
+            "under the maps of a real report (orientation, not a region to measure)"
+        ),
+        licence="public domain (Natural Earth, naturalearthdata.com)",
+        credit="Natural Earth (public domain)",
+        version=NATURAL_EARTH_COMMIT,
     ),
 }
 

@@ -34,8 +34,8 @@ from kurskgeo.errors import (
     SnapshotError,
 )
 from kurskgeo.escape import csv_cell
+from kurskgeo.report import _context, _output, _record, _sides
 from kurskgeo.report import _document as doc
-from kurskgeo.report import _output, _record, _sides
 from kurskgeo.report._figures import _figures, _interactive
 from kurskgeo.report._geodata import geodata_dir
 from kurskgeo.report._markdown import _document
@@ -401,11 +401,20 @@ def make_report(
     context_files = [c for c in (context or []) if isinstance(c, (str, os.PathLike))]
     if context is not None:
         context = list(context)
+    elif source is not None:
+        from kurskgeo import datasets
+
+        say("fetching the country outlines (boundary:countries, Natural Earth)")
+        context_files = [datasets.fetch_boundary("countries")]
+        context = list(context_files)
     elif embedded and data is not None and (data / "countries.geojson").is_file():
         # the embedded, hand-drawn border only makes sense under embedded zones
         context_files = [data / "countries.geojson"]
         countries = gpd.read_file(context_files[0])
         context = [countries.iloc[[i]] for i in range(len(countries))]
+    if context and not embedded:
+        # the countries near the region (or the maps), not the world
+        context = _context.nearby(context, _context.around(region, snaps))
 
     say(f"measuring {len(snaps)} snapshots")
     series = _series(snaps, zones, region)
@@ -633,7 +642,12 @@ def reproduce_report(
         map_zone=call.get("map_zone"),
         region=one("region"),
         places=one("places"),
-        context=None if call.get("context") is None else found["context"],
+        # given, or fetched for the real report (--source): as recorded
+        context=(
+            found["context"]
+            if call.get("context") is not None or (not embedded and found["context"])
+            else None
+        ),
         tolerance=float(call.get("tolerance", 0.05)),
         max_age_days=int(call.get("max_age_days", 14)),
         line_accuracy_m=float(call.get("line_accuracy_m", 250.0)),

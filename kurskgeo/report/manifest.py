@@ -251,7 +251,8 @@ def cite(manifest: Mapping[str, Any]) -> list[str]:
 
     Snapshots are grouped by credit (a dataset family's, else who drew them):
     the span of their dates and how many map versions; then the region, the
-    claims file, and how to check every input.
+    country outlines fetched for the maps, the claims file, and how to check
+    every input.
     """
     lines: list[str] = []
     snaps = [r for r in manifest["inputs"] if r["role"] == "snapshot"]
@@ -273,6 +274,14 @@ def cite(manifest: Mapping[str, Any]) -> list[str]:
             )
         else:
             lines.append(f"Region: {Path(r['path']).name}.")
+    for r in manifest["inputs"]:
+        if r["role"] == "context" and r.get("dataset"):
+            version = str(r.get("version") or "")[:7]
+            lines.append(
+                f"Drawn under the maps: {r['dataset']} ({r.get('credit', '')}"
+                + (f", version {version}" if version else "")
+                + "), for orientation only."
+            )
     region = manifest["call"].get("region")
     if region == "<geometry>":
         lines.append("Region: a geometry given in Python (not a file).")
