@@ -15,9 +15,11 @@ import json
 import re
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import kurskgeo.plot
 from kurskgeo.claims import Claim, read_claims
 from kurskgeo.cli import cli
 from kurskgeo.errors import KurskgeoError, ManifestError
@@ -37,6 +39,10 @@ def _refuse(*args, **kwargs):
     raise OSError("network access in tests is refused")
 
 
+#: The figures the real report saved, by file name (filled by `real`).
+SAVED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="module")
 def real(tmp_path_factory, shared_data):
     """`kurskgeo report --source deepstate`, once, offline against the mirror."""
@@ -49,10 +55,18 @@ def real(tmp_path_factory, shared_data):
     mp.setenv("KURSKGEO_CACHE", str(root / "cache"))
     mp.setattr(socket, "getaddrinfo", _refuse)
     mp.setattr(socket.socket, "connect", _refuse)
+    save = kurskgeo.plot.save_figure
+
+    def recording(fig, path, **kw):  # the figures as saved, to look at them
+        SAVED[Path(path).name] = fig
+        return save(fig, path, **kw)
+
     try:
-        result = CliRunner().invoke(
-            cli, ["report", "--source", "deepstate", "-o", "out"]
-        )
+        with pytest.MonkeyPatch.context() as only_here:  # this report's figures
+            only_here.setattr(kurskgeo.plot, "save_figure", recording)
+            result = CliRunner().invoke(
+                cli, ["report", "--source", "deepstate", "-o", "out"]
+            )
         yield root, result, mp
     finally:
         mp.undo()
@@ -430,3 +444,16 @@ def test_real_report_draws_natural_earth_under_its_maps(real, shared_data):
         for n in ("russia", "ukraine")
     )
     assert len(page.encode()) < whole / 2
+
+
+@pytest.mark.realdata
+def test_real_report_chart_keeps_every_claim_label_on_the_figure(real):
+    """The last claims sit by the right edge: their labels must not run off it."""
+    fig = SAVED["timeline.png"]
+    kurskgeo.plot.figure_bytes(fig, "png", dpi=100)  # laid out as saved
+    labels = [t for t in fig.axes[0].texts if t.get_gid() == "kurskgeo-claim-label"]
+    assert any(t.get_text().startswith("Syrskyi, 14 Feb") for t in labels)
+    for t in labels:
+        box = t.get_window_extent()
+        assert fig.bbox.contains(box.x0, box.y0), t.get_text()
+        assert fig.bbox.contains(box.x1, box.y1), t.get_text()

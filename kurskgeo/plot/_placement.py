@@ -5,10 +5,11 @@ line whenever the line leaves the marker to the right, and two claims of one
 date put their labels on top of each other. Each label here takes the first
 of a few spots around its point (right first, as a reader expects) whose box
 meets no line, marker, arrow, other label or legend, and stays inside the
-axes; failing that, the spot meeting the fewest, where another label counts
-five times a line (a label's halo keeps it legible over a line, not over
-text). Boxes and obstacles are
-compared in display coordinates with shapely, after the figure is laid out.
+axes (and never, if any spot allows, runs off the figure); failing that, the
+spot meeting the fewest, where another label counts five times a line (a
+label's halo keeps it legible over a line, not over text). Boxes and obstacles
+are compared in display coordinates with shapely, after the figure is laid
+out.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def place_labels(ax: Axes, labels: Sequence[Annotation]) -> None:
     obstacles = _obstacles(ax, set(map(id, labels)), fig.dpi / 72.0)
     placed = np.empty(0, dtype=object)
     frame = shapely.box(*ax.get_window_extent().extents)
+    canvas = shapely.box(*fig.bbox.extents)
     anchors = shapely.points(
         ax.transData.transform(
             [
@@ -88,7 +90,9 @@ def place_labels(ax: Axes, labels: Sequence[Annotation]) -> None:
             cost = float(shapely.intersects(obstacles, room).sum()) + 5.0 * float(
                 shapely.intersects(placed, room).sum()
             )
-            if not frame.contains(box):
+            if not canvas.contains(box):
+                cost += 100.0  # cut by the edge of the figure: never, if avoidable
+            elif not frame.contains(box):
                 cost += 0.5  # outside the axes: better than on a line
             if others.size and shapely.distance(others, box).min() < shapely.distance(
                 anchors[i], box
