@@ -14,7 +14,7 @@ from kurskgeo.io import LONLAT
 from kurskgeo.plot._draw import _rc_context
 from kurskgeo.plot._inputs import _contexts, _region
 from kurskgeo.plot._layers import _frame, _Layer, _project
-from kurskgeo.plot._text import _attribution_text, _fmt_date, _fmt_km2_mi2
+from kurskgeo.plot._text import _fmt_date, _fmt_km2_mi2
 from kurskgeo.plot.maps import _draw_map
 from kurskgeo.plot.style import FillStyle
 
@@ -122,17 +122,6 @@ def plot_comparison(
         sub += f"; intersection over union {iou:.2f}"
     sides = [gpd.GeoDataFrame({"source": [row["source_a"], row["source_b"]]})]
 
-    def credit(border: str | None, width: int = 108) -> str:
-        return _attribution_text(
-            [] if attribution is not None else sides,
-            reg,
-            ctx,
-            frame,
-            attribution,
-            width,
-            border=border,
-        )
-
     with _rc_context():
         return _draw_map(
             ax,
@@ -147,7 +136,9 @@ def plot_comparison(
             subtitle=sub,
             entries=[(la, f"{la.label}: {_fmt_km2_mi2(la.area_km2)}") for la in layers],
             notes=[],
-            credit=credit,
+            sources=sides,
+            attribution=attribution,
+            layer_names=None,
             note=None,
             legend_kwds=legend_kwds,
             style_kwds=style_kwds,

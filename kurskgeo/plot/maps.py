@@ -89,7 +89,9 @@ def _draw_map(
     subtitle: str,
     entries: Sequence[tuple[_Layer, str]],
     notes: Sequence[str],
-    credit: Any,
+    sources: Sequence[Any],
+    attribution: str | None,
+    layer_names: Mapping[str, Sequence[str]] | None,
     note: str | None,
     legend_kwds: Mapping[str, Any] | None,
     style_kwds: Mapping[str, Any],
@@ -97,10 +99,22 @@ def _draw_map(
     """Draw one map: context, zones, furniture, heads, legend, credit, names.
 
     `entries` are the legend's swatches (a layer and its label); `notes`
-    are legend lines without a swatch; `credit` is called with the border
-    note to give the credit's text.
+    are legend lines without a swatch; the credit names the `sources` of
+    the snapshots drawn (or says `attribution`), with their `layer_names`.
     """
     from matplotlib.lines import Line2D
+
+    def credit(border: str | None, width: int = 108) -> str:
+        return _attribution_text(
+            sources,
+            region,
+            contexts,
+            frame,
+            attribution,
+            width,
+            layers=layer_names,
+            border=border,
+        )
 
     if ax is None:
         ax = _new_map_figure(figsize, 100)
@@ -268,18 +282,6 @@ def plot_snapshot(
     frame = _frame([snap], zones_arg, reg, crs, extent)
     layer_names = _layer_names([snap], zones, reg)
 
-    def credit(border: str | None, width: int = 108) -> str:
-        return _attribution_text(
-            [snap],
-            reg,
-            ctx,
-            frame,
-            attribution,
-            width,
-            layers=layer_names,
-            border=border,
-        )
-
     with _rc_context():
         layers = _zone_layers(snap, zones, reg, frame)
         return _draw_map(
@@ -295,7 +297,9 @@ def plot_snapshot(
             subtitle=_snapshot_subtitle(snap, reg),
             entries=[(la, f"{la.label}: {_fmt_km2_mi2(la.area_km2)}") for la in layers],
             notes=[],
-            credit=credit,
+            sources=[snap],
+            attribution=attribution,
+            layer_names=layer_names,
             note=note,
             legend_kwds=legend_kwds,
             style_kwds=style_kwds,
@@ -394,18 +398,6 @@ def plot_change(
         sub += f"; areas within {reg.name or 'the region'}"
     layer_names = _layer_names([sa, sb], list(zones_arg or []), reg)
 
-    def credit(border: str | None, width: int = 108) -> str:
-        return _attribution_text(
-            [sa, sb],
-            reg,
-            ctx,
-            frame,
-            attribution,
-            width,
-            layers=layer_names,
-            border=border,
-        )
-
     with _rc_context():
         return _draw_map(
             ax,
@@ -420,7 +412,9 @@ def plot_change(
             subtitle=sub,
             entries=entries,
             notes=notes,
-            credit=credit,
+            sources=[sa, sb],
+            attribution=attribution,
+            layer_names=layer_names,
             note=note,
             legend_kwds=legend_kwds,
             style_kwds=style_kwds,
