@@ -240,51 +240,9 @@ def test_a_report_goes_into_a_folder_only(runner, snaps, tmp_path, target):
     assert not list(tmp_path.glob(".*partial"))
 
 
-@pytest.mark.slow
-def test_reports_are_whole_when_two_runs_write_one_folder(snaps, tmp_path):
-    """Two runs to one -o at once, then an interrupted one: one whole report."""
-    out = tmp_path / "report"
-    runs = []
-    for cid in ("first", "second"):
-        claim = claims(tmp_path / f"{cid}.yaml", CLAIM.replace("c1", cid))
-        runs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "kurskgeo",
-                    "report",
-                    "--snapshots",
-                    str(snaps),
-                    "--claims",
-                    str(claim),
-                    "-o",
-                    str(out),
-                    "--overwrite",
-                ],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
-    errs = [r.communicate(timeout=300)[1] for r in runs]
-    codes = [r.returncode for r in runs]
-    assert codes.count(0) >= 1, errs
-    assert not any("Traceback" in e for e in errs), errs
-    md = (out / "report.md").read_text()
-    page = (out / "report.html").read_text()
-    verdicts = json.loads((out / "verdicts.json").read_text())
-    winner = verdicts["claims"][0]["id"]
-    assert f"**{winner}**" in md and f"<strong>{winner}</strong>" in page
-    loser = {"first", "second"} - {winner}
-    assert not any(f"**{x}**" in md or f">{x}<" in page for x in loser)
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.")]
-
-    # SIGTERM in the middle of a third run: the second report stays, whole
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    claim = claims(tmp_path / "third.yaml", CLAIM.replace("c1", "third"))
-    proc = subprocess.Popen(
+def _report_process(snaps: Path, claim: Path, out: Path) -> subprocess.Popen[str]:
+    """Start ``kurskgeo report ... -o out --overwrite``; its stderr is piped."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -303,6 +261,33 @@ def test_reports_are_whole_when_two_runs_write_one_folder(snaps, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@pytest.mark.slow
+def test_reports_are_whole_when_two_runs_write_one_folder(snaps, tmp_path):
+    """Two runs to one -o at once, then an interrupted one: one whole report."""
+    out = tmp_path / "report"
+    runs = []
+    for cid in ("first", "second"):
+        claim = claims(tmp_path / f"{cid}.yaml", CLAIM.replace("c1", cid))
+        runs.append(_report_process(snaps, claim, out))
+    errs = [r.communicate(timeout=300)[1] for r in runs]
+    codes = [r.returncode for r in runs]
+    assert codes.count(0) >= 1, errs
+    assert not any("Traceback" in e for e in errs), errs
+    md = (out / "report.md").read_text()
+    page = (out / "report.html").read_text()
+    verdicts = json.loads((out / "verdicts.json").read_text())
+    winner = verdicts["claims"][0]["id"]
+    assert f"**{winner}**" in md and f"<strong>{winner}</strong>" in page
+    loser = {"first", "second"} - {winner}
+    assert not any(f"**{x}**" in md or f">{x}<" in page for x in loser)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.")]
+
+    # SIGTERM in the middle of a third run: the second report stays, whole
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    claim = claims(tmp_path / "third.yaml", CLAIM.replace("c1", "third"))
+    proc = _report_process(snaps, claim, out)
     assert proc.stderr is not None
     said = []
     for line in proc.stderr:  # its progress: stop it while it draws
