@@ -449,3 +449,44 @@ def test_real_series_offline_in_the_browser(chromium, shared_data, runner, tmp_p
     assert f"Held by Ukraine: {held:,.0f} km²" in peak["areas"]
     both = kurskgeo.area_km2(snap, zone=["liberated", "contested"], region=region)
     assert f"Together: {both:,.0f} km²" in peak["areas"]
+
+
+def _page_lines(page: str) -> list[shapely.Geometry]:
+    """The line features of a page's GeoJSON layers (borders and outlines)."""
+    decoder = json.JSONDecoder()
+    lines = []
+    for m in re.finditer(r'\{"features": ', page):
+        try:
+            layer, _ = decoder.raw_decode(page[m.start() :])
+        except ValueError:
+            continue
+        for feature in layer["features"]:
+            if feature["geometry"]["type"] in ("LineString", "MultiLineString"):
+                lines.append(shapely.geometry.shape(feature["geometry"]))
+    return lines
+
+
+@pytest.mark.realdata
+def test_the_page_draws_one_border_where_the_region_is_the_border(shared_data):
+    """The OSM oblast and Natural Earth draw the border kilometres apart: the
+    page draws it once, as the print maps do, and the oblast outline only
+    where it is no border."""
+    raw = sorted((shared_data / "deepstate-raw").glob("*.geojson"))[-2:]
+    region = shared_data / "boundaries" / "kursk_oblast.geojson"
+    context = [
+        shared_data / "context" / f"natural_earth_10m_{n}.geojson"
+        for n in ("ukraine", "russia")
+    ]
+    page = to_html(
+        explore(raw, zone=["liberated", "contested"], region=region, context=context)
+    )
+    border, rest = _page_lines(page)
+    # neither line runs beside the other (3 km) but where they meet
+    for a, b in ((border, rest), (rest, border)):
+        beside = shapely.intersection(a, b.buffer(0.03)).length
+        assert beside < 0.05 * a.length
+    # the oblast's own line along Ukraine became the border: the border runs
+    # on the oblast boundary (within the page's 50 m simplification)
+    oblast = shapely.boundary(kurskgeo.read_region(region))
+    on_oblast = shapely.intersection(border, oblast.buffer(0.001)).length
+    assert on_oblast > 0.3 * border.length

@@ -49,6 +49,7 @@ from shapely.geometry.base import BaseGeometry
 
 from kurskgeo.errors import KurskgeoError, OutputError
 from kurskgeo.io import LONLAT
+from kurskgeo.plot import _borders
 from kurskgeo.plot import style as _style
 from kurskgeo.plot._inputs import (
     _contexts,
@@ -145,7 +146,8 @@ def _browser_geometry(
 def _simplify(geom: BaseGeometry, tolerance: float) -> BaseGeometry:
     """Simplify (Douglas-Peucker) so that every vertex stays within `tolerance`.
 
-    Every vertex of `geom` lies within `tolerance` of the boundary kept. GEOS
+    Every vertex of `geom` lies within `tolerance` of the boundary kept (of
+    the line kept, for lines). GEOS
     also drops a ring's start vertex when it can, and that step can move the
     line by more than the tolerance (by 18% on a ragged test ring); where it
     did, a smaller tolerance is tried, and at worst nothing is
@@ -157,7 +159,9 @@ def _simplify(geom: BaseGeometry, tolerance: float) -> BaseGeometry:
     step = tolerance
     for _ in range(5):
         simple = shapely.simplify(geom, step, preserve_topology=True)
-        edge = shapely.boundary(simple)
+        # a polygon's vertices must stay near its edge; a line's near itself
+        line = shapely.get_type_id(simple) in (1, 5)
+        edge = simple if line else shapely.boundary(simple)
         shapely.prepare(edge)
         if bool(shapely.dwithin(edge, vertices, tolerance).all()):
             return simple
@@ -188,6 +192,72 @@ def _lonlat_part(geom: BaseGeometry, crs: Any, box: BaseGeometry) -> BaseGeometr
     if cut.is_empty:
         return cut
     return _project(cut.segmentize(0.05), LONLAT, crs)[0]
+
+
+def _borders_layer(
+    m: Any,
+    contexts: Sequence[Any],
+    region: Any,
+    crs: Any,
+    wide: BaseGeometry,
+    simplify_m: float,
+) -> None:
+    """Draw the countries' land, one international border, the region outline.
+
+    As on the print maps (``kurskgeo.plot._borders``): the region's boundary
+    is the border where the two run together, so the page draws one line
+    there, not the region's and the context's a few kilometres apart.
+    """
+    import folium
+
+    window = _lonlat_part(wide, crs, wide)
+    home = (
+        shapely.Point(region.geom.representative_point().coords[0])
+        if region is not None
+        else None
+    )
+    land: list[tuple[BaseGeometry, bool]] = []
+    edges: list[BaseGeometry] = []
+    for c in contexts:
+        part = _lonlat_part(c.geom, crs, wide)
+        if part.is_empty:
+            continue
+        land.append((part, home is not None and bool(shapely.contains(c.geom, home))))
+        edges.append(_lonlat_part(shapely.boundary(c.geom), crs, wide))
+        g = _browser_geometry(part, crs, simplify_m)
+        if g is not None:
+            folium.GeoJson(
+                _feature(g, name=html.escape(c.name or "")),
+                style_function=lambda f: {
+                    "stroke": False,
+                    "fillColor": _style.CONTEXT["land"],
+                    "fillOpacity": 0.5,
+                },
+                interactive=False,
+                control=False,
+            ).add_to(m)
+    region_proj = _project(region.geom, LONLAT, crs)[0] if region is not None else None
+    drawn = _borders.border_lines(land, edges, region_proj, window)
+    lines = [(drawn.border, {"color": _style.CONTEXT["border"], "weight": 1.6})]
+    if region_proj is not None:
+        rest = drawn.region_rest
+        if rest is None:
+            rest = shapely.intersection(shapely.boundary(region_proj), window)
+        lines.append(
+            (
+                rest,
+                {"color": _style.CONTEXT["region"], "weight": 1.6, "dashArray": "6 4"},
+            )
+        )
+    for geom, style in lines:
+        g = _browser_geometry(geom, crs, simplify_m)
+        if g is not None:
+            folium.GeoJson(
+                _feature(g),
+                style_function=lambda f, style=style: {**style, "fill": False},
+                interactive=False,
+                control=False,
+            ).add_to(m)
 
 
 # ---------------------------------------------------------------- text
@@ -423,37 +493,7 @@ def explore(
 
     focus = shapely.box(lon0, lat0, lon1, lat1)
     wide = focus.buffer(_CONTEXT_MARGIN_DEG, join_style="mitre")
-    for c in ctx:
-        part = _lonlat_part(c.geom, frame.crs, wide)
-        g = _browser_geometry(part, frame.crs, simplify_m)
-        if g is not None:
-            folium.GeoJson(
-                _feature(g, name=html.escape(c.name or "")),
-                style_function=lambda f: {
-                    "color": _style.CONTEXT["border"],
-                    "weight": 1,
-                    "fillColor": _style.CONTEXT["land"],
-                    "fillOpacity": 0.5,
-                },
-                interactive=False,
-                control=False,
-            ).add_to(m)
-    if reg is not None:
-        g = _browser_geometry(
-            _lonlat_part(reg.geom, frame.crs, wide), frame.crs, simplify_m
-        )
-        if g is not None:
-            folium.GeoJson(
-                _feature(g, name=html.escape(reg.name or "Region")),
-                style_function=lambda f: {
-                    "color": _style.CONTEXT["region"],
-                    "weight": 1.6,
-                    "dashArray": "6 4",
-                    "fill": False,
-                },
-                interactive=False,
-                control=False,
-            ).add_to(m)
+    _borders_layer(m, ctx, reg, frame.crs, wide, simplify_m)
 
     groups = []
     date_entries = []
