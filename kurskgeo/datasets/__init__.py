@@ -111,6 +111,8 @@ def list_datasets() -> list[Dataset]:
     Examples
     --------
     >>> [d.name.split(":")[0] for d in list_datasets()]
-    ['deepstate', 'occupied', 'boundary']
+    ['deepstate', 'occupied', 'boundary', 'boundary']
+    >>> [d.name for d in list_datasets()][2:]
+    ['boundary:kursk-oblast', 'boundary:countries']
     """
     return [*FAMILIES, *BOUNDARIES.values()]
