@@ -273,3 +273,16 @@ def test_real_series_one_frame_per_map_version(shared_data, runner, tmp_path):
         h, w = a.shape[:2]
         changed = np.argwhere((a != b).any(axis=2))
         assert ((changed[:, 0] < h / 2) | (changed[:, 1] < w / 2)).any()
+
+
+def test_a_long_credit_stays_on_the_frame():
+    """A frame's canvas is fixed: the credit under the map is wrapped to the
+    frame's width and made smaller until it fits, never cut at the bottom."""
+    credit = "Source: " + " ".join(f"layer{i} (shown as something)" for i in range(26))
+    frames = list(
+        iter_animation(_series()[:1], attribution=credit, dpi=60, figsize=(8.0, 7.2))
+    )
+    pixels = _pixels(frames[0].png)
+    bottom = pixels[-4:]  # the last rows of the canvas: background only
+    assert (np.abs(bottom - pixels[-1, 0]).sum(axis=-1) < 30).all()
+    assert any(t.startswith("Source: layer0") for t in frames[0].texts)

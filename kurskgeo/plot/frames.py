@@ -23,6 +23,7 @@ from kurskgeo.plot import _furniture
 from kurskgeo.plot._draw import (
     _box_aspect,
     _context_handles,
+    _credit_width,
     _draw_context,
     _furnish,
     _legend_patch,
@@ -277,6 +278,8 @@ def _frames(
         canvas: Any = fig.canvas
         blit = fmt == "png" and _BLIT
         names = _layer_names(snaps, zones, reg)
+        # wrapped to the frame's width: the canvas is fixed, the credit must fit
+        width = _credit_width(ax) if furniture else 108
         attributions = [
             _attribution_text(
                 [s],
@@ -284,11 +287,14 @@ def _frames(
                 ctx,
                 frame,
                 attribution,
+                width,
                 layers=names,
                 border=handles.get("_border_note"),
             )
             for s in snaps
         ]
+        if attr is not None:
+            _fit_under(attr, max(attributions, key=lambda t: t.count("\n")))
         if blit:
             # Draw what never changes (land, graticule, tick labels: everything
             # under the zones) once, then per frame restore it and draw only the
@@ -401,6 +407,20 @@ def _corner_text(
         },
         gid=gid,
     )
+
+
+def _fit_under(attr: Any, longest: str) -> None:
+    """Shrink the credit under the frame until its longest text fits the canvas."""
+    from kurskgeo.plot._labels import renderer_of
+
+    fig: Any = attr.get_figure(root=True)
+    renderer = renderer_of(fig)
+    attr.set_text(longest)
+    size = float(attr.get_fontsize())
+    while size > 4.5 and attr.get_window_extent(renderer).y0 < 0.01 * fig.bbox.height:
+        size -= 0.25
+        attr.set_fontsize(size)
+    attr.set_text("")
 
 
 def _fit_on_one_line(text: Any, ax: Axes) -> None:
