@@ -935,3 +935,34 @@ def test_gzip_round_trip(tmp_path):
         kurskgeo.read_snapshot(packed)  # two documents one after the other
     packed.write_bytes(gzip.compress(path.read_bytes()))
     assert kurskgeo.area_km2(packed) == pytest.approx(SQUARE_KM2, abs=0.01)
+
+
+@pytest.mark.skipif(not HAS_FIFO, reason="no named pipes here")
+def test_a_context_layer_is_read_like_any_map(snaps, tmp_path):
+    """`report --context` reads through kurskgeo's path: a crs member naming a
+    file is refused, not handed to PROJ, and a pipe does not hang it."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    doc = collection(
+        feature(polygon(box_ring(30, 45, 40, 55)), name="Somewhere"),
+        crs={"type": "name", "properties": {"name": f"+proj=longlat +init={fifo}"}},
+    )
+    evil = write_geojson(tmp_path / "countries.geojson", doc)
+    for context in (evil, fifo):
+        out = tmp_path / f"report-{context.name}"
+        done = run_kurskgeo(
+            "report",
+            "--snapshots",
+            str(snaps),
+            "--context",
+            str(context),
+            "-o",
+            str(out),
+            timeout=120,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert re.search(
+            r"names a file|path or address|not a CRS|named pipe", done.stderr
+        )
+        assert not out.exists()

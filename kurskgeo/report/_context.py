@@ -9,7 +9,9 @@ animation and the interactive page light.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -17,9 +19,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo import limits
-from kurskgeo.errors import SnapshotError
-from kurskgeo.io import LONLAT, read_region
+from kurskgeo.errors import KurskgeoWarning
+from kurskgeo.io import LONLAT, read_layer, read_region
 
 __all__ = ["MARGIN_DEG", "around", "nearby"]
 
@@ -44,10 +45,10 @@ def around(region: Any, snapshots: Sequence[gpd.GeoDataFrame]) -> BaseGeometry:
 def nearby(context: Sequence[Any], around: BaseGeometry) -> list[Any]:
     """Return the context layers near `around`, a layer per country.
 
-    Files are read with a bounding box (only the features that reach the box
-    are built), clipped to it and split into one layer per feature, so that
-    each country is filled and named on its own. Layers given as tables or
-    geometries are kept as they are.
+    Files are read through :func:`kurskgeo.io.read_layer` with a bounding box
+    (only the features that reach the box are built), clipped to it and split
+    into one layer per feature, so that each country is filled and named on
+    its own. Layers given as tables or geometries are kept as they are.
 
     Raises
     ------
@@ -63,16 +64,16 @@ def nearby(context: Sequence[Any], around: BaseGeometry) -> list[Any]:
         if not isinstance(item, (str, os.PathLike)):
             out.append(item)
             continue
-        limits.check_input(item, SnapshotError)
-        where = gpd.GeoSeries([shapely.box(*box)], crs=LONLAT)
-        try:
-            frame = gpd.read_file(item, bbox=where)
-        except Exception as exc:  # the GDAL engine's own errors
-            raise SnapshotError(
-                f"{item}: cannot read the context layer ({' '.join(str(exc).split())})"
-            ) from None
-        if frame.crs is not None:
-            frame = frame.to_crs(LONLAT)
+        with warnings.catch_warnings():  # repairs of a background layer
+            warnings.simplefilter("ignore", KurskgeoWarning)
+            # kurskgeo's reading path: its limits and CRS checks, and only the
+            # features near the box are built
+            layer = read_layer(Path(item), bbox=box, date="1970-01-01")
+        frame = gpd.GeoDataFrame(
+            list(layer.columns or [{}] * len(layer)),
+            geometry=list(layer.geoms),
+            crs=LONLAT,
+        )
         frame = frame.set_geometry(shapely.clip_by_rect(frame.geometry.values, *box))
         kept = frame[
             ~frame.geometry.is_empty
