@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from kurskgeo.cli import options
-
-
-def _check_output(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if Path(value).suffix.lower() not in (".gif", ".mp4"):
-        raise click.BadParameter(
-            f"{value!r}: the suffix must be .gif or .mp4 (it chooses the format)",
-            ctx=ctx,
-            param=param,
-        )
-    return value
 
 
 @click.command(short_help="Animate the maps of a series (GIF, or MP4 with [video]).")
 @options.paths_argument
 @options.zone_option
 @options.region_option
-@click.option(
-    "--places", metavar="FILE", help="Points with a 'name' property to label."
-)
-@click.option(
-    "--context",
-    "context",
-    multiple=True,
-    metavar="FILE",
-    callback=options._resolve_many,
-    help="Polygon layer drawn underneath, e.g. country borders (repeatable).",
-)
+@options.places_option
+@options.context_option
 @click.option(
     "--every",
     type=click.Choice(["map", "day"]),
@@ -60,7 +39,7 @@ def _check_output(ctx: click.Context, param: click.Parameter, value: str) -> str
     "-o",
     "--output",
     required=True,
-    callback=_check_output,
+    callback=options.output_suffix((".gif", ".mp4"), "it chooses the format"),
     metavar="OUT.(gif|mp4)",
     help="Animation to write (MP4 needs: pip install 'kurskgeo[video]').",
 )

@@ -58,9 +58,7 @@ def _paths(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
     "map_path",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    callback=lambda ctx, p, v: (
-        v if v is None else options.check_image_output(ctx, p, v)
-    ),
+    callback=options.check_image_output,
     help="Also map the overlap, only A and only B (PNG, SVG or PDF).",
 )
 @click.option(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from kurskgeo.cli import options
@@ -12,31 +10,12 @@ from kurskgeo.cli import options
 SIMPLIFY_M = 50.0
 
 
-def _check_html(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if Path(value).suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter(
-            f"{value!r}: the interactive map is an HTML page; name it *.html",
-            ctx=ctx,
-            param=param,
-        )
-    return value
-
-
 @click.command(short_help="Write an interactive map of a series (HTML, offline).")
 @options.paths_argument
 @options.zone_option
 @options.region_option
-@click.option(
-    "--places", metavar="FILE", help="Points with a 'name' property to label."
-)
-@click.option(
-    "--context",
-    "context",
-    multiple=True,
-    metavar="FILE",
-    callback=options._resolve_many,
-    help="Polygon layer drawn underneath, e.g. country borders (repeatable).",
-)
+@options.places_option
+@options.context_option
 @click.option(
     "--claims",
     metavar="FILE",
@@ -74,7 +53,9 @@ def _check_html(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "-o",
     "--output",
     required=True,
-    callback=_check_html,
+    callback=options.output_suffix(
+        (".html", ".htm"), "the interactive map is an HTML page"
+    ),
     metavar="OUT.html",
     help="The HTML page to write.",
 )

@@ -40,16 +40,8 @@ def check_crs(ctx: click.Context, param: click.Parameter, value: str) -> str:
 )
 @options.zone_option
 @options.region_option
-@click.option(
-    "--places", metavar="FILE", help="Points with a 'name' property to label."
-)
-@click.option(
-    "--context",
-    "context",
-    multiple=True,
-    metavar="FILE",
-    help="Polygon layer drawn underneath, e.g. country borders (repeatable).",
-)
+@options.places_option
+@options.context_option
 @click.option(
     "--title", metavar="TEXT", help="Headline (default: names the zones and region)."
 )

@@ -188,19 +188,46 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-_SUFFIXES = (".png", ".svg", ".pdf")
+def output_suffix(
+    suffixes: Sequence[str], why: str
+) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """Return a callback refusing an output whose suffix is not in `suffixes` (exit 2).
+
+    `why` ends the message: what the suffix decides.
+    """
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None and Path(value).suffix.lower() not in suffixes:
+            raise click.BadParameter(
+                f"{value!r}: the suffix must be one of {', '.join(suffixes)} ({why})",
+                ctx=ctx,
+                param=param,
+            )
+        return value
+
+    return check
 
 
-def check_image_output(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """Refuse an output whose suffix names no image format (exit 2)."""
-    if Path(value).suffix.lower() not in _SUFFIXES:
-        raise click.BadParameter(
-            f"{value!r}: the suffix must be one of {', '.join(_SUFFIXES)} "
-            "(it chooses the image format)",
-            ctx=ctx,
-            param=param,
-        )
-    return value
+#: Refuse an output whose suffix names no image format.
+check_image_output = output_suffix(
+    (".png", ".svg", ".pdf"), "it chooses the image format"
+)
+
+#: Points to label on a map.
+places_option = click.option(
+    "--places", metavar="FILE", help="Points with a 'name' property to label."
+)
+
+#: Polygon layers under a map (paths or dataset names such as boundary:countries).
+context_option = click.option(
+    "--context",
+    "context",
+    multiple=True,
+    metavar="FILE",
+    callback=_resolve_many,
+    help="Polygon layer drawn underneath, e.g. country borders (repeatable; "
+    "boundary:countries for Natural Earth's).",
+)
 
 
 def parse_extent(
