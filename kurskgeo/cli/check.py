@@ -26,21 +26,6 @@ TABLE_COLUMNS = (
 EXIT_NOT_CONSISTENT = 3
 
 
-def _tolerance(ctx: click.Context, param: click.Parameter, value: str) -> float:
-    text = str(value).strip()
-    try:
-        number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a number (write 0.05 or 5%)", ctx=ctx, param=param
-        ) from None
-    if not 0 <= number < 1:
-        raise click.BadParameter(
-            f"{value!r} must be between 0 and 1 (0.05 = 5%)", ctx=ctx, param=param
-        )
-    return number
-
-
 def _day(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -138,38 +123,15 @@ def _findings_text(findings: list[Any], notes: list[str], markdown: bool) -> str
     "own zone always wins.",
 )
 @options.region_option
-@click.option(
-    "--line-accuracy",
-    "line_accuracy_m",
-    type=click.FloatRange(min=0),
-    default=250.0,
-    show_default=True,
-    metavar="METRES",
-    help="Accuracy of a drawn front line: the band of each reading is its zone "
-    "shrunk and grown by this much; 0 turns the bands off.",
-)
+@options.line_accuracy_option
 @click.option(
     "--start",
     metavar="DATE",
     help="When the event began, for claims that give no start (a peak, or ground "
     "lost since it, needs maps from then on).",
 )
-@click.option(
-    "--tolerance",
-    default="0.05",
-    show_default=True,
-    callback=_tolerance,
-    metavar="X",
-    help="How far 'about' a figure reaches, when wider than its rounding: 0.05 or 5%.",
-)
-@click.option(
-    "--max-age-days",
-    type=click.IntRange(min=0),
-    default=14,
-    show_default=True,
-    help="A map older than this before a claim's date does not stand for it; one "
-    "published this soon after it enters the band.",
-)
+@options.tolerance_option
+@options.max_age_option
 @options.format_option(("table", "json", "csv", "markdown"))
 @click.option(
     "--strict",

@@ -188,6 +188,55 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def parse_tolerance(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """Read ``0.05`` or ``5%`` as a fraction below 1 (exit 2 otherwise)."""
+    text = str(value).strip()
+    try:
+        number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a number (write 0.05 or 5%)", ctx=ctx, param=param
+        ) from None
+    if not 0 <= number < 1:
+        raise click.BadParameter(
+            f"{value!r} must be between 0 and 1 (0.05 = 5%)", ctx=ctx, param=param
+        )
+    return number
+
+
+#: How far "about" a figure reaches (check, verify, report).
+tolerance_option = click.option(
+    "--tolerance",
+    default="0.05",
+    show_default=True,
+    callback=parse_tolerance,
+    metavar="X",
+    help="How far 'about' a figure reaches, when wider than its rounding: 0.05 or 5%.",
+)
+
+#: How old a map may be and still stand for a claim's date.
+max_age_option = click.option(
+    "--max-age-days",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    help="A map older than this before a claim's date does not stand for it; one "
+    "published this soon after it enters the band.",
+)
+
+#: The accuracy of a drawn front line: the band of each reading.
+line_accuracy_option = click.option(
+    "--line-accuracy",
+    "line_accuracy_m",
+    type=click.FloatRange(min=0),
+    default=250.0,
+    show_default=True,
+    metavar="METRES",
+    help="Accuracy of a drawn front line: the band of each reading is its zone "
+    "shrunk and grown by this much; 0 turns the bands off.",
+)
+
+
 def output_suffix(
     suffixes: Sequence[str], why: str
 ) -> Callable[[click.Context, click.Parameter, Any], Any]:

@@ -81,29 +81,9 @@ from kurskgeo.cli import options
     callback=options._resolve_many,
     help="Background layer under the maps, e.g. country outlines (repeatable).",
 )
-@click.option(
-    "--tolerance",
-    type=click.FloatRange(0, 1),
-    default=0.05,
-    show_default=True,
-    help="How far 'about' a figure reaches, when wider than its rounding.",
-)
-@click.option(
-    "--max-age-days",
-    type=click.IntRange(0),
-    default=14,
-    show_default=True,
-    help="A map older than this before a claim's date does not stand for it.",
-)
-@click.option(
-    "--line-accuracy",
-    "line_accuracy_m",
-    type=click.FloatRange(min=0),
-    default=250.0,
-    show_default=True,
-    metavar="METRES",
-    help="Accuracy of a drawn front line (the band of each reading); 0: no band.",
-)
+@options.tolerance_option
+@options.max_age_option
+@options.line_accuracy_option
 @click.option(
     "--start",
     metavar="DATE",

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from kurskgeo.cli import options
-from kurskgeo.cli.check import _tolerance, exit_if_strict, format_result
+from kurskgeo.cli.check import exit_if_strict, format_result
 from kurskgeo.cli.extract import article_options, extract_article
 
 
@@ -58,30 +58,9 @@ def claims_path(article: str, output: str | None, claims_out: str | None) -> Pat
     "instead of --source.",
 )
 @options.region_option
-@click.option(
-    "--line-accuracy",
-    "line_accuracy_m",
-    type=click.FloatRange(min=0),
-    default=250.0,
-    show_default=True,
-    metavar="METRES",
-    help="Accuracy of a drawn front line (the band of each reading); 0: no band.",
-)
-@click.option(
-    "--tolerance",
-    default="0.05",
-    show_default=True,
-    callback=_tolerance,
-    metavar="X",
-    help="How far 'about' a figure reaches, when wider than its rounding.",
-)
-@click.option(
-    "--max-age-days",
-    type=click.IntRange(min=0),
-    default=14,
-    show_default=True,
-    help="A map older than this before a claim's date does not stand for it.",
-)
+@options.line_accuracy_option
+@options.tolerance_option
+@options.max_age_option
 @options.format_option(("table", "json", "csv", "markdown"))
 @options.output_option
 @click.option(
