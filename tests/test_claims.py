@@ -1324,6 +1324,25 @@ def test_real_deepstate_supports_its_own_420(real):
 
 
 @pytest.mark.realdata
+def test_real_reason_says_when_only_the_band_makes_a_claim_consistent(real):
+    """Syrskyi's "500 km²" (450 to 550 as written) meets the 623 km² of held and
+    grey zone only through its band (549 to 649): the sentence says so. The
+    420 km² DeepState gave is met by the 452 km² itself: no such clause."""
+    late = by_id(real)["syrskyi-2025-02"]
+    assert late.verdict == "consistent"
+    lo, hi = late.interval
+    assert not lo <= late.primary.measured <= hi
+    assert late.primary.low <= hi  # the band meets the words
+    assert (
+        f"and only through that band: as written, the figure allows "
+        f"{lo:,.0f} to {hi:,.0f} km²" in late.reason
+    )
+    held = by_id(real)["deepstate-held"]
+    assert held.verdict == "consistent"
+    assert "only through that band" not in held.reason
+
+
+@pytest.mark.realdata
 def test_real_2022_export_is_left_out_with_a_note(real):
     notes = [n for n in real.notes if f"{RAW_2022}.geojson" in n]
     assert len(notes) == 1

@@ -68,6 +68,17 @@ def describe(r: Reading, c: Claim) -> str:
     return f"the {q} of {txt.zone_words(r.zone)} {context(r, c)}{band}"
 
 
+def allows(low: float, high: float, unit: str) -> str:
+    """Say what a claim's words allow: ``450 to 550 km²``, ``more than 60.0%``."""
+    if not math.isfinite(high):
+        return f"more than {txt.quantity(low, unit)}"
+    if low <= 0:
+        return f"up to {txt.quantity(high, unit)}"
+    if unit == "percent":
+        return f"{low:.1f} to {high:.1f}%"
+    return f"{low:,.0f} to {high:,.0f} km²"
+
+
 def overall(
     c: Claim,
     interval: tuple[float, float],
@@ -99,6 +110,14 @@ def overall(
     unit = lead.unit
     if verdict == "consistent":
         text = f"consistent: {said} agrees with {describe(lead, c)}"
+        lo, hi = interval
+        if not lo <= lead.measured <= hi:
+            # the measured value itself is outside what the words allow: say
+            # that it is the band of a drawn line that the claim meets
+            text += (
+                ", and only through that band: as written, the figure allows "
+                + allows(lo, hi, unit)
+            )
     else:
         text = (
             f"{verdict}: {said} is {txt.compare(value, lead.measured, unit)} "
