@@ -12,6 +12,8 @@ caller, in order, so that a run on many processes warns as a serial run does.
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +22,7 @@ from typing import Any, TypeVar
 
 from kurskgeo.errors import recording
 
-__all__ = ["chunks", "map_chunks", "progress"]
+__all__ = ["chunks", "map_chunks", "progress", "workers_of"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,17 +48,40 @@ def progress(
     return bar
 
 
-def chunks(n: int, size: int) -> list[tuple[int, int]]:
+def chunks(n: int, size: int, workers: int = 1) -> list[tuple[int, int]]:
     """Cut ``range(n)`` into contiguous ``(start, stop)`` pieces of at most `size`.
+
+    With several `workers`, the pieces are as many as a multiple of them,
+    and of equal size give or take one, so that every worker gets as much.
 
     Examples
     --------
     >>> chunks(5, 2)
     [(0, 2), (2, 4), (4, 5)]
+    >>> chunks(10, 4, workers=2)
+    [(0, 2), (2, 5), (5, 7), (7, 10)]
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
-    return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+    if workers <= 1:
+        return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+    count = min(n, math.ceil(math.ceil(n / size) / workers) * workers)
+    cuts = [n * k // count for k in range(count + 1)] if count else [0]
+    return list(itertools.pairwise(cuts))
+
+
+def workers_of(executor: Executor) -> int:
+    """How many tasks `executor` runs at once, as far as it says (else 1)."""
+    # concurrent.futures' pools keep it as _max_workers; dask's executor
+    # reaches the cluster through its client
+    n = getattr(executor, "_max_workers", None)
+    if isinstance(n, int):
+        return max(n, 1)
+    client: Any = getattr(executor, "_client", None)
+    try:
+        return max(sum(client.nthreads().values()), 1)
+    except Exception:  # not a dask client, or a cluster that went away
+        return 1
 
 
 def _recorded(
@@ -107,14 +132,18 @@ def map_chunks(
         Passed to every call.
     executor : concurrent.futures.Executor, optional
     chunk_size : int
-        Items per chunk. Consecutive snapshots share work (a feature that did
-        not change is parsed once), so chunks are contiguous.
+        Items per chunk, at most. Consecutive snapshots share work (a feature
+        that did not change is parsed once), so chunks are contiguous; on an
+        executor they are as many as a multiple of its workers, and of equal
+        size (:func:`chunks`).
     progress_bar : bool, optional
         Draw a bar on stderr, counting items.
     desc, unit : str
         The bar's label and unit.
     """
-    spans = chunks(len(items), chunk_size)
+    spans = chunks(
+        len(items), chunk_size, 1 if executor is None else workers_of(executor)
+    )
     out: list[R] = []
     bar: Any = None
     if progress_bar:

@@ -229,7 +229,11 @@ def read_input(
             raise error(f"{p}: " + exceeded(limit, f"is {size / _MIB:,.1f} MiB"))
         try:
             with os.fdopen(os.dup(fd), "rb") as fh:
-                raw = fh.read(cap + 1)
+                # read what fstat says, then whatever it has grown by: asking
+                # for the limit at once makes Python allocate all of it first
+                raw = fh.read(min(size, cap) + 1)
+                if len(raw) > size:
+                    raw += fh.read(cap + 1 - len(raw))
         except OSError as exc:
             raise error(f"{p}: cannot be read ({exc.strerror or exc})") from None
     if len(raw) > cap:  # it grew while being read

@@ -36,6 +36,7 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from kurskgeo.area._dense import MIN_VERTICES, Dense, fresh, splice
 from kurskgeo.area.crs import (
     authalic_latitude,
     authalic_radius,
@@ -257,6 +258,9 @@ class Engine:
         self._edges = EdgeCache()
         self._last: dict[tuple[Any, str], tuple[BaseGeometry, BaseGeometry]] = {}
         self._now: dict[tuple[Any, str], tuple[BaseGeometry, BaseGeometry]] = {}
+        # large polygons by their place in the file, for the next file's
+        self._spots_last: dict[tuple[int, str], Dense] = {}
+        self._spots_now: dict[tuple[int, str], Dense] = {}
 
     def spec(self) -> dict[str, Any]:
         """Return what makes another engine measure the same way (picklable)."""
@@ -317,20 +321,38 @@ class Engine:
             else:
                 dense[k], out[k] = hit
                 self._now[(key, srs)] = hit
-        if todo:
-            idx = np.array(todo)
+        if not todo:
+            return out, dense
+        idx = np.array(todo)
+        large = shapely.get_num_coordinates(layer.geoms[idx]) >= MIN_VERTICES
+        fn = _operation(LONLAT, crs)
+        for k in idx[large]:
+            # a large polygon of a series: rebuilt from the one at its place
+            # in the last file, redoing only the edges that changed
+            spot = (layer.index[k], srs)
+            prev = self._spots_now.get(spot) or self._spots_last.get(spot)
+            geom = layer.geoms[k]
+            rec = (
+                fresh(geom, fn, self._edges)
+                if prev is None
+                else splice(prev, geom, fn, self._edges)
+            )
+            self._spots_now[spot] = rec
+            dense[k], out[k] = rec.geometries()
+        idx = idx[~large]
+        if len(idx):
             d = densify_geodesic(layer.geoms[idx], cache=self._edges)
-            p = project(d, LONLAT, crs)
             dense[idx] = d
-            out[idx] = p
-            for j, k in enumerate(todo):
-                if layer.keys[k] is not None:
-                    self._now[(layer.keys[k], srs)] = (d[j], p[j])
+            out[idx] = project(d, LONLAT, crs)
+        for k in todo:
+            if layer.keys[k] is not None:
+                self._now[(layer.keys[k], srs)] = (dense[k], out[k])
         return out, dense
 
     def next_file(self) -> None:
         """Forget the features the last layer did not use (call between files)."""
         self._last, self._now = self._now, {}
+        self._spots_last, self._spots_now = self._spots_now, {}
 
     def _select(self, layer: Layer, strict: bool) -> Layer:
         if self.zones is None:

@@ -53,7 +53,9 @@ __all__ = [
     "EdgeCache",
     "as_array",
     "authalic_area_km2",
+    "densify_coords",
     "densify_geodesic",
+    "edge_points",
     "geodesic_area_km2",
 ]
 
@@ -333,6 +335,80 @@ class EdgeCache:
         return counts, points
 
 
+def edge_points(
+    starts: np.ndarray,
+    stops: np.ndarray,
+    max_segment_km: float = MAX_SEGMENT_KM,
+    *,
+    cache: EdgeCache | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the points densifying each edge from ``starts[i]`` to ``stops[i]``.
+
+    An edge gets points only from its two end points, and none if it is
+    not longer than `max_segment_km`.
+
+    Returns
+    -------
+    (counts, points)
+        How many points each edge gets, and all of them, edge after edge.
+    """
+    dlon = np.abs(stops[:, 0] - starts[:, 0])
+    dlon = np.minimum(dlon, 360 - dlon)
+    dlat = stops[:, 1] - starts[:, 1]
+    coslat = np.cos(np.radians((stops[:, 1] + starts[:, 1]) / 2))
+    approx_km = _KM_PER_DEG * np.hypot(dlon * coslat, dlat)
+    # the equirectangular estimate is within a few per cent; 0.9 keeps a margin
+    long = np.flatnonzero(approx_km > 0.9 * max_segment_km)
+    counts = np.zeros(len(starts), dtype=np.int64)
+    if len(long) == 0:
+        return counts, np.empty((0, 2))
+    ends = np.column_stack([starts[long], stops[long]])
+    if cache is not None:
+        counts[long], points = cache.lookup(ends, max_segment_km)
+    else:
+        counts[long], points = _new_points(ends, max_segment_km)
+    return counts, points
+
+
+def densify_coords(
+    coords: np.ndarray,
+    joined: np.ndarray,
+    max_segment_km: float = MAX_SEGMENT_KM,
+    *,
+    cache: EdgeCache | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Densify a sequence of vertices: the edge from point i to i+1 where `joined`.
+
+    This is what :func:`densify_geodesic` does to each geometry's rings,
+    written out one after the other (see :func:`edge_points`).
+
+    Parameters
+    ----------
+    coords : numpy.ndarray, shape (n, 2)
+        Longitude/latitude.
+    joined : numpy.ndarray of bool, shape (n - 1,)
+        True where point i and i+1 are ends of one edge (the same ring).
+
+    Returns
+    -------
+    (dense, where) or None
+        The points with the new ones inserted, and the index in `dense` of
+        each of `coords`; None when no edge is long enough to densify.
+    """
+    edges = np.flatnonzero(joined)
+    if len(edges) == 0:
+        return None
+    counts, points = edge_points(
+        coords[edges], coords[edges + 1], max_segment_km, cache=cache
+    )
+    if not counts.any():
+        return None
+    dense = np.insert(coords, np.repeat(edges + 1, counts), points, axis=0)
+    shift = np.zeros(len(coords), dtype=np.int64)
+    shift[edges + 1] = counts
+    return dense, np.arange(len(coords)) + np.cumsum(shift)
+
+
 def densify_geodesic(
     geoms: Any,
     max_segment_km: float = MAX_SEGMENT_KM,
@@ -356,30 +432,15 @@ def densify_geodesic(
     parts, part_owner = shapely.get_parts(arr, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
-    if len(coords) < 2:
+    done = densify_coords(
+        coords, ring_idx[1:] == ring_idx[:-1], max_segment_km, cache=cache
+    )
+    if done is None:
         return arr
-    same = ring_idx[1:] == ring_idx[:-1]
-    dlon = np.abs(np.diff(coords[:, 0]))
-    dlon = np.minimum(dlon, 360 - dlon)
-    dlat = np.diff(coords[:, 1])
-    coslat = np.cos(np.radians((coords[1:, 1] + coords[:-1, 1]) / 2))
-    approx_km = _KM_PER_DEG * np.hypot(dlon * coslat, dlat)
-    # the equirectangular estimate is within a few per cent; 0.9 keeps a margin
-    candidate = np.flatnonzero(same & (approx_km > 0.9 * max_segment_km))
-    if len(candidate) == 0:
-        return arr
-    ends = np.column_stack([coords[candidate], coords[candidate + 1]])
-    if cache is not None:
-        n_new, points = cache.lookup(ends, max_segment_km)
-    else:
-        n_new, points = _new_points(ends, max_segment_km)
-    if not n_new.any():
-        return arr
-    edge = np.repeat(candidate, n_new)
-    where = edge + 1
-    new_coords = np.insert(coords, where, points, axis=0)
-    new_ring_idx = np.insert(ring_idx, where, ring_idx[edge])
-    rings = shapely.linearrings(new_coords, indices=new_ring_idx)
+    dense, where = done
+    # the points inserted after a written point are in its ring
+    new_ring_idx = np.repeat(ring_idx, np.diff(np.r_[where, len(dense)]))
+    rings = shapely.linearrings(dense, indices=new_ring_idx)
     polys = shapely.polygons(rings, indices=ring_part)
     multi = shapely.multipolygons(polys, indices=part_owner)
     owners = np.unique(part_owner)
