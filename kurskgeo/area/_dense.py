@@ -26,7 +26,12 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.area.geodesic import EdgeCache, densify_coords, edge_points
+from kurskgeo.area.geodesic import (
+    EdgeCache,
+    authalic_ring_areas,
+    densify_coords,
+    edge_points,
+)
 
 __all__ = ["Dense", "fresh", "splice"]
 
@@ -36,6 +41,13 @@ Coordinates = Callable[[np.ndarray], np.ndarray]
 MIN_VERTICES = 256
 
 _K = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    """Return where each of consecutive pieces of these sizes starts, and the end."""
+    out = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=out[1:])
+    return out
 
 
 def _bits(coords: np.ndarray) -> np.ndarray:
@@ -69,6 +81,21 @@ class Dense:
         lonlat = shapely.from_ragged_array(self.kind, self.dense, offsets)[0]
         return lonlat, shapely.from_ragged_array(self.kind, self.projected, offsets)[0]
 
+    def authalic_km2(self) -> float:
+        """Return :func:`~kurskgeo.area.geodesic.authalic_area_km2` of the lon/lat form.
+
+        The same sums over the same points in the same order: the same
+        number, to the bit.
+        """
+        areas = authalic_ring_areas(self.dense, self.where[self.offsets[0]])
+        shell = np.zeros(len(areas), dtype=bool)
+        shell[self.offsets[1][:-1]] = True  # the first ring of each part
+        out = np.zeros(1)
+        np.add.at(
+            out, np.zeros(len(areas), dtype=np.int64), np.where(shell, areas, -areas)
+        )
+        return float(out[0])
+
     def find(self, coords: np.ndarray) -> np.ndarray:
         """Index of a vertex with each of `coords` (bit for bit) here, or -1."""
         keys = _keys(self.coords)
@@ -96,7 +123,7 @@ def _arrays(
     """Return :func:`shapely.to_ragged_array` of one polygon, and `joined`."""
     parts = shapely.get_parts(geom)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
-    ring_offsets = np.r_[0, np.cumsum(shapely.get_num_coordinates(rings))]
+    ring_offsets = _starts(shapely.get_num_coordinates(rings))
     coords = shapely.get_coordinates(geom)
     joined = np.ones(max(len(coords) - 1, 0), dtype=bool)
     joined[ring_offsets[1:-1] - 1] = False  # a ring's last point to the next's first
@@ -113,7 +140,7 @@ def fresh(geom: BaseGeometry, project: Coordinates, cache: EdgeCache | None) -> 
     kind, coords, offsets, joined = _arrays(geom)
     done = densify_coords(coords, joined, cache=cache)
     dense, where = done or (coords, np.arange(len(coords)))
-    where = np.r_[where, len(dense)]
+    where = np.append(where, len(dense))
     return Dense(kind, coords, offsets, joined, where, dense, project(dense))
 
 
@@ -136,10 +163,10 @@ def splice(
     at = prev.find(coords)  # each vertex's index in prev, or -1
     # the vertex and the next follow each other in prev, on one edge
     left = np.where(at[:-1] < len(prev.joined), at[:-1], -1)
-    copied = np.r_[
-        joined & (left >= 0) & (at[1:] == left + 1) & prev.joined[np.maximum(left, 0)],
-        False,
-    ]
+    copied = np.zeros(n, dtype=bool)
+    copied[:-1] = (
+        joined & (left >= 0) & (at[1:] == left + 1) & prev.joined[np.maximum(left, 0)]
+    )
     cuts = np.flatnonzero(copied[1:] != copied[:-1]) + 1
     if len(cuts) > 2 * MAX_STRETCHES:
         return fresh(geom, project, cache)
@@ -155,16 +182,16 @@ def splice(
         points,
         axis=0,
     )
-    new_where = np.r_[0, np.cumsum(counts[made] + 1)]
+    new_where = _starts(counts[made] + 1)
     new_projected = project(new)
     size = counts + 1
     size[copied] = prev.where[at[copied] + 1] - prev.where[at[copied]]
-    where = np.r_[0, np.cumsum(size)]
+    where = _starts(size)
     # each run of copied blocks is one slice of prev, each run of made ones
     # one slice of `new`
-    starts, stops = np.r_[0, cuts], np.r_[cuts, n]
+    starts, stops = np.append(0, cuts), np.append(cuts, n)
     is_copy = copied[starts]
-    made_before = np.r_[0, np.cumsum(~copied)]
+    made_before = _starts(~copied)
     lo = np.where(is_copy, prev.where[at[starts]], new_where[made_before[starts]])
     hi = np.where(is_copy, prev.where[at[stops - 1] + 1], new_where[made_before[stops]])
     dense, projected = [], []

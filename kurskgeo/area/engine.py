@@ -261,6 +261,8 @@ class Engine:
         # large polygons by their place in the file, for the next file's
         self._spots_last: dict[tuple[int, str], Dense] = {}
         self._spots_now: dict[tuple[int, str], Dense] = {}
+        # the arrays behind a densified polygon, for its geodesic area
+        self._records: dict[int, tuple[BaseGeometry, Dense]] = {}
 
     def spec(self) -> dict[str, Any]:
         """Return what makes another engine measure the same way (picklable)."""
@@ -339,6 +341,7 @@ class Engine:
             )
             self._spots_now[spot] = rec
             dense[k], out[k] = rec.geometries()
+            self._records[id(dense[k])] = (dense[k], rec)
         idx = idx[~large]
         if len(idx):
             d = densify_geodesic(layer.geoms[idx], cache=self._edges)
@@ -353,6 +356,7 @@ class Engine:
         """Forget the features the last layer did not use (call between files)."""
         self._last, self._now = self._now, {}
         self._spots_last, self._spots_now = self._spots_now, {}
+        self._records = {}
 
     def _select(self, layer: Layer, strict: bool) -> Layer:
         if self.zones is None:
@@ -454,7 +458,11 @@ class Engine:
         if union.is_empty:
             geodesic = 0.0
         elif lonlat is not None:
-            geodesic = float(authalic_area_km2(lonlat, densified=True))
+            known = self._records.get(id(lonlat))
+            if known is not None and known[0] is lonlat:
+                geodesic = known[1].authalic_km2()  # the same sums, from its arrays
+            else:
+                geodesic = float(authalic_area_km2(lonlat, densified=True))
         else:
             geodesic = float(authalic_area_km2(project(union, crs, LONLAT))[0])
         sel = layer.select(self.zones)

@@ -362,7 +362,8 @@ def _plain_polygons(raw: bytes, kind: str) -> BaseGeometry | None:
     if dim not in (2, 3) or not (inside == dim - 1).all():
         return None
     try:
-        numbers = np.array(_FLOATS.decode(b"[" + text.translate(None, b"[]") + b"]"))
+        floats = _FLOATS.decode(b"[" + text.translate(None, b"[]") + b"]")
+        numbers = np.fromiter(floats, dtype=np.float64, count=len(floats))
     except msgspec.MsgspecError:
         return None
     if numbers.size != len(pos_open) * dim or not np.isfinite(numbers).all():
