@@ -132,7 +132,8 @@ def map_chunks(
         Passed to every call.
     executor : concurrent.futures.Executor, optional
     chunk_size : int
-        Items per chunk, at most. Consecutive snapshots share work (a feature
+        Items per chunk, at most (without an executor or a bar, all items
+        are one chunk). Consecutive snapshots share work (a feature
         that did not change is parsed once), so chunks are contiguous; on an
         executor they are as many as a multiple of its workers, and of equal
         size (:func:`chunks`).
@@ -141,9 +142,13 @@ def map_chunks(
     desc, unit : str
         The bar's label and unit.
     """
-    spans = chunks(
-        len(items), chunk_size, 1 if executor is None else workers_of(executor)
-    )
+    if executor is None and not progress_bar:
+        # here, one chunk: the work consecutive items share is never cut
+        spans = [(0, len(items))] if len(items) else []
+    else:
+        spans = chunks(
+            len(items), chunk_size, 1 if executor is None else workers_of(executor)
+        )
     out: list[R] = []
     bar: Any = None
     if progress_bar:

@@ -29,8 +29,11 @@ from shapely.geometry.base import BaseGeometry
 from kurskgeo.area.geodesic import (
     EdgeCache,
     authalic_ring_areas,
+    crosses_antimeridian,
     densify_coords,
     edge_points,
+    edge_terms,
+    edge_terms_at,
 )
 
 __all__ = ["Dense", "fresh", "splice"]
@@ -63,7 +66,7 @@ def _keys(coords: np.ndarray) -> np.ndarray:
         return (key ^ (key >> np.uint64(29))) * _K[1] + bits[:, 1]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Dense:
     """One polygon's written vertices, densified and projected, as arrays."""
 
@@ -74,6 +77,8 @@ class Dense:
     where: np.ndarray  # (n + 1,) where each written vertex is in `dense`, and m
     dense: np.ndarray  # (m, 2) longitude/latitude, long edges densified
     projected: np.ndarray  # (m, 2) `dense` projected
+    # edge_terms of `dense` (for its geodesic area), once asked for
+    terms: tuple[np.ndarray, np.ndarray] | None = None
 
     def geometries(self) -> tuple[BaseGeometry, BaseGeometry]:
         """Return the densified polygon in longitude/latitude, and projected."""
@@ -87,7 +92,10 @@ class Dense:
         The same sums over the same points in the same order: the same
         number, to the bit.
         """
-        areas = authalic_ring_areas(self.dense, self.where[self.offsets[0]])
+        rings = self.where[self.offsets[0]]
+        if self.terms is None:
+            self.terms = edge_terms(self.dense, rings)
+        areas = authalic_ring_areas(self.dense, rings, self.terms)
         shell = np.zeros(len(areas), dtype=bool)
         shell[self.offsets[1][:-1]] = True  # the first ring of each part
         out = np.zeros(1)
@@ -97,24 +105,49 @@ class Dense:
         return float(out[0])
 
     def find(self, coords: np.ndarray) -> np.ndarray:
-        """Index of a vertex with each of `coords` (bit for bit) here, or -1."""
-        keys = _keys(self.coords)
+        """Return the index of a vertex with each of `coords` here (bit for bit), or -1.
+
+        The vertices both start with, and those both end with, are matched
+        in place; the rest through a hash table of this polygon's others.
+        """
+        n, n0 = len(coords), len(self.coords)
+        k = min(n, n0)
+        new, old = _bits(coords), _bits(self.coords)
+        h = _run(_equal(new[:k], old[:k]))
+        t = min(_run(_equal(new[n - k :][::-1], old[n0 - k :][::-1])), k - h)
+        out = np.full(n, -1, dtype=np.int64)
+        out[:h] = np.arange(h)
+        out[n - t :] = np.arange(n0 - t, n0)
+        if h + t == n or h + t == n0:
+            return out
         # a ring's closing vertex repeats its first: leave it out, and the
         # keys are (nearly always) unique, so a hash table finds them
-        keep = np.ones(len(keys), dtype=bool)
+        keep = np.zeros(n0, dtype=bool)
+        keep[h : n0 - t] = True
         keep[self.offsets[0][1:] - 1] = False
         places = np.flatnonzero(keep)
-        index = pd.Index(keys[places])
-        wanted = _keys(coords)
+        keys = _keys(self.coords[places])
+        wanted = _keys(coords[h : n - t])
+        index = pd.Index(keys)
         if index.is_unique:
             got = index.get_indexer(wanted)
-            out = np.where(got >= 0, places[got], 0)
         else:
             order = np.argsort(keys, kind="stable")
-            got = np.searchsorted(keys[order], wanted)
-            out = order[np.minimum(got, len(keys) - 1)]
-        a, b = _bits(self.coords[out]), _bits(coords)
-        return np.where((a[:, 0] == b[:, 0]) & (a[:, 1] == b[:, 1]), out, -1)
+            got = order[np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)]
+        at = places[np.maximum(got, 0)] if len(places) else np.zeros_like(got)
+        equal = _equal(old[at], new[h : n - t]) & (got >= 0)
+        out[h : n - t] = np.where(equal, at, -1)
+        return out
+
+
+def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return where two (n, 2) arrays of bits hold the same point."""
+    return (a[:, 0] == b[:, 0]) & (a[:, 1] == b[:, 1])
+
+
+def _run(same: np.ndarray) -> int:
+    """Return the length of the leading run of True."""
+    return len(same) if same.all() else int(np.argmin(same))
 
 
 def _arrays(
@@ -198,7 +231,7 @@ def splice(
     for copy, a, b in zip(is_copy.tolist(), lo.tolist(), hi.tolist(), strict=True):
         dense.append(prev.dense[a:b] if copy else new[a:b])
         projected.append(prev.projected[a:b] if copy else new_projected[a:b])
-    return Dense(
+    out = Dense(
         kind,
         coords,
         offsets,
@@ -207,3 +240,47 @@ def splice(
         np.concatenate(dense),
         np.concatenate(projected),
     )
+    out.terms = _spliced_terms(prev, out, is_copy, lo, hi, where[starts])
+    return out
+
+
+def _spliced_terms(
+    prev: Dense,
+    out: Dense,
+    is_copy: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    into: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the geodesic edge terms of `out`, copied from `prev` for copied runs.
+
+    A copied block's points lead to the same next points as in `prev`, so
+    their terms are the same; the made blocks' are computed. None (compute
+    them all when asked) if a step crosses the antimeridian, where every
+    step is taken modulo 360°.
+    """
+    if (
+        prev.terms is None
+        or crosses_antimeridian(prev.dense)
+        or crosses_antimeridian(out.dense)
+    ):
+        return None
+    old_excess, old_dlam = prev.terms
+    m = len(out.dense)
+    excess, dlam = np.empty(m), np.empty(m)
+    made = []
+    for copy, a, b, at in zip(
+        is_copy.tolist(), lo.tolist(), hi.tolist(), into.tolist(), strict=True
+    ):
+        if copy:
+            excess[at : at + b - a] = old_excess[a:b]
+            dlam[at : at + b - a] = old_dlam[a:b]
+        else:
+            made.append(np.arange(at, at + b - a))
+    if made:
+        points = np.concatenate(made)
+        ends = out.where[out.offsets[0][1:] - 1]  # a ring's last point: no edge
+        edge = points[~np.isin(points, ends)]
+        excess[edge], dlam[edge] = edge_terms_at(out.dense, edge)
+        excess[ends], dlam[ends] = 0.0, 0.0
+    return excess, dlam

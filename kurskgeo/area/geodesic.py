@@ -147,7 +147,11 @@ def _by_geometry(geoms: Any, arr: np.ndarray, ring_areas: Any) -> Any:
     return float(out[0]) if isinstance(geoms, BaseGeometry) else out
 
 
-def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+def authalic_ring_areas(
+    coords: np.ndarray,
+    offsets: np.ndarray,
+    terms: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Unsigned area in km² of each closed ring, on the authalic sphere.
 
     Parameters
@@ -156,6 +160,8 @@ def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         Longitude/latitude of all rings, one after the other, each closed.
     offsets : numpy.ndarray
         Start of each ring in `coords`, and ``n`` at the end.
+    terms : (excess, dlam), optional
+        :func:`edge_terms` of `coords`, if known.
 
     Notes
     -----
@@ -167,7 +173,7 @@ def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     n_rings = len(offsets) - 1
     if n_rings <= 0 or len(coords) < 2:
         return np.zeros(max(n_rings, 0))
-    excess, dlam = _edge_terms(coords, offsets)
+    excess, dlam = terms or edge_terms(coords, offsets)
     starts = offsets[:-1]
     out = np.abs(np.add.reduceat(excess, starts)) * _R2_KM2
     polar = np.abs(np.add.reduceat(dlam, starts)) > np.pi  # the ring turns round
@@ -177,7 +183,24 @@ def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return out
 
 
-def _edge_terms(
+def _tan_half_beta(lat: np.ndarray) -> np.ndarray:
+    """Return tan(β/2) of the authalic latitude β of each geodetic latitude."""
+    sin_beta = np.clip(authalic_q(np.sin(np.radians(lat))) / _QP, -1, 1)
+    return sin_beta / (1 + np.sqrt(1 - sin_beta * sin_beta))
+
+
+def _excess(step: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    return 2 * np.arctan2(np.tan(step / 2) * (t1 + t0), 1 + t1 * t0)
+
+
+def crosses_antimeridian(coords: np.ndarray) -> bool:
+    """Return whether a step between consecutive points exceeds 180° of longitude."""
+    return len(coords) > 1 and bool(
+        np.abs(np.radians(np.diff(coords[:, 0]))).max() > np.pi
+    )
+
+
+def edge_terms(
     coords: np.ndarray, offsets: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Spherical excess and longitude step of the edge from each point to the next.
@@ -195,20 +218,29 @@ def _edge_terms(
     excess, dlam = np.zeros(len(coords)), np.zeros(len(coords))
     if len(coords) < 2:
         return excess, dlam
-    sin_beta = np.clip(authalic_q(np.sin(np.radians(coords[:, 1]))) / _QP, -1, 1)
-    t = sin_beta / (1 + np.sqrt(1 - sin_beta * sin_beta))  # tan(beta / 2)
+    t = _tan_half_beta(coords[:, 1])
     step = np.radians(np.diff(coords[:, 0]))
     if np.abs(step).max() > np.pi:  # an edge across the antimeridian
         step = (step + np.pi) % (2 * np.pi) - np.pi
-    excess[:-1] = 2 * np.arctan2(
-        np.tan(step / 2) * (t[1:] + t[:-1]), 1 + t[1:] * t[:-1]
-    )
+    excess[:-1] = _excess(step, t[:-1], t[1:])
     dlam[:-1] = step
     # the step from one ring's last point to the next ring's first is no edge
     joins = offsets[1:-1] - 1
     excess[joins] = 0.0
     dlam[joins] = 0.0
     return excess, dlam
+
+
+def edge_terms_at(coords: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`edge_terms` of the edges from points `at` to the next, each.
+
+    The same numbers as :func:`edge_terms` gives for them, when no step of
+    `coords` crosses the antimeridian (:func:`crosses_antimeridian`).
+    """
+    start, stop = coords[at], coords[at + 1]
+    step = np.radians(stop[:, 0] - start[:, 0])
+    t0, t1 = _tan_half_beta(start[:, 1]), _tan_half_beta(stop[:, 1])
+    return _excess(step, t0, t1), step
 
 
 def authalic_area_km2(geoms: Any, *, densified: bool = False) -> Any:
