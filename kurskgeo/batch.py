@@ -51,33 +51,28 @@ def progress(
 def chunks(n: int, size: int, workers: int = 1) -> list[tuple[int, int]]:
     """Cut ``range(n)`` into contiguous ``(start, stop)`` pieces of at most `size`.
 
-    With several `workers`, the pieces are as many as a multiple of them,
-    and of equal size give or take one, so that every worker gets as much.
+    The pieces are of equal size give or take one, and as many as a multiple
+    of `workers`, so that every worker gets as much.
 
     Examples
     --------
     >>> chunks(5, 2)
-    [(0, 2), (2, 4), (4, 5)]
+    [(0, 1), (1, 3), (3, 5)]
     >>> chunks(10, 4, workers=2)
     [(0, 2), (2, 5), (5, 7), (7, 10)]
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
-    if workers <= 1:
-        return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
     count = min(n, math.ceil(math.ceil(n / size) / workers) * workers)
-    cuts = [n * k // count for k in range(count + 1)] if count else [0]
-    return list(itertools.pairwise(cuts))
+    return list(itertools.pairwise(n * k // max(count, 1) for k in range(count + 1)))
 
 
 def workers_of(executor: Executor) -> int:
     """How many tasks `executor` runs at once, as far as it says (else 1)."""
-    # concurrent.futures' pools keep it as _max_workers; dask's executor
-    # reaches the cluster through its client
-    n = getattr(executor, "_max_workers", None)
+    n = getattr(executor, "_max_workers", None)  # concurrent.futures' pools
     if isinstance(n, int):
         return max(n, 1)
-    client: Any = getattr(executor, "_client", None)
+    client: Any = getattr(executor, "_client", None)  # dask's executor
     try:
         return max(sum(client.nthreads().values()), 1)
     except Exception:  # not a dask client, or a cluster that went away

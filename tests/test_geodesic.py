@@ -16,7 +16,6 @@ from shapely.geometry import Polygon, box
 from kurskgeo.area.crs import authalic_latitude, geodetic_latitude
 from kurskgeo.area.geodesic import (
     MAX_SEGMENT_KM,
-    EdgeCache,
     authalic_area_km2,
     authalic_ring_areas,
     densify_geodesic,
@@ -215,38 +214,3 @@ def test_short_edges_are_left_alone():
     small = box(35, 51, 35.01, 51.01)  # 700 m edges
     out = densify_geodesic([small, None, small])
     assert out[0] is small and out[2] is small and out[1] is None
-
-
-@st.composite
-def polygon_series(draw):
-    """Three maps of a few large polygons, each map moving some vertices of the last."""
-    n = draw(st.integers(1, 3))
-    maps = []
-    polys = []
-    for _ in range(n):
-        lon = draw(st.floats(-150, 150))
-        lat = draw(st.floats(-60, 60))
-        size = draw(st.floats(0.05, 5))
-        polys.append(np.array(box(lon, lat, lon + size, lat + size).exterior.coords))
-    for _ in range(3):
-        maps.append([Polygon(p) for p in polys])
-        k = draw(st.integers(0, n - 1))
-        v = draw(st.integers(0, 3))
-        moved = polys[k].copy()
-        moved[v] += draw(st.floats(-0.5, 0.5))
-        moved[-1] = moved[0]
-        polys = [*polys[:k], moved, *polys[k + 1 :]]
-    return maps
-
-
-@settings(max_examples=40, deadline=None)
-@given(polygon_series())
-def test_an_edge_cache_gives_what_a_fresh_computation_gives(maps):
-    cache = EdgeCache()
-    for geoms in maps:
-        with_cache = densify_geodesic(geoms, cache=cache)
-        fresh = densify_geodesic(geoms)
-        for a, b in zip(with_cache, fresh, strict=True):
-            assert np.array_equal(
-                shapely.get_coordinates(a), shapely.get_coordinates(b)
-            )

@@ -1,19 +1,13 @@
-"""A large polygon densified and projected as arrays, and rebuilt from the last map's.
+"""A large polygon densified and projected as arrays, rebuilt from the last map's.
 
-Step 3 of the engine densifies each polygon's long edges along the geodesic
-and projects it. A map of a series differs from the one before in a few
-places: the occupied territory's outline, 2,900 vertices, moves along a few
-stretches of the front from one day to the next. :func:`splice` takes the
-last map's polygon and copies, for every edge whose two ends follow each
-other in it too, the edge's densified and projected points; it densifies
-and projects only the edges that are new.
-
-An edge is densified, and a point projected, from its own coordinates
-alone (:func:`kurskgeo.area.geodesic.edge_points`), so a spliced polygon is
-the one :func:`fresh` gives, and the one
-:func:`~kurskgeo.area.geodesic.densify_geodesic` and
-:func:`~kurskgeo.area.engine.project` give, to the bit
-(``tests/test_engine.py`` checks it on random edits).
+A map of a series differs from the one before in a few places: the occupied
+territory's outline (2,900 vertices) moves along a few stretches of the front
+from one day to the next. :func:`splice` copies from the last map's polygon
+the densified and projected points of every edge whose two ends (bit for bit)
+follow each other there too, and densifies and projects only the new edges.
+An edge is densified, and a point projected, from its own coordinates alone,
+so the result is the one :func:`fresh` gives, to the bit
+(``tests/test_series_reuse.py`` checks it on random edits).
 """
 
 from __future__ import annotations
@@ -26,15 +20,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from kurskgeo.area.geodesic import (
-    EdgeCache,
-    authalic_ring_areas,
-    crosses_antimeridian,
-    densify_coords,
-    edge_points,
-    edge_terms,
-    edge_terms_at,
-)
+from kurskgeo.area.geodesic import authalic_ring_areas, densify_coords, edge_points
 
 __all__ = ["Dense", "fresh", "splice"]
 
@@ -66,7 +52,7 @@ def _keys(coords: np.ndarray) -> np.ndarray:
         return (key ^ (key >> np.uint64(29))) * _K[1] + bits[:, 1]
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Dense:
     """One polygon's written vertices, densified and projected, as arrays."""
 
@@ -77,8 +63,6 @@ class Dense:
     where: np.ndarray  # (n + 1,) where each written vertex is in `dense`, and m
     dense: np.ndarray  # (m, 2) longitude/latitude, long edges densified
     projected: np.ndarray  # (m, 2) `dense` projected
-    # edge_terms of `dense` (for its geodesic area), once asked for
-    terms: tuple[np.ndarray, np.ndarray] | None = None
 
     def geometries(self) -> tuple[BaseGeometry, BaseGeometry]:
         """Return the densified polygon in longitude/latitude, and projected."""
@@ -92,10 +76,7 @@ class Dense:
         The same sums over the same points in the same order: the same
         number, to the bit.
         """
-        rings = self.where[self.offsets[0]]
-        if self.terms is None:
-            self.terms = edge_terms(self.dense, rings)
-        areas = authalic_ring_areas(self.dense, rings, self.terms)
+        areas = authalic_ring_areas(self.dense, self.where[self.offsets[0]])
         shell = np.zeros(len(areas), dtype=bool)
         shell[self.offsets[1][:-1]] = True  # the first ring of each part
         out = np.zeros(1)
@@ -129,11 +110,9 @@ class Dense:
         keys = _keys(self.coords[places])
         wanted = _keys(coords[h : n - t])
         index = pd.Index(keys)
-        if index.is_unique:
-            got = index.get_indexer(wanted)
-        else:
-            order = np.argsort(keys, kind="stable")
-            got = order[np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)]
+        if not index.is_unique:  # a vertex the rings touch at: leave the rest
+            return out
+        got = index.get_indexer(wanted)
         at = places[np.maximum(got, 0)] if len(places) else np.zeros_like(got)
         equal = _equal(old[at], new[h : n - t]) & (got >= 0)
         out[h : n - t] = np.where(equal, at, -1)
@@ -168,22 +147,16 @@ def _arrays(
     return shapely.GeometryType.MULTIPOLYGON, coords, offsets, joined
 
 
-def fresh(geom: BaseGeometry, project: Coordinates, cache: EdgeCache | None) -> Dense:
+def fresh(geom: BaseGeometry, project: Coordinates) -> Dense:
     """Densify and project a non-empty (Multi)Polygon."""
     kind, coords, offsets, joined = _arrays(geom)
-    done = densify_coords(coords, joined, cache=cache)
+    done = densify_coords(coords, joined)
     dense, where = done or (coords, np.arange(len(coords)))
     where = np.append(where, len(dense))
     return Dense(kind, coords, offsets, joined, where, dense, project(dense))
 
 
-#: Beyond this many changed stretches a polygon is densified afresh.
-MAX_STRETCHES = 64
-
-
-def splice(
-    prev: Dense, geom: BaseGeometry, project: Coordinates, cache: EdgeCache | None
-) -> Dense:
+def splice(prev: Dense, geom: BaseGeometry, project: Coordinates) -> Dense:
     """Return ``fresh(geom, ...)``, copying what `geom` shares with `prev`.
 
     `prev` must have been projected with the same `project`. Each written
@@ -201,8 +174,6 @@ def splice(
         joined & (left >= 0) & (at[1:] == left + 1) & prev.joined[np.maximum(left, 0)]
     )
     cuts = np.flatnonzero(copied[1:] != copied[:-1]) + 1
-    if len(cuts) > 2 * MAX_STRETCHES:
-        return fresh(geom, project, cache)
     # the made blocks, all at once: each vertex, then its edge's points
     made = np.flatnonzero(~copied)
     edge = made[made < n - 1]
@@ -231,7 +202,7 @@ def splice(
     for copy, a, b in zip(is_copy.tolist(), lo.tolist(), hi.tolist(), strict=True):
         dense.append(prev.dense[a:b] if copy else new[a:b])
         projected.append(prev.projected[a:b] if copy else new_projected[a:b])
-    out = Dense(
+    return Dense(
         kind,
         coords,
         offsets,
@@ -240,47 +211,3 @@ def splice(
         np.concatenate(dense),
         np.concatenate(projected),
     )
-    out.terms = _spliced_terms(prev, out, is_copy, lo, hi, where[starts])
-    return out
-
-
-def _spliced_terms(
-    prev: Dense,
-    out: Dense,
-    is_copy: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    into: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return the geodesic edge terms of `out`, copied from `prev` for copied runs.
-
-    A copied block's points lead to the same next points as in `prev`, so
-    their terms are the same; the made blocks' are computed. None (compute
-    them all when asked) if a step crosses the antimeridian, where every
-    step is taken modulo 360°.
-    """
-    if (
-        prev.terms is None
-        or crosses_antimeridian(prev.dense)
-        or crosses_antimeridian(out.dense)
-    ):
-        return None
-    old_excess, old_dlam = prev.terms
-    m = len(out.dense)
-    excess, dlam = np.empty(m), np.empty(m)
-    made = []
-    for copy, a, b, at in zip(
-        is_copy.tolist(), lo.tolist(), hi.tolist(), into.tolist(), strict=True
-    ):
-        if copy:
-            excess[at : at + b - a] = old_excess[a:b]
-            dlam[at : at + b - a] = old_dlam[a:b]
-        else:
-            made.append(np.arange(at, at + b - a))
-    if made:
-        points = np.concatenate(made)
-        ends = out.where[out.offsets[0][1:] - 1]  # a ring's last point: no edge
-        edge = points[~np.isin(points, ends)]
-        excess[edge], dlam[edge] = edge_terms_at(out.dense, edge)
-        excess[ends], dlam[ends] = 0.0, 0.0
-    return excess, dlam

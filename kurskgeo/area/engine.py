@@ -10,7 +10,9 @@ computed by :meth:`Engine.geometry` and :meth:`Engine.measure`:
    when there is no region;
 3. each polygon's long edges are densified along the geodesic and it is
    projected (kept, per feature, for the next snapshot of a series, whose
-   unchanged features need no work);
+   unchanged features need no work; a large polygon that changed is rebuilt
+   from the last one at its place, redoing only its new edges:
+   :mod:`kurskgeo.area._dense`);
 4. polygons that do not meet the projected region are left out; the rest
    are unioned (overlaps count once; one polygon is its own union);
 5. the union is clipped to the region, unless the region contains it;
@@ -49,7 +51,6 @@ from kurskgeo.area.crs import (
     laea_pipeline,
 )
 from kurskgeo.area.geodesic import (
-    EdgeCache,
     as_array,
     authalic_area_km2,
     densify_geodesic,
@@ -255,7 +256,6 @@ class Engine:
         self.fixed_crs = None if is_auto(crs) else check_equal_area(crs)
         self.rtol = rtol
         self.layer = layer
-        self._edges = EdgeCache()
         self._last: dict[tuple[Any, str], tuple[BaseGeometry, BaseGeometry]] = {}
         self._now: dict[tuple[Any, str], tuple[BaseGeometry, BaseGeometry]] = {}
         # large polygons by their place in the file, for the next file's
@@ -329,22 +329,16 @@ class Engine:
         large = shapely.get_num_coordinates(layer.geoms[idx]) >= MIN_VERTICES
         fn = _operation(LONLAT, crs)
         for k in idx[large]:
-            # a large polygon of a series: rebuilt from the one at its place
-            # in the last file, redoing only the edges that changed
             spot = (layer.index[k], srs)
             prev = self._spots_now.get(spot) or self._spots_last.get(spot)
             geom = layer.geoms[k]
-            rec = (
-                fresh(geom, fn, self._edges)
-                if prev is None
-                else splice(prev, geom, fn, self._edges)
-            )
+            rec = fresh(geom, fn) if prev is None else splice(prev, geom, fn)
             self._spots_now[spot] = rec
             dense[k], out[k] = rec.geometries()
             self._records[id(dense[k])] = (dense[k], rec)
         idx = idx[~large]
         if len(idx):
-            d = densify_geodesic(layer.geoms[idx], cache=self._edges)
+            d = densify_geodesic(layer.geoms[idx])
             dense[idx] = d
             out[idx] = project(d, LONLAT, crs)
         for k in todo:

@@ -50,7 +50,6 @@ from kurskgeo.area.crs import authalic_q, authalic_radius
 __all__ = [
     "MAX_SEGMENT_KM",
     "WGS84",
-    "EdgeCache",
     "as_array",
     "authalic_area_km2",
     "densify_coords",
@@ -147,11 +146,7 @@ def _by_geometry(geoms: Any, arr: np.ndarray, ring_areas: Any) -> Any:
     return float(out[0]) if isinstance(geoms, BaseGeometry) else out
 
 
-def authalic_ring_areas(
-    coords: np.ndarray,
-    offsets: np.ndarray,
-    terms: tuple[np.ndarray, np.ndarray] | None = None,
-) -> np.ndarray:
+def authalic_ring_areas(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Unsigned area in km² of each closed ring, on the authalic sphere.
 
     Parameters
@@ -160,8 +155,6 @@ def authalic_ring_areas(
         Longitude/latitude of all rings, one after the other, each closed.
     offsets : numpy.ndarray
         Start of each ring in `coords`, and ``n`` at the end.
-    terms : (excess, dlam), optional
-        :func:`edge_terms` of `coords`, if known.
 
     Notes
     -----
@@ -173,7 +166,7 @@ def authalic_ring_areas(
     n_rings = len(offsets) - 1
     if n_rings <= 0 or len(coords) < 2:
         return np.zeros(max(n_rings, 0))
-    excess, dlam = terms or edge_terms(coords, offsets)
+    excess, dlam = _edge_terms(coords, offsets)
     starts = offsets[:-1]
     out = np.abs(np.add.reduceat(excess, starts)) * _R2_KM2
     polar = np.abs(np.add.reduceat(dlam, starts)) > np.pi  # the ring turns round
@@ -183,24 +176,7 @@ def authalic_ring_areas(
     return out
 
 
-def _tan_half_beta(lat: np.ndarray) -> np.ndarray:
-    """Return tan(β/2) of the authalic latitude β of each geodetic latitude."""
-    sin_beta = np.clip(authalic_q(np.sin(np.radians(lat))) / _QP, -1, 1)
-    return sin_beta / (1 + np.sqrt(1 - sin_beta * sin_beta))
-
-
-def _excess(step: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
-    return 2 * np.arctan2(np.tan(step / 2) * (t1 + t0), 1 + t1 * t0)
-
-
-def crosses_antimeridian(coords: np.ndarray) -> bool:
-    """Return whether a step between consecutive points exceeds 180° of longitude."""
-    return len(coords) > 1 and bool(
-        np.abs(np.radians(np.diff(coords[:, 0]))).max() > np.pi
-    )
-
-
-def edge_terms(
+def _edge_terms(
     coords: np.ndarray, offsets: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Spherical excess and longitude step of the edge from each point to the next.
@@ -218,29 +194,20 @@ def edge_terms(
     excess, dlam = np.zeros(len(coords)), np.zeros(len(coords))
     if len(coords) < 2:
         return excess, dlam
-    t = _tan_half_beta(coords[:, 1])
+    sin_beta = np.clip(authalic_q(np.sin(np.radians(coords[:, 1]))) / _QP, -1, 1)
+    t = sin_beta / (1 + np.sqrt(1 - sin_beta * sin_beta))  # tan(beta / 2)
     step = np.radians(np.diff(coords[:, 0]))
     if np.abs(step).max() > np.pi:  # an edge across the antimeridian
         step = (step + np.pi) % (2 * np.pi) - np.pi
-    excess[:-1] = _excess(step, t[:-1], t[1:])
+    excess[:-1] = 2 * np.arctan2(
+        np.tan(step / 2) * (t[1:] + t[:-1]), 1 + t[1:] * t[:-1]
+    )
     dlam[:-1] = step
     # the step from one ring's last point to the next ring's first is no edge
     joins = offsets[1:-1] - 1
     excess[joins] = 0.0
     dlam[joins] = 0.0
     return excess, dlam
-
-
-def edge_terms_at(coords: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`edge_terms` of the edges from points `at` to the next, each.
-
-    The same numbers as :func:`edge_terms` gives for them, when no step of
-    `coords` crosses the antimeridian (:func:`crosses_antimeridian`).
-    """
-    start, stop = coords[at], coords[at + 1]
-    step = np.radians(stop[:, 0] - start[:, 0])
-    t0, t1 = _tan_half_beta(start[:, 1]), _tan_half_beta(stop[:, 1])
-    return _excess(step, t0, t1), step
 
 
 def authalic_area_km2(geoms: Any, *, densified: bool = False) -> Any:
@@ -278,111 +245,13 @@ def authalic_area_km2(geoms: Any, *, densified: bool = False) -> Any:
     return _by_geometry(geoms, arr, authalic_ring_areas)
 
 
-_K = (
-    np.uint64(0x9E3779B97F4A7C15),
-    np.uint64(0xC2B2AE3D27D4EB4F),
-    np.uint64(0x165667B19E3779F9),
-    np.uint64(0x27D4EB2F165667C5),
-)
-
-
-def _edge_keys(ends: np.ndarray) -> np.ndarray:
-    """Return a 64-bit key per edge from the bits of its end points, shape (m, 4)."""
-    bits = np.ascontiguousarray(ends).view(np.uint64)
-    with np.errstate(over="ignore"):
-        key = bits[:, 0] * _K[0]
-        for j in range(1, 4):
-            key = (key ^ (key >> np.uint64(29))) * _K[j] + bits[:, j]
-    return key
-
-
-def _new_points(
-    ends: np.ndarray, max_segment_km: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Points along each edge's geodesic: how many per edge, and all of them."""
-    az, _, dist = WGS84.inv(ends[:, 0], ends[:, 1], ends[:, 2], ends[:, 3])
-    dist = np.asarray(dist)
-    n_new = np.maximum(np.ceil(dist / 1000 / max_segment_km).astype(np.int64) - 1, 0)
-    if not n_new.any():
-        return n_new, np.empty((0, 2))
-    # points at fractions j/(n+1) of each long edge, along its geodesic
-    rep = np.repeat(np.arange(len(n_new)), n_new)
-    step = np.arange(len(rep)) - np.repeat(np.cumsum(n_new) - n_new, n_new) + 1
-    frac = step / np.repeat(n_new + 1, n_new)
-    x, y, _ = WGS84.fwd(
-        ends[rep, 0], ends[rep, 1], np.asarray(az)[rep], dist[rep] * frac
-    )
-    return n_new, np.column_stack([x, y])
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(start, start + count)`` for each pair."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-    return np.arange(total) + offsets
-
-
-class EdgeCache:
-    """The points densifying the long edges of the last geometries, for the next.
-
-    A series of maps shares most of its long edges (a border, a coast) from
-    one date to the next; their geodesic points are computed once. An edge is
-    found by its two end points, bit for bit, so the points are those a fresh
-    computation gives.
-    """
-
-    def __init__(self) -> None:
-        self.keys = np.empty(0, dtype=np.uint64)
-        self.ends = np.empty((0, 4))
-        self.counts = np.empty(0, dtype=np.int64)
-        self.starts = np.empty(0, dtype=np.int64)
-        self.points = np.empty((0, 2))
-
-    def lookup(
-        self, ends: np.ndarray, max_segment_km: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """:func:`_new_points` of `ends`, from the cache where it has them."""
-        keys = _edge_keys(ends)
-        pos = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
-        hit = np.zeros(len(keys), dtype=bool)
-        if len(self.keys):
-            hit = (self.keys[pos] == keys) & (self.ends[pos] == ends).all(axis=1)
-        counts = np.zeros(len(keys), dtype=np.int64)
-        counts[hit] = self.counts[pos[hit]]
-        miss = np.flatnonzero(~hit)
-        fresh_counts, fresh_points = _new_points(ends[miss], max_segment_km)
-        counts[miss] = fresh_counts
-        starts = np.cumsum(counts) - counts
-        points = np.empty((int(counts.sum()), 2))
-        hits = np.flatnonzero(hit)
-        points[_ranges(starts[hits], counts[hits])] = self.points[
-            _ranges(self.starts[pos[hits]], counts[hits])
-        ]
-        points[_ranges(starts[miss], counts[miss])] = fresh_points
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.ends = keys[order], ends[order]
-        self.counts, self.starts, self.points = counts[order], starts[order], points
-        return counts, points
-
-
 def edge_points(
-    starts: np.ndarray,
-    stops: np.ndarray,
-    max_segment_km: float = MAX_SEGMENT_KM,
-    *,
-    cache: EdgeCache | None = None,
+    starts: np.ndarray, stops: np.ndarray, max_segment_km: float = MAX_SEGMENT_KM
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the points densifying each edge from ``starts[i]`` to ``stops[i]``.
+    """Return how many points densify each edge ``starts[i]``-``stops[i]``, and them.
 
-    An edge gets points only from its two end points, and none if it is
-    not longer than `max_segment_km`.
-
-    Returns
-    -------
-    (counts, points)
-        How many points each edge gets, and all of them, edge after edge.
+    The points of an edge longer than `max_segment_km` divide its geodesic
+    evenly; they depend on its two end points alone.
     """
     dlon = np.abs(stops[:, 0] - starts[:, 0])
     dlon = np.minimum(dlon, 360 - dlon)
@@ -392,22 +261,23 @@ def edge_points(
     # the equirectangular estimate is within a few per cent; 0.9 keeps a margin
     long = np.flatnonzero(approx_km > 0.9 * max_segment_km)
     counts = np.zeros(len(starts), dtype=np.int64)
-    if len(long) == 0:
-        return counts, np.empty((0, 2))
-    ends = np.column_stack([starts[long], stops[long]])
-    if cache is not None:
-        counts[long], points = cache.lookup(ends, max_segment_km)
-    else:
-        counts[long], points = _new_points(ends, max_segment_km)
-    return counts, points
+    a, b = starts[long], stops[long]
+    az, _, dist = WGS84.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    dist = np.asarray(dist)
+    n_new = np.maximum(np.ceil(dist / 1000 / max_segment_km).astype(np.int64) - 1, 0)
+    counts[long] = n_new
+    # points at fractions j/(n+1) of each long edge, along its geodesic
+    rep = np.repeat(np.arange(len(n_new)), n_new)
+    step = np.arange(len(rep)) - np.repeat(np.cumsum(n_new) - n_new, n_new) + 1
+    frac = step / np.repeat(n_new + 1, n_new)
+    x, y, _ = WGS84.fwd(a[rep, 0], a[rep, 1], np.asarray(az)[rep], dist[rep] * frac)
+    return counts, np.column_stack([x, y])
 
 
 def densify_coords(
     coords: np.ndarray,
     joined: np.ndarray,
     max_segment_km: float = MAX_SEGMENT_KM,
-    *,
-    cache: EdgeCache | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Densify a sequence of vertices: the edge from point i to i+1 where `joined`.
 
@@ -430,9 +300,7 @@ def densify_coords(
     edges = np.flatnonzero(joined)
     if len(edges) == 0:
         return None
-    counts, points = edge_points(
-        coords[edges], coords[edges + 1], max_segment_km, cache=cache
-    )
+    counts, points = edge_points(coords[edges], coords[edges + 1], max_segment_km)
     if not counts.any():
         return None
     dense = np.insert(coords, np.repeat(edges + 1, counts), points, axis=0)
@@ -444,15 +312,11 @@ def densify_coords(
 def densify_geodesic(
     geoms: Any,
     max_segment_km: float = MAX_SEGMENT_KM,
-    *,
-    cache: EdgeCache | None = None,
 ) -> np.ndarray:
     """Insert vertices along the geodesic on every edge longer than `max_segment_km`.
 
     Geometries without such edges are returned unchanged (the same objects),
-    so the common case costs one vectorised length estimate. With a `cache`,
-    the points of edges densified in the last call are reused (the result is
-    the same).
+    so the common case costs one vectorised length estimate.
 
     Examples
     --------
@@ -464,9 +328,7 @@ def densify_geodesic(
     parts, part_owner = shapely.get_parts(arr, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
-    done = densify_coords(
-        coords, ring_idx[1:] == ring_idx[:-1], max_segment_km, cache=cache
-    )
+    done = densify_coords(coords, ring_idx[1:] == ring_idx[:-1], max_segment_km)
     if done is None:
         return arr
     dense, where = done
