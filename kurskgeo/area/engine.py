@@ -312,6 +312,7 @@ class Engine:
         n = len(layer)
         out = np.empty(n, dtype=object)
         dense = np.empty(n, dtype=object)
+        self._records = {}  # of this layer only: what measure() may ask next
         todo = []
         for k in range(n):
             key = layer.keys[k]
@@ -350,7 +351,6 @@ class Engine:
         """Forget the features the last layer did not use (call between files)."""
         self._last, self._now = self._now, {}
         self._spots_last, self._spots_now = self._spots_now, {}
-        self._records = {}
 
     def _select(self, layer: Layer, strict: bool) -> Layer:
         if self.zones is None:
