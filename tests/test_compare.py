@@ -234,6 +234,24 @@ def test_plot_comparison_legend_and_image(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_compare_two_layers_of_one_geopackage(runner, tmp_path):
+    path = tmp_path / "maps.gpkg"
+    snap(DAY, "S", (35.0, 51.0, 35.2, 51.5)).to_file(path, layer="held")
+    snap(DAY, "S", (35.1, 51.0, 35.3, 51.5)).to_file(path, layer="advances")
+    row = compare(path, path, layer_a="held", layer_b="advances").iloc[0]
+    assert row["iou"] == pytest.approx(1 / 3, rel=1e-9)
+    assert row["only_a_km2"] == pytest.approx(row["overlap_km2"], rel=1e-9)
+    # without a layer, each side reads both: the same union
+    assert compare(path, path).iloc[0]["iou"] == pytest.approx(1.0, rel=1e-12)
+    args = ["compare", str(path), str(path), "--format", "json"]
+    got = runner.invoke(cli, [*args, "--layer-a", "held", "--layer-b", "advances"])
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.stdout)[0]["iou"] == pytest.approx(1 / 3, rel=1e-5)
+    missing = runner.invoke(cli, [*args, "--layer-a", "nowhere"])
+    assert missing.exit_code == 1 and "nowhere" in missing.stderr
+    assert "Traceback" not in missing.output
+
+
 def test_compare_command(runner, tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -50,6 +50,19 @@ def _paths(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
     show_default=True,
     help="Pair each map of A with the nearest map of B at most this many days away.",
 )
+@click.option(
+    "--layer-a",
+    default=None,
+    metavar="NAME",
+    help="Read only this layer of A's multi-layer files (a GeoPackage table, a "
+    "KML folder). Default: every layer.",
+)
+@click.option(
+    "--layer-b",
+    default=None,
+    metavar="NAME",
+    help="The same for B.",
+)
 @options.on_duplicate_option
 @options.format_option()
 @options.output_option
@@ -80,6 +93,8 @@ def compare(
     region: str | None,
     crs: Any,
     max_days: int,
+    layer_a: str | None,
+    layer_b: str | None,
     on_duplicate: str,
     fmt: str,
     output: str | None,
@@ -117,6 +132,8 @@ def compare(
         "crs": crs,
         "max_days": max_days,
         "on_duplicate": on_duplicate,
+        "layer_a": layer_a,
+        "layer_b": layer_b,
     }
     table = run(a, b, **kwargs)
     rows = table.to_dict("records")

@@ -152,13 +152,14 @@ def _side(
     on_duplicate: str,
     min_area_km2: float,
     grid_size: float | None,
+    layer: str | None = None,
 ) -> _Side:
     if derive is not None and derive not in DERIVED_ZONES:
         raise ValueError(
             f"derive_{what.lower()} must be one of {DERIVED_ZONES} or None, "
             f"not {derive!r}"
         )
-    engine = Engine(zone=zone, region=region, crs=crs)
+    engine = Engine(zone=zone, region=region, crs=crs, layer=layer)
     groups = read_sources(spec, engine, on_duplicate=on_duplicate)
     if len(groups) != 1:
         raise SnapshotError(
@@ -257,14 +258,17 @@ def _prepare(
     min_area_km2: float,
     grid_size: float | None,
     on_duplicate: str,
+    layers: tuple[str | None, str | None] = (None, None),
 ) -> tuple[_Side, _Side, list[tuple[int, int]]]:
     check_options(min_area_km2, grid_size)
     if not (isinstance(max_days, int) and max_days >= 0):
         raise ValueError(f"max_days must be a whole number >= 0, not {max_days!r}")
     opts = (region, crs, on_duplicate, min_area_km2, grid_size or None)
-    side_a = _side(a, "A", zone_a, derive_a, *opts)
+    side_a = _side(a, "A", zone_a, derive_a, *opts, layers[0])
     # B is read near the same region; its CRS is A's for every pair
-    side_b = _side(b, "B", zone_b, derive_b, side_a.engine.region, crs, *opts[2:])
+    side_b = _side(
+        b, "B", zone_b, derive_b, side_a.engine.region, crs, *opts[2:], layers[1]
+    )
     pairs = _matches(side_a, side_b, max_days)
     if not pairs:
         span = lambda s: f"{s.layers[0].date} to {s.layers[-1].date}"  # noqa: E731
@@ -327,6 +331,8 @@ def compare(
     min_area_km2: float = DEFAULT_MIN_AREA_KM2,
     grid_size: float | None = DEFAULT_GRID_SIZE,
     on_duplicate: str = "error",
+    layer_a: str | None = None,
+    layer_b: str | None = None,
 ) -> pd.DataFrame:
     """Compare zone A of one source with zone B of another on matching dates.
 
@@ -350,6 +356,9 @@ def compare(
         The sliver filter of a derived zone, as in :func:`kurskgeo.diff`.
     on_duplicate : {"error", "first", "last"}
         Two maps of one side and date: refuse, or keep the first or last.
+    layer_a, layer_b : str, optional
+        Read only this layer of each side's multi-layer files (a GeoPackage's
+        table, a KML's folder); every layer if None.
 
     Returns
     -------
@@ -394,6 +403,7 @@ def compare(
         min_area_km2,
         grid_size,
         on_duplicate,
+        (layer_a, layer_b),
     )
     rows = []
     target = None
@@ -428,6 +438,8 @@ def compare_parts(
     min_area_km2: float = DEFAULT_MIN_AREA_KM2,
     grid_size: float | None = DEFAULT_GRID_SIZE,
     on_duplicate: str = "error",
+    layer_a: str | None = None,
+    layer_b: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Return the overlap of zones A and B, and each alone, on one pair of maps.
 
@@ -436,7 +448,7 @@ def compare_parts(
     date : date or str, optional
         The pair whose map of A is nearest this date; the last pair if None.
     a, b, zone_a, zone_b, derive_a, derive_b, region, crs, max_days, \
-min_area_km2, grid_size, on_duplicate
+min_area_km2, grid_size, on_duplicate, layer_a, layer_b
         As for :func:`compare`.
 
     Returns
@@ -474,6 +486,7 @@ min_area_km2, grid_size, on_duplicate
         min_area_km2,
         grid_size,
         on_duplicate,
+        (layer_a, layer_b),
     )
     i, j = pairs[-1]
     if date is not None:
