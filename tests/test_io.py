@@ -312,3 +312,68 @@ def test_gzip_truncated(tmp_path):
     p.write_bytes(data[: len(data) // 2])
     with pytest.raises(kurskgeo.SnapshotError, match="corrupt or truncated"):
         read_snapshot(p)
+
+
+# Large coordinate texts are read by numpy from their bracket structure; the
+# numbers must come out exactly as written, whatever the JSON layout.
+def _big_ring(n, x0, y0, r, z=None):
+    import numpy as np
+
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    pts = [[x0 + r * np.cos(a), y0 + 0.6 * r * np.sin(a)] for a in t]
+    pts = [[round(x, 6), round(y, 6)] for x, y in pts]
+    if z is not None:
+        pts = [[x, y, z] for x, y in pts]
+    return [*pts, pts[0]]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {},
+        {"indent": 2},
+        {"separators": (",", ":")},
+        {"indent": "\t"},
+        {"separators": (" ,\r\n ", " : ")},
+    ],
+    ids=["default", "indented", "compact", "tabs", "crlf"],
+)
+@pytest.mark.parametrize("kind", ["Polygon", "MultiPolygon", "Z"])
+def test_large_coordinate_text_reads_exactly_in_any_layout(tmp_path, layout, kind):
+    import numpy as np
+
+    shell = _big_ring(900, 35.5, 51.5, 0.4, z=0.0 if kind == "Z" else None)
+    hole = _big_ring(300, 35.5, 51.5, 0.1, z=0.0 if kind == "Z" else None)[::-1]
+    rings = [shell, hole]
+    if kind == "MultiPolygon":
+        geom = {
+            "type": "MultiPolygon",
+            "coordinates": [rings, [_big_ring(400, 37.5, 51.5, 0.2)]],
+        }
+    else:
+        geom = {"type": "Polygon", "coordinates": rings}
+    doc = collection(feature(geom, zone="liberated"))
+    path = tmp_path / "2025-01-17.geojson"
+    path.write_text(json.dumps(doc, **layout))
+    got = read_snapshot(path).geometry.iloc[0]
+    want = shapely.force_2d(shapely.geometry.shape(geom))
+    # the same coordinates, bit for bit (orientation may be normalised)
+    assert shapely.equals(got, want)
+    a = np.sort(shapely.get_coordinates(got), axis=0)
+    b = np.sort(shapely.get_coordinates(want), axis=0)
+    assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["", " ", "\n"],
+)
+def test_large_coordinate_text_with_a_stray_number_is_refused(tmp_path, tail):
+    shell = _big_ring(900, 35.5, 51.5, 0.4)
+    text = json.dumps(collection(feature(polygon(shell))))
+    # a bare number between the rings' list and the positions: not GeoJSON
+    text = text.replace('"coordinates": [[[', f'"coordinates": [1,{tail}[[', 1)
+    path = tmp_path / "2025-01-17.geojson"
+    path.write_text(text)
+    with pytest.raises(kurskgeo.SnapshotError):
+        read_snapshot(path)

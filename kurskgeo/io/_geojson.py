@@ -324,7 +324,8 @@ def _polygon(rings: Any, path: Path, index: int, log: ParseLog) -> BaseGeometry 
     return shapely.Polygon(arrays[0], holes)
 
 
-_WHITESPACE = b" \t\n\r"
+#: What separates numbers in coordinate text, commas aside.
+_NOT_NUMBERS = b"[] \t\n\r"
 #: Below this size (bytes of coordinate text) the general parser is faster.
 _PLAIN_MIN_BYTES = 8192
 _FLOATS = msgspec.json.Decoder(list[float])
@@ -340,14 +341,18 @@ def _plain_polygons(raw: bytes, kind: str) -> BaseGeometry | None:
     one flat list. Anything else gives None, and the general parser, which
     repairs and reports what it finds, reads the text instead.
     """
-    text = bytes(raw).translate(None, _WHITESPACE)
+    text = bytes(raw)
     depth = 3 if kind == "Polygon" else 4
-    if not (text.startswith(b"[" * depth) and text.endswith(b"]" * depth)):
-        return None
     b = np.frombuffer(text, dtype=np.uint8)
     # the nesting level after each bracket, read from the brackets alone
     brackets = np.flatnonzero((b == _OPEN) | (b == _CLOSE))
+    if len(brackets) < 2 * depth:
+        return None
     opens = b[brackets] == _OPEN
+    if not (opens[:depth].all() and not opens[-depth:].any()):
+        return None
+    if text[: brackets[0]].strip() or text[brackets[-1] + 1 :].strip():
+        return None
     level = np.cumsum(np.where(opens, 1, -1), dtype=np.int32)
     if level.max() != depth or level[-1] != 0:
         return None
@@ -362,7 +367,7 @@ def _plain_polygons(raw: bytes, kind: str) -> BaseGeometry | None:
     if dim not in (2, 3) or not (inside == dim - 1).all():
         return None
     try:
-        floats = _FLOATS.decode(b"[" + text.translate(None, b"[]") + b"]")
+        floats = _FLOATS.decode(b"[" + text.translate(None, _NOT_NUMBERS) + b"]")
         numbers = np.fromiter(floats, dtype=np.float64, count=len(floats))
     except msgspec.MsgspecError:
         return None
