@@ -336,8 +336,29 @@ def test_the_measurement_record(tmp_path):
     both = measure(s, zone=["a", "b"], region=region)
     assert both.zone == "a+b" and both.n_features == 3
     everything = measure(s)
-    assert everything.zones is None and everything.zone is None
+    assert everything.zones is None and everything.zone == "all: a+b"
     assert everything.region is None and everything.n_features == 4
+
+
+def test_a_measurement_of_every_polygon_says_which_zones_it_holds():
+    # a sub-editor must see what "every polygon" added up: the zones of the
+    # features that count (those meeting the region), known ones in order
+    s = snap(
+        box(35.1, 51.1, 35.2, 51.2),
+        box(35.3, 51.3, 35.4, 51.4),
+        box(40, 51, 40.1, 51.1),
+        zone=["contested", "liberated", "occupied"],
+    )
+    assert measure(s).zone == "all: occupied+liberated+contested"
+    near = measure(s, region=box(35, 51, 36, 52))
+    assert near.zones is None and near.zones_found == ("liberated", "contested")
+    assert near.zone == "all: liberated+contested"
+    assert near.to_dict()["zone"] == "all: liberated+contested"
+    assert measure(s, zone="contested").zone == "contested"
+    nowhere = measure(s, region=box(0, 0, 1, 1))
+    assert nowhere.n_features == 0 and nowhere.zone == "all"
+    unzoned = snap(box(35.1, 51.1, 35.2, 51.2))
+    assert measure(unzoned).zone == "all"
 
 
 def test_nothing_to_measure_is_zero_not_an_error():

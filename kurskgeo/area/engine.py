@@ -67,6 +67,7 @@ from kurskgeo.io import (
     zone_list,
 )
 from kurskgeo.io.layer import BBOX_MARGIN_DEG
+from kurskgeo.io.sources import ZONES
 
 __all__ = ["Engine", "Region", "as_region", "no_zone_error", "project"]
 
@@ -368,7 +369,7 @@ class Engine:
         crs: CRS | None = None,
         strict: bool = True,
         clip: bool = True,
-    ) -> tuple[BaseGeometry, CRS, int, BaseGeometry | None]:
+    ) -> tuple[BaseGeometry, CRS, int, BaseGeometry | None, tuple[str, ...]]:
         """Return the geometry measured: `layer`'s zones united, clipped, projected.
 
         With ``clip=False`` the union of the polygons that meet the region is
@@ -376,10 +377,11 @@ class Engine:
 
         Returns
         -------
-        (geometry, crs, n_features, lonlat)
+        (geometry, crs, n_features, lonlat, zones)
             The projected geometry, its CRS, how many features contributed,
-            and the geometry in longitude/latitude when it is one feature
-            unclipped (else None).
+            the geometry in longitude/latitude when it is one feature
+            unclipped (else None), and the zones of the features that
+            contributed (in the order of :data:`kurskgeo.io.sources.ZONES`).
 
         Raises
         ------
@@ -405,6 +407,7 @@ class Engine:
             region = self.region.projected(crs)
             meets = shapely.intersects(region, projected)
             projected, dense = projected[meets], dense[meets]
+            sel = sel.take(meets)
         n = len(projected)
         lonlat: BaseGeometry | None = None
         if n == 0:
@@ -422,7 +425,7 @@ class Engine:
         ):
             union = _intersection(union, region)
             lonlat = None
-        return union, crs, n, lonlat
+        return union, crs, n, lonlat, _zones_found(sel.zones)
 
     def measure(
         self,
@@ -447,7 +450,7 @@ class Engine:
         """
         if not isinstance(layer, Layer):
             layer = as_layer(layer, stacklevel=stacklevel + 1)
-        union, crs, n, lonlat = self.geometry(layer, crs=crs, strict=strict)
+        union, crs, n, lonlat, found = self.geometry(layer, crs=crs, strict=strict)
         km2 = float(shapely.area(union)) / 1e6
         if union.is_empty:
             geodesic = 0.0
@@ -470,6 +473,7 @@ class Engine:
             or "unknown",
             label=_first(sel.labels) or _first(layer.labels) or layer.file_label,
             zones=tuple(self.zones) if self.zones else None,
+            zones_found=found,
             region=None if self.region is None else self.region.name,
             n_features=n,
             area_km2=km2,
@@ -480,6 +484,13 @@ class Engine:
         )
         result.check(self.rtol, stacklevel=stacklevel + 1)
         return result
+
+
+def _zones_found(zones: Iterable[str | None]) -> tuple[str, ...]:
+    """Return the distinct zones named, known ones in their usual order."""
+    found = {z for z in zones if z is not None}
+    rank = {z: k for k, z in enumerate(ZONES)}
+    return tuple(sorted(found, key=lambda z: (rank.get(z, len(rank)), z)))
 
 
 def _union(geoms: np.ndarray) -> BaseGeometry:

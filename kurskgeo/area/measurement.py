@@ -61,7 +61,7 @@ class Measurement:
         The moment the map was published, when the file says (UTC).
     source, label : str or None
     zones : tuple of str, or None
-        The zones measured (their union); None for every polygon.
+        The zones asked for (their union is measured); None for every polygon.
     region : str or None
         The region clipped to, as named by the caller.
     n_features : int
@@ -70,6 +70,9 @@ class Measurement:
     crs : pyproj.CRS
     notes : tuple of str
         What the reader warned about (repairs, skipped features).
+    zones_found : tuple of str
+        The zones of the features that contributed, so that a measurement
+        of every polygon still says what it holds.
     """
 
     path: str | None
@@ -85,11 +88,18 @@ class Measurement:
     geodesic_km2: float
     crs: CRS
     notes: tuple[str, ...] = ()
+    zones_found: tuple[str, ...] = ()
 
     @property
-    def zone(self) -> str | None:
-        """The zones as one text, ``liberated+contested`` (None for all)."""
-        return "+".join(self.zones) if self.zones else None
+    def zone(self) -> str:
+        """The zones as one text: ``liberated+contested`` as asked.
+
+        Without a choice of zones, ``all:`` and the zones found
+        (``all: liberated+contested``), or ``all`` if no feature has one.
+        """
+        if self.zones:
+            return "+".join(self.zones)
+        return "all: " + "+".join(self.zones_found) if self.zones_found else "all"
 
     @property
     def relative_difference(self) -> float:
