@@ -729,6 +729,24 @@ def test_claim_before_the_first_map_is_unverifiable():
     assert all(r.map is None for r in v.readings)
 
 
+def test_ground_lost_since_before_the_event_says_how_to_read_it():
+    # maps from the start of the event on; the claim counts from before it,
+    # when nothing was held: no map shows that day, and the reason says
+    # which reading the maps can give
+    maps = square_maps("2025-01-01", "2025-01-08", "2025-01-15")
+    before = claim("before", 36, zone=LIB, kind="lost", since=dt.date(2024, 12, 20))
+    v = check_claims([before], maps, start="2025-01-01").records[0]
+    assert v.verdict == "unverifiable"
+    assert "do not reach back to 20 December 2024" in v.reason
+    assert "the event began on 1 January 2025" in v.reason
+    assert "say since: peak" in v.reason
+    # without a start, or for ground gained, no such hint
+    gained = claim("gained", 36, zone=LIB, kind="gained", since=dt.date(2024, 12, 20))
+    for c, start in ((before, None), (gained, "2025-01-01")):
+        v = check_claims([c], maps, start=start).records[0]
+        assert v.verdict == "unverifiable" and "since: peak" not in v.reason
+
+
 def test_a_map_is_published_at_a_moment():
     """A map counts for a claim's day if published by the end of that day (UTC)."""
     day = dt.date(2025, 1, 10)

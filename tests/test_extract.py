@@ -699,3 +699,32 @@ def test_verify_on_the_real_maps_says_801_is_overstated(
     assert checked.exit_code == 0, checked.output
     verdicts = {c["id"]: c["verdict"] for c in json.loads(checked.stdout)["claims"]}
     assert verdicts["russian-defence-ministry-retaken"] == "overstated"
+
+
+@pytest.mark.parametrize(
+    ("since", "expected"),
+    [
+        ("since August", "peak"),  # the month the event began: since the peak
+        ("since 6 August", "peak"),  # the day it began
+        ("since August 20", dt.date(2024, 8, 20)),  # after it began: that day
+        ("since the start of the year", dt.date(2025, 1, 1)),
+    ],
+)
+def test_ground_lost_since_before_anything_was_held_is_since_the_peak(
+    since, expected, tmp_path
+):
+    # written for this test
+    text = (
+        "KYIV, 12 March 2025. Russia's defence ministry said its troops had "
+        f"recaptured more than 1,100 km² of the Kursk region {since}."
+    )
+    found = extract_claims(text, date="2025-03-12")
+    (lost,) = found.claims
+    assert (lost.kind, lost.since) == ("lost", expected)
+    yaml_text = found.to_yaml()
+    if expected == "peak":
+        assert "since: peak  # guess: since the peak: the text's 2024-08-" in yaml_text
+        assert "not after the event began" in yaml_text
+    path = tmp_path / "claims.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    assert read_claims(path)[0].since == expected

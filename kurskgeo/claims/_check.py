@@ -534,11 +534,18 @@ class _Checker:
             assert isinstance(c.since, dt.date)
             a0 = s.before(c.since)
             if a0 is None or (c.since - s.maps[a0].date).days > max_age:
+                began = c.start or self.settings.start
+                hint = (
+                    f"; the event began on {txt.day(began)}, so nothing was held "
+                    "before: for the ground lost since the peak, say since: peak"
+                    if kind == "lost" and began is not None and c.since <= began
+                    else ""
+                )
                 return replace(
                     base,
                     reason=f"the maps of {s.source} do not reach back to "
                     f"{txt.day(c.since)} (the first is of "
-                    f"{txt.day(s.maps[0].date)})",
+                    f"{txt.day(s.maps[0].date)}){hint}",
                 )
             a = a0
         else:

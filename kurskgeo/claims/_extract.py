@@ -136,6 +136,7 @@ class _Figure:
     verb: str | None = None
     side: str | None = None
     since: dt.date | str | None = None
+    since_text: dt.date | None = None  # the text's date, read as the peak
     source: str = ""
     source_how: str | None = None
     denominator: str | None = None  # a share: "peak", "region" or None
@@ -229,7 +230,7 @@ def extract(
 
     figures = _read_figures(article, continental, notes)
     for f in figures:
-        _judge_kind(f, day, bool(event_start), notes)
+        _judge_kind(f, day, event_start, notes)
     claims_ = [f for f in figures if f.kind is not None]
     _link_shares(claims_, notes)
     kept = [f for f in claims_ if f.kind != "share" or (f.part and f.of)]
@@ -399,9 +400,12 @@ def _side(text: str) -> str | None:
     return last
 
 
-def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None:
+def _judge_kind(
+    f: _Figure, day: dt.date, start: dt.date | None, notes: list[str]
+) -> None:
     """Set what the figure claims (kind, since) from the verb that governs it."""
     s, fig = f.sentence, f.figure
+    kursk = start is not None
     if kursk and f.place == "elsewhere":
         f.why_not = "about somewhere other than Kursk region"
         notes.append(_left_out(f))
@@ -484,6 +488,11 @@ def _judge_kind(f: _Figure, day: dt.date, kursk: bool, notes: list[str]) -> None
     f.kind = kind
     if kind == "lost":
         f.since = _since(s, day)
+        if isinstance(f.since, dt.date) and start is not None and f.since <= start:
+            # "recaptured 1,100 km² since August": nothing was held before the
+            # event began, so what was lost since then is lost since the peak
+            f.since_text = f.since
+            f.since = "peak"
     f.as_of = _as_of(s, fig, day)
 
 
@@ -714,7 +723,12 @@ def _record(
                 "peak" if f.since == "peak" else dt.date.isoformat(f.since)  # type: ignore[arg-type]
             )
             comments["since"] = "guess: " + (
-                "since the peak" if f.since == "peak" else "the date the text gives"
+                "the date the text gives"
+                if f.since != "peak"
+                else "since the peak"
+                if f.since_text is None
+                else f"since the peak: the text's {f.since_text.isoformat()} is not "
+                "after the event began, when nothing was held yet"
             )
         deepstate = "deepstate" in (f.source or "").lower()
         record["zone"] = ["liberated"] if deepstate else ["liberated", "contested"]
