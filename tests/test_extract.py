@@ -728,3 +728,32 @@ def test_ground_lost_since_before_anything_was_held_is_since_the_peak(
     path = tmp_path / "claims.yaml"
     path.write_text(yaml_text, encoding="utf-8")
     assert read_claims(path)[0].since == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        # a dateline with the day first, then the speaker
+        (
+            "KYIV, 12 March 2025 — Ukraine's commander-in-chief Oleksandr Syrskyi "
+            "said on Tuesday that Ukrainian forces still hold about 400 square "
+            "kilometres of the Kursk region.",
+            "Ukraine's commander-in-chief Oleksandr Syrskyi",
+        ),
+        # reported speech without "that"
+        (
+            "Commander-in-chief Oleksandr Syrskyi said Ukrainian forces still hold "
+            "about 400 square kilometres of the Kursk region.",
+            "Commander-in-chief Oleksandr Syrskyi",
+        ),
+        (
+            "Syrskyi said the army holds about 400 square kilometres of the Kursk "
+            "region.",
+            "Syrskyi",
+        ),
+    ],
+)
+def test_who_said_it(sentence, source):
+    # sentences written for this test
+    (held,) = extract_claims(sentence, date="2025-03-12").claims
+    assert (held.value, held.kind, held.source) == (400, "area", source)

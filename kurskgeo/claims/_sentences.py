@@ -21,7 +21,8 @@ __all__ = [
 
 _DATELINE = re.compile(
     r"^[A-ZА-ЯЁ][A-ZА-ЯЁ.'’ -]{1,30}"  # MOSCOW / KYIV / NEW YORK
-    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?)?"  # , Jan. 17, 2025
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?"  # , Jan. 17, 2025
+    r"|\d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?))?"  # , 12 March 2025
     r"\s*(?:\([^()]{1,30}\)\s*)?"  # (Reuters)
     r"(?:[-–—:]+)\s+(?=\S)"
 )
@@ -35,6 +36,8 @@ def strip_dateline(sentence: str) -> str:
     >>> strip_dateline("MOSCOW, Jan. 17, 2025 - Russia's military said ...")
     "Russia's military said ..."
     >>> strip_dateline("KYIV (Reuters) - Ukraine said ...")
+    'Ukraine said ...'
+    >>> strip_dateline("KYIV, 12 March 2025 — Ukraine said ...")
     'Ukraine said ...'
     """
     m = _DATELINE.match(sentence)
@@ -87,6 +90,11 @@ _SAY = (
 _DAYS = (
     r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
     r"yesterday|earlier|late|this week|last week)"
+)
+#: How reported speech begins without "that": "X said Ukrainian forces hold ...".
+_CLAUSE = (
+    r"(?=(?:Ukrainian|Russian|Ukraine|Russia|Kyiv|Moscow|its|their|his|her|it|they|"
+    r"he|she|we|the|The)\s)"
 )
 _NOT_SPEAKER = re.compile(
     r"\b(?:square|sq|km|kilomet|mile|hectare|percent|per cent)\b|%|\d", re.IGNORECASE
@@ -196,7 +204,7 @@ def find_attribution(sentence: str) -> Attribution | None:
     # "Russia's military said Friday that ...", "DeepState estimates that ..."
     m = re.match(
         r"(?P<x>[^\"“”]+?)\s+(?P<v>" + _SAY + r")\b(?:\s+" + _DAYS + r")?"
-        r"(?:\s+(?:on|in)\s+[^,]{0,40}?)?,?\s+(?:that\b|[\"“:])",
+        r"(?:\s+(?:on|in)\s+[^,]{0,40}?)?,?\s+(?:that\b|[\"“:]|" + _CLAUSE + ")",
         s,
     )
     if m and not _NOT_SPEAKER.search(_undated(m.group("x"))):
