@@ -757,3 +757,46 @@ def test_who_said_it(sentence, source):
     # sentences written for this test
     (held,) = extract_claims(sentence, date="2025-03-12").claims
     assert (held.value, held.kind, held.source) == (400, "area", source)
+
+
+def test_a_wire_story_without_a_year_in_its_dateline(tmp_path):
+    # written for this test, in the shape of a wire story
+    text = (
+        "MOSCOW, March 20 (Reuters) - Russia's Defence Ministry said on Thursday "
+        "its forces had recaptured 1,200 square kilometres of territory in the "
+        "Kursk region since Ukraine's surprise incursion last August, leaving "
+        "Kyiv with less than 100 sq km.\n\n"
+        "The DeepState map, which is close to Ukraine's military, showed "
+        "Ukrainian forces controlling about 120 square kilometres of the region "
+        "as of March 19."
+    )
+    with pytest.raises(ArticleError, match="--date"):
+        extract_claims(text)  # "March 20": no year, so no date
+    found = extract_claims(text, date="2025-03-20")
+    claims = by_value(found)
+    assert sorted(claims) == [100, 120, 1200]
+    retaken, left, deepstate = claims[1200], claims[100], claims[120]
+    assert (retaken.kind, retaken.since) == ("lost", "peak")  # since "last August"
+    # "leaving Kyiv with": what Kyiv is left with, it holds
+    assert (left.kind, left.qualifier) == ("area", "less_than")
+    assert left.source == retaken.source == "Russia's Defence Ministry"
+    # "showed", and "as of March 19" without a year: the last 19 March
+    assert deepstate.source == "DeepState map" and deepstate.zone == ("liberated",)
+    assert deepstate.as_of == dt.date(2025, 3, 19)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        (
+            "The offensive left Ukrainian forces with 200 km² of the Kursk region.",
+            "area",
+        ),
+        ("Kyiv's troops were left with about 200 km² in the Kursk region.", "area"),
+        # Russia left with ground: not a claim about Ukrainian-held ground
+        ("The retreat left Russia with 200 km² of the Kursk region.", None),
+    ],
+)
+def test_left_with(sentence, kind):
+    found = extract_claims(sentence, date="2025-03-20")
+    assert [c.kind for c in found.claims] == ([kind] if kind else [])

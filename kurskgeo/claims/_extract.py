@@ -65,6 +65,7 @@ _LOSE = (
 _HOLD = (
     r"controls|controlled|controlling|control|hold|holds|holding|held|keeps|kept|"
     r"retains?|retained|occupies|remains?\s+(?:in|under)|"
+    r"(?:leaving|leaves|leave|left)\s+(?:[\w'’-]+\s+){0,3}?with|"
     r"контролиру\w*|удержива\w*|удерживает|под контролем"
 )
 _SIZE = (
@@ -432,6 +433,10 @@ def _judge_kind(
             clause.rfind(" while "),
         )
         side_text = clause[cut + 1 :] if cut >= 0 else clause
+        # "..., leaving Kyiv with 100 km²": whoever is left with it holds it
+        left_with = re.fullmatch(r"\w+\s+(.+?)\s+with", verb[3])
+        if left_with and verb[2] == "hold":
+            side_text = left_with.group(1)
     else:
         # passive, after the figure: "801 km² have been liberated"
         for v in _verbs(right[: _next_start(f)]):
@@ -535,8 +540,32 @@ def _as_of(sentence: str, fig: Figure, day: dt.date) -> dt.date | None:
     if after:
         spots.append(fig.end + after.end())
     for at in spots:
-        found = find_date(sentence[at : at + 30])
+        text = sentence[at : at + 30]
+        found = find_date(text) or _yearless(text, day)
         if found is not None and found < day and sentence[at:].strip():
+            return found
+    return None
+
+
+_DAY_MONTH = re.compile(
+    rf"(?:(?P<d1>\d{{1,2}}) (?P<m1>{_MONTH_RE})\b|"
+    rf"(?P<m2>{_MONTH_RE})\.? (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)",
+    re.IGNORECASE,
+)
+
+
+def _yearless(text: str, day: dt.date) -> dt.date | None:
+    """Read "March 19" or "19 March" at the start of `text`: the last by `day`."""
+    m = _DAY_MONTH.match(text)
+    if m is None:
+        return None
+    month, d = MONTHS[(m["m1"] or m["m2"]).lower()], int(m["d1"] or m["d2"])
+    for year in (day.year, day.year - 1):
+        try:
+            found = dt.date(year, month, d)
+        except ValueError:
+            continue
+        if found <= day:
             return found
     return None
 

@@ -85,7 +85,7 @@ _SAY = (
     r"(?:said|says|say|stated|states|reported|reports|announced|announces|claimed|"
     r"claims|added|adds|estimated|estimates|estimate|believes|wrote|writes|told|"
     r"tells|noted|notes|declared|insisted|assessed|assesses|acknowledged|admitted|"
-    r"confirmed|confirms|calculated|calculates|put it|reckons)"
+    r"confirmed|confirms|calculated|calculates|put it|reckons|showed|shows)"
 )
 _DAYS = (
     r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
