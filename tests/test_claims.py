@@ -1063,6 +1063,72 @@ def test_share_is_judged_in_points_from_its_part_and_whole():
     assert more.to_dict()["readings"][0]["measured_km2"] is None
 
 
+def test_a_share_of_quantities_the_maps_measure(tmp_path):
+    # "a quarter of the salient is lost", with no figure of either: the same
+    # readings as the share of the claims that measure those quantities
+    claims = read_claims(SQUARE_CLAIMS)
+    alone = claim(
+        "alone",
+        25,
+        unit="percent",
+        kind="share",
+        part="ground lost since the peak",
+        of="ground at the peak",
+        zone=LIB,
+        start=claims[0].start,
+        snapshots=claims[0].snapshots,
+    )
+    result = check_claims([*claims, alone])
+    linked, v = by_id(result)["sq-share"], by_id(result)["alone"]
+    assert [(r.zone, r.verdict) for r in v.readings] == [
+        (r.zone, r.verdict) for r in linked.readings
+    ]
+    for r in v.readings:
+        same = reading(linked, r.zone)
+        assert (r.measured, r.low, r.high) == (same.measured, same.low, same.high)
+    assert reading(v, LIB).measured == pytest.approx(25, rel=1e-7)  # 36 / 144
+    assert "as ground lost since the peak over ground at the peak" in v.reason
+    assert not [f for f in result.findings if "alone" in f.claims]  # no figures
+    # ground held, over one claim's figure
+    held = claim(
+        "held",
+        100 * 120 / 144,
+        unit="percent",
+        kind="share",
+        part="ground held",
+        of="sq-peak",
+        precision=0.5,
+        zone=LIB,
+        snapshots=claims[0].snapshots,
+    )
+    v = by_id(check_claims([*claims, held], line_accuracy_m=0))
+    assert reading(v["held"], LIB).measured == pytest.approx(100 * 120 / 144)
+
+
+@pytest.mark.parametrize(
+    ("part", "message"),
+    [
+        ("ground lost since", "neither a claim id nor one of 'ground held'"),
+        ("held", "refers to unknown claim id 'held'"),
+    ],
+)
+def test_a_share_names_claims_or_measured_quantities(tmp_path, part, message):
+    p = write(
+        tmp_path,
+        "- {id: s, date: 2025-01-01, value: 5, unit: percent, kind: share, "
+        f"part: {part}, of: ground at the peak}}\n",
+    )
+    with pytest.raises(ClaimsFileError, match=message):
+        read_claims(p)
+    ok = write(
+        tmp_path,
+        "- {id: s, date: 2025-01-01, value: 5, unit: percent, kind: share, "
+        "part: Ground  Lost since the peak, of: ground at the peak}\n",
+        "ok.yaml",
+    )
+    assert read_claims(ok)[0].part == "ground lost since the peak"
+
+
 def test_derived_claim_is_measured_as_the_area_on_its_date():
     """144 at the peak - 36 lost = 108 stated; the map of its date shows 120 km²
     held (ground was gained too), and that is what the claim is measured on."""

@@ -252,7 +252,7 @@ def test_markdown_article(tmp_path):
     assert (found.date, found.outlet) == (dt.date(2025, 2, 20), "Test Wire (Markdown)")
     assert found.url == "https://example.invalid/2025/02/20/kursk"
     claims = by_value(found)
-    assert sorted(claims) == [500, 800]
+    assert sorted(claims) == [64, 500, 800]
     rudskoi = claims[800]
     assert (rudskoi.unit, rudskoi.qualifier, rudskoi.kind, rudskoi.since) == (
         "km2",
@@ -272,8 +272,17 @@ def test_markdown_article(tmp_path):
     assert "nearly 30,000 square kilometres' (the size of a place" in notes
     for figure in ("around 75%", "less than 1%", "almost 4,500", "over 600"):
         assert f"'{figure}" in notes and "other than Kursk" in notes, figure
-    # "about 64% of the territory initially occupied": no figure of the peak
-    assert "'about 64%' (a share of the ground taken at the peak" in notes
+    # "800 km² ..., which amounts to about 64% of the territory initially
+    # occupied": the text gives no figure of the peak, so the maps give it
+    share = claims[64]
+    assert (share.kind, share.qualifier, share.source) == (
+        "share",
+        "about",
+        rudskoi.source,
+    )
+    assert (share.part, share.of) == (rudskoi.id, "ground at the peak")
+    assert share.zone == ("liberated", "contested")
+    assert "'about 64%'" not in notes
     assert "(in a headline" in notes  # the 64% of the headline
     assert "130" not in notes and "245" not in notes  # settlements, a distance
 

@@ -25,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from kurskgeo.area import Engine, Region, as_region
 from kurskgeo.claims import wording as txt
 from kurskgeo.claims._findings import cap, find, stated_km2
+from kurskgeo.claims._parse import MEASURED
 from kurskgeo.claims._read import read_claims
 from kurskgeo.claims._reason import overall
 from kurskgeo.claims.records import (
@@ -668,7 +669,10 @@ class _Checker:
             tolerance=self.settings.tolerance,
         )
         assert c.part is not None and c.of is not None
-        part, whole = self.check(self.claims[c.part]), self.check(self.claims[c.of])
+        part, whole = (
+            self.check(self.referred(c, c.part)),
+            self.check(self.referred(c, c.of)),
+        )
         readings: list[Reading] = []
         primary = None
         for k, rp in enumerate(part.readings):
@@ -709,6 +713,29 @@ class _Checker:
                 c, interval, [], None, f"{c.part} and {c.of} have no reading in common"
             )
         return self.verdict(c, interval, readings, primary)
+
+    def referred(self, c: Claim, ref: str) -> Claim:
+        """Return the claim a share's `part` or `of` names, or the quantity named.
+
+        A quantity ("ground lost since the peak") is measured as a claim of
+        that kind would be, with the share's date, zone and region.
+        """
+        if ref not in MEASURED:
+            return self.claims[ref]
+        kind, since = MEASURED[ref]
+        return replace(
+            c,
+            id=f"{c.id}/{ref}",
+            kind=kind,
+            since=since,
+            value=1.0,
+            unit="km2",
+            qualifier="about",
+            part=None,
+            of=None,
+            also_value=None,
+            also_unit=None,
+        )
 
     def verdict(
         self,

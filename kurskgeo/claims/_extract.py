@@ -142,8 +142,8 @@ class _Figure:
     source_how: str | None = None
     denominator: str | None = None  # a share: "peak", "region" or None
     id: str = ""
-    part: _Figure | None = None
-    of: _Figure | None = None
+    part: _Figure | str | None = None  # a figure, or a quantity of the maps
+    of: _Figure | str | None = None
     why_not: str | None = None
     as_of: dt.date | None = None
 
@@ -630,7 +630,11 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
             part = next((a for a in beside if a.kind == part_kind), None)
             part = part or _nearest(f, [a for a in areas if a.kind == part_kind])
         of = _nearest(f, [a for a in areas if a.kind == "peak" and a is not part])
-        if part is None or of is None:
+        # without figures to rest on, a share must say it is one of ground
+        # ("64% of that territory"), not just stand near a verb of ground
+        of_what = re.match(r"\s*(?:of|от)\s+([^.;]*)", f.sentence[f.figure.core_end :])
+        said = bool(of_what and _TERRITORY.search(of_what.group(1)))
+        if (part is None or of is None) and not said:
             f.why_not = (
                 f"a share of figures the text does not give: no figure of ground "
                 f"{_KIND_WORDS[part_kind]} near it"
@@ -640,9 +644,24 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
             )
             notes.append(_left_out(f))
             continue
-        f.part, f.of = part, of
-        if not f.source:
+        if part_kind not in _MEASURED_AS:
+            f.why_not = f"a share of ground {part_kind}, which the maps do not measure"
+            notes.append(_left_out(f))
+            continue
+        # a figure the text does not give is measured on the maps instead
+        f.part = part or _MEASURED_AS[part_kind]
+        f.of = of or _MEASURED_AS["peak"]
+        if not f.source and part is not None:
             f.source, f.source_how = part.source, "the source of the figure it shares"
+
+
+#: The quantity of the maps a share stands on, by the kind of its part
+#: (:data:`kurskgeo.claims._parse.MEASURED`).
+_MEASURED_AS = {
+    "lost": "ground lost since the peak",
+    "area": "ground held",
+    "peak": "ground at the peak",
+}
 
 
 _ALSO_UNIT = {"km2": "km2", "mi2": "sq mi", "ha": "ha"}
@@ -733,12 +752,20 @@ def _record(
         comments["qualifier"] = "no qualifier printed"
     record["kind"] = f.kind
     verb = f"{f.verb!r}" + (f" ({f.side.capitalize()}'s side)" if f.side else "")
+    measured = False
     if f.kind == "share":
         assert f.part is not None and f.of is not None
-        record["part"], record["of"] = f.part.id, f.of.id
+        ends = [x if isinstance(x, str) else x.id for x in (f.part, f.of)]
+        record["part"], record["of"] = ends
+        measured = isinstance(f.part, str) or isinstance(f.of, str)
         comments["kind"] = (
-            f"guess: a share of the ground taken at the peak, linked to the figures "
-            f"nearest it, from {verb}; confirm"
+            "guess: a share of the ground taken at the peak, "
+            + (
+                "measured on the maps where the text gives no figure"
+                if measured
+                else "linked to the figures nearest it"
+            )
+            + f", from {verb}; confirm"
         )
     else:
         what = {
@@ -759,6 +786,7 @@ def _record(
                 else f"since the peak: the text's {f.since_text.isoformat()} is not "
                 "after the event began, when nothing was held yet"
             )
+    if f.kind != "share" or measured:  # a linked share reads its figures' zones
         deepstate = "deepstate" in (f.source or "").lower()
         record["zone"] = ["liberated"] if deepstate else ["liberated", "contested"]
         comments["zone"] = (

@@ -100,7 +100,7 @@ def find(claims: Sequence[Claim], tolerance: float) -> list[Finding]:
     # every share claim that rests on them
     shares: dict[tuple[str, str], list[Claim]] = {}
     for c in claims:
-        if c.kind == "share" and c.part is not None and c.of is not None:
+        if c.kind == "share" and c.part in by_id and c.of in by_id:
             shares.setdefault((c.part, c.of), []).append(c)
     for (part_id, of_id), group in shares.items():
         part, of = stated.get(part_id, math.nan), stated.get(of_id, math.nan)

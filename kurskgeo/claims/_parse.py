@@ -118,6 +118,14 @@ _QUALIFIER_ALIASES: Mapping[str, str] = {
 KINDS = ("area", "lost", "gained", "peak", "share", "derived")
 #: Kinds a claim (or a derived claim's ``measure``) can be measured as.
 MEASURES = ("area", "lost", "gained", "peak")
+#: What a share's ``part`` or ``of`` may name instead of a claim: a quantity
+#: measured on the maps (kind, since), for a share the text gives no figure of
+#: ("64% of that territory has been retaken").
+MEASURED: dict[str, tuple[str, str | None]] = {
+    "ground held": ("area", None),
+    "ground lost since the peak": ("lost", "peak"),
+    "ground at the peak": ("peak", None),
+}
 
 FIELDS = (
     "id",
@@ -856,8 +864,22 @@ def record_to_fields(
             where,
             cid,
             "part" if not part else "of",
-            "a share needs 'part' and 'of' (claim ids)",
+            "a share needs 'part' and 'of' (claim ids, or "
+            + ", ".join(repr(m) for m in MEASURED)
+            + ")",
         )
+    for key, ref in (("part", part), ("of", of)):
+        if kind == "share" and ref and " " in ref:
+            canonical = " ".join(ref.split()).lower()
+            if canonical not in MEASURED:
+                raise _fail(
+                    where,
+                    cid,
+                    key,
+                    f"{ref!r} is neither a claim id nor one of "
+                    + ", ".join(repr(m) for m in MEASURED),
+                )
+            part, of = (canonical, of) if key == "part" else (part, canonical)
     expression = None
     if kind == "derived":
         if not record.get("expression"):
@@ -984,7 +1006,11 @@ def check_references(
         index[f["id"]] = i
 
     def refs(f: Mapping[str, Any]) -> list[tuple[str, str]]:
-        out = [("part", f["part"]), ("of", f["of"])] if f["kind"] == "share" else []
+        out = (
+            [(k, f[k]) for k in ("part", "of") if f[k] not in MEASURED]
+            if f["kind"] == "share"
+            else []
+        )
         if f["expression"]:
             out += [("expression", rid) for _, rid in f["expression"]]
         out += [("compare_with", rid) for rid in f["compare_with"]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from kurskgeo.claims import wording as txt
+from kurskgeo.claims._parse import MEASURED
 from kurskgeo.claims.records import Claim, Reading
 
 
@@ -54,6 +55,8 @@ def context(r: Reading, c: Claim) -> str:
         )
         return f"{r.kind} since {since}, by {src} map of {txt.day(r.map)}"
     if r.kind == "share":
+        if c.part in MEASURED or c.of in MEASURED:  # say what it is a share of
+            return f"on {src} maps, as {c.part} over {c.of}"
         return f"on {src} maps"
     return f"on {src} map of {txt.day(r.map)}"
 
