@@ -809,3 +809,30 @@ def test_a_wire_story_without_a_year_in_its_dateline(tmp_path):
 def test_left_with(sentence, kind):
     found = extract_claims(sentence, date="2025-03-20")
     assert [c.kind for c in found.claims] == ([kind] if kind else [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        # "at its peak" belongs to the figure it is compared with
+        (
+            "Ukraine now controls roughly 50 square kilometres in the Kursk region, "
+            "down from 1,300 at its peak, according to DeepState.",
+            "area",
+        ),
+        (
+            "Ukraine holds 50 km² of the Kursk region, compared with 1,300 at the "
+            "height of the incursion.",
+            "area",
+        ),
+        ("Ukraine controlled 1,300 km² of the Kursk region at its peak.", "peak"),
+        (
+            "Ukraine held 1,300 km² of Russian territory in the Kursk region at the "
+            "height of the incursion.",
+            "peak",
+        ),
+    ],
+)
+def test_at_its_peak_belongs_to_its_own_figure(sentence, kind):
+    (c,) = extract_claims(sentence, date="2025-03-01").claims
+    assert c.kind == kind

@@ -102,6 +102,10 @@ _PEAK = re.compile(
     r"initially|originally|at first|in total)\b",
     re.IGNORECASE,
 )
+_COMPARED = re.compile(
+    r"\b(?:down|up) (?:from|on)\b|\bcompared (?:with|to)\b|\bversus\b|\bvs\.?\s",
+    re.IGNORECASE,
+)
 _TERRITORY = re.compile(
     r"\b(?:territor\w*|land|lands|ground|area|areas|what|that)\b|территори\w*",
     re.IGNORECASE,
@@ -464,7 +468,12 @@ def _judge_kind(
     if side is None and re.search(r"\b(?:its|their|our)\b", side_text, re.I):
         side = _side(f.source)  # "its forces": the source's own side
     f.verb, f.side = verb[3], side
-    peak = bool(_PEAK.search(left[left_from:] + " " + right[: _next_start(f)]))
+    # "at its peak" after the figure, unless it belongs to a figure compared
+    # with it: "50 km², down from 1,300 at its peak"
+    after = right[: _next_start(f)]
+    compared = _COMPARED.search(after)
+    after = after[: compared.start()] if compared else after
+    peak = bool(_PEAK.search(left[left_from:] + " " + after))
     if kind_of_verb == "size":
         f.why_not = "the size of a place, not ground taken or held"
         notes.append(_left_out(f))
