@@ -834,5 +834,51 @@ def test_left_with(sentence, kind):
     ],
 )
 def test_at_its_peak_belongs_to_its_own_figure(sentence, kind):
-    (c,) = extract_claims(sentence, date="2025-03-01").claims
+    c = extract_claims(sentence, date="2025-03-01").claims[0]
     assert c.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claims", "note"),
+    [
+        # the unit of the figure it is compared with, and its verb and source
+        (
+            "Ukraine now controls roughly 50 square kilometres in the Kursk "
+            "region, down from 1,300 at its peak, according to DeepState.",
+            [(50, "km2", "area"), (1300, "km2", "peak")],
+            None,
+        ),
+        (
+            "Ukrainian forces hold about 20 sq mi of the Kursk region, compared "
+            "with 500 at the height of the incursion, Syrskyi said.",
+            [(20, "mi2", "area"), (500, "mi2", "peak")],
+            None,
+        ),
+        # compared, but at a time the text does not say: noted, not a claim
+        (
+            "Ukraine holds 50 km² of the Kursk region, down from 400 in January.",
+            [(50, "km2", "area")],
+            "'400' (compared with the figure before it, at a time not given)",
+        ),
+        # a year, a count: not figures at all
+        (
+            "Ukraine holds 50 km² of the Kursk region, down from 2024.",
+            [(50, "km2", "area")],
+            None,
+        ),
+        (
+            "Ukraine holds 50 km² of the Kursk region, up from 30 villages.",
+            [(50, "km2", "area")],
+            None,
+        ),
+    ],
+)
+def test_a_number_compared_in_the_unit_of_the_figure_before(sentence, claims, note):
+    found = extract_claims(sentence, date="2025-03-01")
+    assert [(c.value, c.unit, c.kind) for c in found.claims] == claims
+    sources = {c.source for c in found.claims}
+    assert len(sources) == 1  # both figures, one attribution
+    if note is None:
+        assert found.notes == []
+    else:
+        assert any(note in n for n in found.notes), found.notes

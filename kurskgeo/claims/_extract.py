@@ -418,8 +418,16 @@ def _judge_kind(
     left = _without_relatives(s[: fig.start])
     right = _without_relatives(s[fig.end :])
     # the verbs of the figure's own stretch of the sentence: back to the figure
-    # before it, and on to the one after it
+    # before it, and on to the one after it; a figure compared with the one
+    # before it ("down from 1,300 at its peak") shares that one's verb, and
+    # is a claim only when the text says when it held
     left_from = _previous_end(f)
+    if fig.elided:
+        if not _PEAK.search(right[: _next_start(f)]):
+            f.why_not = "compared with the figure before it, at a time not given"
+            notes.append(_left_out(f))
+            return
+        left_from = 0
     verbs_left = [v for v in _verbs(left) if v[0] >= left_from]
     verb = verbs_left[-1] if verbs_left else None
     if verb and verb[3].lower() in ("area of", "size of") and len(verbs_left) > 1:

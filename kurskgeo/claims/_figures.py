@@ -143,6 +143,7 @@ class Figure:
     text: str  # as printed, e.g. "more than 1,268 square kilometers"
     also: Figure | None = None
     ambiguous: bool = False
+    elided: bool = False  # "50 km², down from 1,300": the unit of the one before
 
     @property
     def km2(self) -> float | None:
@@ -239,11 +240,52 @@ def find_figures(sentence: str, *, continental: bool = False) -> list[Figure]:
     for m in _NUMBER.finditer(sentence):
         if found and m.start() < found[-1].end:
             continue  # inside the conversion of the figure before
-        figure = _figure_at(sentence, m, continental)
+        figure = _figure_at(sentence, m, continental) or _elided(
+            sentence, m, continental, found
+        )
         if figure is None:
             continue
         found.append(figure)
     return found
+
+
+#: Words after which a bare number is compared with the figure before it,
+#: in that figure's unit: "50 km², down from 1,300 at its peak".
+_COMPARED_WITH = re.compile(
+    r"(?:\b(?:down|up) from|\bcompared (?:with|to)|\bversus|\bvs\.?|"
+    r"\bfrom a (?:peak|high|maximum) of)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _elided(
+    sentence: str, m: re.Match[str], continental: bool, before: list[Figure]
+) -> Figure | None:
+    """Read a bare number compared with the area figure before it, in its unit."""
+    areas = [f for f in before if f.unit != "percent"]
+    num = m.group("num")
+    if (
+        not areas
+        or not _COMPARED_WITH.search(sentence[areas[-1].end : m.start()])
+        or re.fullmatch(r"(?:19|20)\d\d", num)  # a year
+        or (
+            re.match(r"[\s\u00a0]*(?:[^\W\d_]|%)", sentence[m.end() :])
+            and not re.match(r"\s+(?:at|in|on|when|as|a|the|by)\b", sentence[m.end() :])
+        )
+    ):
+        return None  # "from 2024", "from 30 villages", "from 40%"
+    value, text = _readings(num, continental)[0]
+    return Figure(
+        start=m.start(),
+        end=m.end("num"),
+        core_end=m.end("num"),
+        value=value,
+        written=text,
+        unit=areas[-1].unit,
+        qualifier=None,
+        text=sentence[m.start() : m.end("num")],
+        elided=True,
+    )
 
 
 def _figure_at(sentence: str, m: re.Match[str], continental: bool) -> Figure | None:
