@@ -882,3 +882,25 @@ def test_a_number_compared_in_the_unit_of_the_figure_before(sentence, claims, no
         assert found.notes == []
     else:
         assert any(note in n for n in found.notes), found.notes
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russia's defence ministry said on Sunday that its troops had retaken "
+        "1,268 sq km, or 100%, of the Kursk region territory seized by Ukraine.",
+        # Russian: the whole in the genitive, without a preposition
+        "Начальник Генштаба Валерий Герасимов заявил, что ВСУ потеряли 1100 кв. км, "
+        "или около 85% захваченной территории Курской области.",
+    ],
+)
+def test_a_share_beside_its_part_whose_whole_the_maps_give(sentence):
+    found = extract_claims(sentence, date="2025-03-01")
+    lost, share = found.claims
+    assert (lost.kind, lost.since) == ("lost", "peak")
+    assert (share.kind, share.part, share.of) == (
+        "share",
+        lost.id,
+        "ground at the peak",
+    )
+    assert found.notes == []

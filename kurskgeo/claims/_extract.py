@@ -649,7 +649,11 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
         of = _nearest(f, [a for a in areas if a.kind == "peak" and a is not part])
         # without figures to rest on, a share must say it is one of ground
         # ("64% of that territory"), not just stand near a verb of ground
-        of_what = re.match(r"\s*(?:of|от)\s+([^.;]*)", f.sentence[f.figure.core_end :])
+        of_what = re.match(
+            r"[\s,]*(?:(?:of|от)\s+|(?=[а-яё]))([^.;]*)",  # Russian: a genitive
+            f.sentence[f.figure.core_end :],
+            re.IGNORECASE,
+        )
         said = bool(of_what and _TERRITORY.search(of_what.group(1)))
         if (part is None or of is None) and not said:
             f.why_not = (
