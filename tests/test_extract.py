@@ -904,3 +904,57 @@ def test_a_share_beside_its_part_whose_whole_the_maps_give(sentence):
         "ground at the peak",
     )
     assert found.notes == []
+
+
+def test_a_conversion_after_a_comma():
+    # written for this test: "..., or roughly 386 square miles," converts the
+    # figure (1,000 km² is 386 sq mi): one claim, its conversion kept
+    found = extract_claims(
+        "Ukrainian troops control about 1,000 square kilometres, or roughly 386 "
+        "square miles, of the Kursk region, Zelensky said.",
+        date="2025-03-01",
+    )
+    (held,) = found.claims
+    assert (held.value, held.unit, held.also_value, held.also_unit) == (
+        1000,
+        "km2",
+        386,
+        "mi2",
+    )
+    assert found.notes == [] and found.findings == []
+    # in the same unit, or not agreeing: another figure, not a conversion
+    for text in (
+        "Ukraine holds 800 km2, or 1,000 km2, of the Kursk region.",
+        "Ukraine holds 1,000 km2, or 500 square miles, of the Kursk region.",
+    ):
+        found = extract_claims(text, date="2025-03-01")
+        assert all(c.also_value is None for c in found.claims)
+        assert len(found.claims) + len(found.notes) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The Ukrainian-held pocket in the Kursk region has been reduced to "
+            "around 90 square km, according to DeepState.",
+            (90, "area", "DeepState"),
+        ),
+        (
+            "The area Ukraine controls in the Kursk region has shrunk to 200 "
+            "square kilometres, the blog said.",
+            (200, "area", "the blog"),  # no blog named: as written
+        ),
+        (
+            "Russia claims to have recaptured 64% of the Kursk territory Ukraine "
+            "seized.",
+            (64, "share", "Russia"),
+        ),
+        # ground Russia holds is not a claim about Ukraine's
+        ("Russian-held ground in the Kursk region fell to 10 km², it said.", None),
+    ],
+)
+def test_more_wordings_of_ground_held(sentence, expected):
+    found = extract_claims(sentence, date="2025-03-01")
+    got = [(c.value, c.kind, c.source) for c in found.claims]
+    assert got == ([expected] if expected else [])

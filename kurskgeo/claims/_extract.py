@@ -66,6 +66,7 @@ _HOLD = (
     r"controls|controlled|controlling|control|hold|holds|holding|held|keeps|kept|"
     r"retains?|retained|occupies|remains?\s+(?:in|under)|"
     r"(?:leaving|leaves|leave|left)\s+(?:[\w'’-]+\s+){0,3}?with|"
+    r"(?:reduced|shrunk|shrank|shrinks|narrowed|cut|fallen|fell|dropped|down)\s+to|"
     r"контролиру\w*|удержива\w*|удерживает|под контролем"
 )
 _SIZE = (

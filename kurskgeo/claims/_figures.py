@@ -10,7 +10,7 @@ printed beside a figure, in brackets, is kept with it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kurskgeo.area import KM2_PER_HA, KM2_PER_MI2
 
@@ -327,7 +327,9 @@ def _figure_at(sentence: str, m: re.Match[str], continental: bool) -> Figure | N
         # the less usual reading for the text's style comes first: say so
         ambiguous=len(readings) > 1 and ("." in m.group("num")) != continental,
     )
-    also = _conversion(sentence, core_end, continental)
+    also = _conversion(sentence, core_end, continental) or _or_conversion(
+        sentence, figure, continental
+    )
     if also is None:
         return figure
     # a number that reads two ways: the reading its conversion confirms
@@ -350,6 +352,39 @@ def _figure_at(sentence: str, m: re.Match[str], continental: bool) -> Figure | N
         text=sentence[start:core_end],
         also=also,
         ambiguous=figure.ambiguous and not settled,
+    )
+
+
+def _or_conversion(sentence: str, figure: Figure, continental: bool) -> Figure | None:
+    """Find a conversion written after a comma: "1,000 km², or roughly 386 sq mi".
+
+    Unlike one in brackets, it must be in another unit and agree (within
+    5%): else it is a figure of its own ("800 km² or 1,000 km²").
+    """
+    m = re.match(
+        r"[\s\u00a0]*,?[\s\u00a0]*or[\s\u00a0]+(?:about|roughly|some|nearly|around|"
+        r"approximately|almost)?[\s\u00a0]*",
+        sentence[figure.core_end :],
+    )
+    if not m or figure.km2 is None:
+        return None
+    n = _NUMBER.match(sentence, figure.core_end + m.end())
+    also = _figure_at(sentence, n, continental) if n else None
+    if (
+        n is None
+        or also is None
+        or also.km2 is None
+        or also.unit == figure.unit
+        or abs(also.km2 - figure.km2) > 0.05 * figure.km2
+    ):
+        return None
+    return replace(
+        also,
+        start=n.start(),
+        end=also.core_end,
+        qualifier=None,
+        text=sentence[n.start() : also.core_end],
+        also=None,
     )
 
 

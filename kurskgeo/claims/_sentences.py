@@ -94,7 +94,7 @@ _DAYS = (
 #: How reported speech begins without "that": "X said Ukrainian forces hold ...".
 _CLAUSE = (
     r"(?=(?:Ukrainian|Russian|Ukraine|Russia|Kyiv|Moscow|its|their|his|her|it|they|"
-    r"he|she|we|the|The)\s|\d)"
+    r"he|she|we|the|The)\s|to have\s|\d)"
 )
 _NOT_SPEAKER = re.compile(
     r"\b(?:square|sq|km|kilomet|mile|hectare|percent|per cent)\b|%|\d", re.IGNORECASE
