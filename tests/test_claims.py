@@ -1105,10 +1105,44 @@ def test_a_share_of_quantities_the_maps_measure(tmp_path):
     assert reading(v["held"], LIB).measured == pytest.approx(100 * 120 / 144)
 
 
+def test_a_share_of_the_region():
+    # held [-3, 7] × [-6, 6] within the region x <= 0: 3 × 12 km of 20 × 40 km
+    region = rect(-20, -20, 0, 20)
+    share = claim(
+        "of-region",
+        4.5,
+        unit="percent",
+        kind="share",
+        part="ground held",
+        of="the region",
+        zone=LIB,
+        qualifier="exact",
+        precision=0.005,
+    )
+    v = check_claims([share], SQUARE_MAPS, region=region).records[0]
+    r = reading(v, LIB)
+    assert r.measured == pytest.approx(100 * 36 / 800, rel=1e-6)
+    held = reading(
+        check_claims([claim("held", 36, zone=LIB)], SQUARE_MAPS, region=region).records[
+            0
+        ],
+        LIB,
+    )
+    assert r.low == pytest.approx(100 * held.low / 800, rel=1e-6)
+    assert r.high == pytest.approx(100 * held.high / 800, rel=1e-6)
+    assert v.verdict == "consistent" and "over the region" in v.reason
+    # no region: nothing to measure the whole on
+    v = check_claims([share], SQUARE_MAPS).records[0]
+    assert v.verdict == "unverifiable"
+    assert "no region was given to measure it on" in v.reason
+
+
 @pytest.mark.parametrize(
     ("part", "message"),
     [
         ("ground lost since", "neither a claim id nor one of 'ground held'"),
+        # the region is a whole, never a part
+        ("the region", "neither a claim id nor one of 'ground held'"),
         ("held", "refers to unknown claim id 'held'"),
     ],
 )

@@ -958,3 +958,24 @@ def test_more_wordings_of_ground_held(sentence, expected):
     found = extract_claims(sentence, date="2025-03-01")
     got = [(c.value, c.kind, c.source) for c in found.claims]
     assert got == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "part"),
+    [
+        ("Ukraine now holds about 4% of the Kursk region, an analyst said.", None),
+        ("Ukraine holds 1,200 km², or about 4% of the Kursk region.", "held"),
+    ],
+)
+def test_a_share_of_the_region_it_is_checked_in(sentence, part):
+    found = extract_claims(sentence, date="2025-03-01")
+    share = found.claims[-1]
+    assert (share.value, share.kind, share.of) == (4, "share", "the region")
+    assert share.part == (part or "ground held")
+    assert found.notes == []
+    # a share of another region is not one of the region checked
+    other = extract_claims(
+        "In the Kursk region, Ukrainian forces hold 1% of the Luhansk region.",
+        date="2025-03-01",
+    )
+    assert other.claims == [] and "another region" in other.notes[0]

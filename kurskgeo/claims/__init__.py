@@ -42,7 +42,7 @@ the map of the zone's largest area between the event's ``start`` and
 ``as_of``), ``peak`` (that largest area), ``share`` (a percentage:
 measured(``part``) / measured(``of``), under the same reading; each names a
 claim, or one of the quantities ``ground held``, ``ground lost since the
-peak``, ``ground at the peak``), and
+peak``, ``ground at the peak``; ``of`` may also be ``the region``), and
 ``derived`` (an ``expression`` such as ``a - b`` over other claims' stated
 figures, measured as an area on its own date, like the maps show it).
 """

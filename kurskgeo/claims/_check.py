@@ -23,9 +23,10 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from kurskgeo.area import Engine, Region, as_region
+from kurskgeo.area.crs import auto_centre, laea
 from kurskgeo.claims import wording as txt
 from kurskgeo.claims._findings import cap, find, stated_km2
-from kurskgeo.claims._parse import MEASURED
+from kurskgeo.claims._parse import MEASURED, REGION
 from kurskgeo.claims._read import read_claims
 from kurskgeo.claims._reason import overall
 from kurskgeo.claims.records import (
@@ -669,19 +670,16 @@ class _Checker:
             tolerance=self.settings.tolerance,
         )
         assert c.part is not None and c.of is not None
-        part, whole = (
-            self.check(self.referred(c, c.part)),
-            self.check(self.referred(c, c.of)),
-        )
+        part = self.check(self.referred(c, c.part))
+        if c.of == REGION:
+            wholes = [self.region_reading(c, rp) for rp in part.readings]
+        else:
+            wholes = list(self.check(self.referred(c, c.of)).readings)
         readings: list[Reading] = []
         primary = None
         for k, rp in enumerate(part.readings):
             rw = next(
-                (
-                    r
-                    for r in whole.readings
-                    if r.zone == rp.zone and r.source == rp.source
-                ),
+                (r for r in wholes if r.zone == rp.zone and r.source == rp.source),
                 None,
             )
             if rw is None:
@@ -713,6 +711,19 @@ class _Checker:
                 c, interval, [], None, f"{c.part} and {c.of} have no reading in common"
             )
         return self.verdict(c, interval, readings, primary)
+
+    def region_reading(self, c: Claim, like: Reading) -> Reading:
+        """Return the region's own area as a reading beside `like` (a share's whole)."""
+        _, region = self.region_for(c)
+        base = Reading(like.zone, "area", like.source)
+        if region is None:
+            return replace(
+                base,
+                reason="no region was given to measure it on (CLI: --region)",
+            )
+        crs = laea(*auto_centre(region.bounds))
+        km2 = float(shapely.area(region.projected(crs))) / 1e6
+        return replace(base, measured=km2, low=km2, high=km2, verdict="consistent")
 
     def referred(self, c: Claim, ref: str) -> Claim:
         """Return the claim a share's `part` or `of` names, or the quantity named.

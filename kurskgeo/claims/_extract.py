@@ -22,6 +22,7 @@ from kurskgeo.claims import _parse as _p
 from kurskgeo.claims._article import MONTHS, Article, find_date, read_text
 from kurskgeo.claims._figures import Figure, find_figures, is_continental
 from kurskgeo.claims._findings import find as find_findings
+from kurskgeo.claims._parse import REGION
 from kurskgeo.claims._sentences import (
     Speakers,
     find_attribution,
@@ -635,9 +636,23 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
             continue
         part_kind = str(f.since)
         f.since = None
-        if f.denominator != "peak":
-            f.why_not = "a share of a whole region, not of a figure in the text"
-            notes.append(_left_out(f))
+        if f.denominator == "region":
+            # "4% of the Kursk region": of the region it is checked in, when
+            # that is the one the share names
+            named = f.sentence[f.figure.core_end :][:60]
+            beside = [
+                a
+                for a in areas
+                if a.index == f.index and _adjacent(f.sentence, f.figure, a.figure)
+            ]
+            if _ELSEWHERE.search(named) or not (beside or part_kind in _MEASURED_AS):
+                f.why_not = "a share of another region, or of no ground the maps show"
+                notes.append(_left_out(f))
+                continue
+            f.part = beside[0] if beside else _MEASURED_AS[part_kind]
+            f.of = REGION
+            if not f.source and beside:
+                f.source, f.source_how = beside[0].source, "the source of its figure"
             continue
         same = [a for a in areas if a.index == f.index]
         beside = [a for a in same if _adjacent(f.sentence, f.figure, a.figure)]

@@ -126,6 +126,9 @@ MEASURED: dict[str, tuple[str, str | None]] = {
     "ground lost since the peak": ("lost", "peak"),
     "ground at the peak": ("peak", None),
 }
+#: What a share's ``of`` may name for the whole region it is checked in
+#: ("4% of the Kursk region"): its area.
+REGION = "the region"
 
 FIELDS = (
     "id",
@@ -871,13 +874,14 @@ def record_to_fields(
     for key, ref in (("part", part), ("of", of)):
         if kind == "share" and ref and " " in ref:
             canonical = " ".join(ref.split()).lower()
-            if canonical not in MEASURED:
+            known = [*MEASURED, REGION] if key == "of" else list(MEASURED)
+            if canonical not in known:
                 raise _fail(
                     where,
                     cid,
                     key,
                     f"{ref!r} is neither a claim id nor one of "
-                    + ", ".join(repr(m) for m in MEASURED),
+                    + ", ".join(repr(m) for m in known),
                 )
             part, of = (canonical, of) if key == "part" else (part, canonical)
     expression = None
@@ -1007,7 +1011,7 @@ def check_references(
 
     def refs(f: Mapping[str, Any]) -> list[tuple[str, str]]:
         out = (
-            [(k, f[k]) for k in ("part", "of") if f[k] not in MEASURED]
+            [(k, f[k]) for k in ("part", "of") if f[k] not in (*MEASURED, REGION)]
             if f["kind"] == "share"
             else []
         )

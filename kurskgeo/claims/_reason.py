@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from kurskgeo.claims import wording as txt
-from kurskgeo.claims._parse import MEASURED
+from kurskgeo.claims._parse import MEASURED, REGION
 from kurskgeo.claims.records import Claim, Reading
 
 
@@ -55,7 +55,7 @@ def context(r: Reading, c: Claim) -> str:
         )
         return f"{r.kind} since {since}, by {src} map of {txt.day(r.map)}"
     if r.kind == "share":
-        if c.part in MEASURED or c.of in MEASURED:  # say what it is a share of
+        if c.part in MEASURED or c.of in (*MEASURED, REGION):  # say of what
             return f"on {src} maps, as {c.part} over {c.of}"
         return f"on {src} maps"
     return f"on {src} map of {txt.day(r.map)}"
