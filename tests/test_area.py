@@ -336,7 +336,8 @@ def test_the_measurement_record(tmp_path):
     both = measure(s, zone=["a", "b"], region=region)
     assert both.zone == "a+b" and both.n_features == 3
     everything = measure(s)
-    assert everything.zones is None and everything.zone == "all: a+b"
+    assert everything.zones is None and everything.zone is None
+    assert everything.zones_found == ("a", "b")
     assert everything.region is None and everything.n_features == 4
 
 
@@ -349,16 +350,18 @@ def test_a_measurement_of_every_polygon_says_which_zones_it_holds():
         box(40, 51, 40.1, 51.1),
         zone=["contested", "liberated", "occupied"],
     )
-    assert measure(s).zone == "all: occupied+liberated+contested"
+    assert measure(s).zones_found == ("occupied", "liberated", "contested")
     near = measure(s, region=box(35, 51, 36, 52))
-    assert near.zones is None and near.zones_found == ("liberated", "contested")
-    assert near.zone == "all: liberated+contested"
-    assert near.to_dict()["zone"] == "all: liberated+contested"
-    assert measure(s, zone="contested").zone == "contested"
+    assert near.zone is None and near.zones_found == ("liberated", "contested")
+    row = near.to_dict()
+    assert row["zone"] is None and row["zones_found"] == "liberated+contested"
+    asked = measure(s, zone=["contested", "occupied"], region=box(35, 51, 36, 52))
+    assert (asked.zone, asked.zones_found) == ("contested+occupied", ("contested",))
     nowhere = measure(s, region=box(0, 0, 1, 1))
-    assert nowhere.n_features == 0 and nowhere.zone == "all"
+    assert nowhere.n_features == 0 and nowhere.zones_found == ()
+    assert nowhere.to_dict()["zones_found"] is None
     unzoned = snap(box(35.1, 51.1, 35.2, 51.2))
-    assert measure(unzoned).zone == "all"
+    assert measure(unzoned).zones_found == ()
 
 
 def test_nothing_to_measure_is_zero_not_an_error():

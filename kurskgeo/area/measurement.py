@@ -33,6 +33,7 @@ MEASUREMENT_COLUMNS = (
     "source",
     "label",
     "zone",
+    "zones_found",
     "region",
     "n_features",
     "area_km2",
@@ -71,8 +72,9 @@ class Measurement:
     notes : tuple of str
         What the reader warned about (repairs, skipped features).
     zones_found : tuple of str
-        The zones of the features that contributed, so that a measurement
-        of every polygon still says what it holds.
+        The zones of the features that contributed (known zones in the order
+        of :data:`kurskgeo.io.sources.ZONES`), so that a measurement of every
+        polygon still says what it holds.
     """
 
     path: str | None
@@ -91,15 +93,9 @@ class Measurement:
     zones_found: tuple[str, ...] = ()
 
     @property
-    def zone(self) -> str:
-        """The zones as one text: ``liberated+contested`` as asked.
-
-        Without a choice of zones, ``all:`` and the zones found
-        (``all: liberated+contested``), or ``all`` if no feature has one.
-        """
-        if self.zones:
-            return "+".join(self.zones)
-        return "all: " + "+".join(self.zones_found) if self.zones_found else "all"
+    def zone(self) -> str | None:
+        """The zones asked for as one text, ``liberated+contested`` (None for all)."""
+        return "+".join(self.zones) if self.zones else None
 
     @property
     def relative_difference(self) -> float:
@@ -121,6 +117,7 @@ class Measurement:
             "source": self.source,
             "label": self.label,
             "zone": self.zone,
+            "zones_found": "+".join(self.zones_found) or None,
             "region": self.region,
             "n_features": self.n_features,
             "area_km2": self.area_km2,

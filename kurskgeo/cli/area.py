@@ -14,6 +14,7 @@ COLUMNS = (
     "timestamp",
     "source",
     "zone",
+    "zones_found",
     "n_features",
     "area_km2",
     "area_mi2",
