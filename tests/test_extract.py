@@ -979,3 +979,38 @@ def test_a_share_of_the_region_it_is_checked_in(sentence, part):
         date="2025-03-01",
     )
     assert other.claims == [] and "another region" in other.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "note"),
+    [
+        # a change since the peak: a share of it, or ground lost since it
+        (
+            "Ukraine's foothold in the Kursk region has shrunk by 75% since the "
+            "peak, analysts said.",
+            ("share", "ground lost since the peak", "ground at the peak"),
+            None,
+        ),
+        (
+            "Ukrainian-held territory in the Kursk region has shrunk by 800 km² "
+            "since the peak, DeepState said.",
+            ("lost", None, None),
+            None,
+        ),
+        # over a period that starts at no date the text gives: noted
+        (
+            "Ukrainian-held territory in the Kursk region shrank by 300 km² in a "
+            "week, DeepState said.",
+            None,
+            "a change over a period",
+        ),
+        # not ground: no claim
+        ("Prices in the Kursk region fell by 5% since January.", None, "5%"),
+    ],
+)
+def test_shrunk_by(sentence, expected, note):
+    found = extract_claims(sentence, date="2025-03-01")
+    got = [(c.kind, c.part, c.of) for c in found.claims]
+    assert got == ([expected] if expected else [])
+    if note:
+        assert any(note in n for n in found.notes), found.notes

@@ -61,6 +61,7 @@ _RETAKE = (
 )
 _LOSE = (
     r"lost|los(?:e|es|ing)|ced(?:e|ed|es)|surrender(?:ed|s)?|abandon(?:ed|s)?|"
+    r"(?:shrunk|shrank|shrinks|reduced|cut|fallen|fell|dropped|decreased)\s+by|"
     r"withdr(?:ew|awn) from|потерял\w*|утратил\w*"
 )
 _HOLD = (
@@ -110,6 +111,11 @@ _COMPARED = re.compile(
 )
 _TERRITORY = re.compile(
     r"\b(?:territor\w*|land|lands|ground|area|areas|what|that)\b|территори\w*",
+    re.IGNORECASE,
+)
+#: Ground a side holds, named as the subject of a change: "the foothold".
+_HELD_GROUND = re.compile(
+    r"\b(?:foothold|salient|pocket|bridgehead|territor\w*|ground|area|zone)\b",
     re.IGNORECASE,
 )
 _KURSK = re.compile(
@@ -474,6 +480,12 @@ def _judge_kind(
         notes.append(_left_out(f))
         return
     kind_of_verb = verb[2]
+    if verb[3].lower().endswith(" by") and not re.search(r"\bsince\b", s, re.I):
+        # "shrank by 300 km² in a week": a change over a time the claim
+        # cannot carry; "shrunk by 75% since the peak" it can
+        f.why_not = "a change over a period that does not start at a date or the peak"
+        notes.append(_left_out(f))
+        return
     side = _side(side_text)
     if side is None and re.search(r"\b(?:its|their|our)\b", side_text, re.I):
         side = _side(f.source)  # "its forces": the source's own side
@@ -670,7 +682,11 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
             f.sentence[f.figure.core_end :],
             re.IGNORECASE,
         )
-        said = bool(of_what and _TERRITORY.search(of_what.group(1)))
+        said = bool(of_what and _TERRITORY.search(of_what.group(1))) or bool(
+            # "the foothold has shrunk by 75%": a share of the ground named
+            (f.verb or "").lower().endswith(" by")
+            and _HELD_GROUND.search(f.sentence[: f.figure.start])
+        )
         if (part is None or of is None) and not said:
             f.why_not = (
                 f"a share of figures the text does not give: no figure of ground "
