@@ -671,8 +671,29 @@ class _Checker:
         )
         assert c.part is not None and c.of is not None
         part = self.check(self.referred(c, c.part))
-        if c.of == REGION:
-            wholes = [self.region_reading(c, rp) for rp in part.readings]
+        if c.of == REGION:  # the same whole beside every reading of the part
+            km2 = self.region_km2(c)
+            whole = (
+                Reading(
+                    None,
+                    "area",
+                    None,
+                    reason="no region was given to measure it on (CLI: --region)",
+                )
+                if km2 is None
+                else Reading(
+                    None,
+                    "area",
+                    None,
+                    measured=km2,
+                    low=km2,
+                    high=km2,
+                    verdict="consistent",
+                )
+            )
+            wholes = [
+                replace(whole, zone=rp.zone, source=rp.source) for rp in part.readings
+            ]
         else:
             wholes = list(self.check(self.referred(c, c.of)).readings)
         readings: list[Reading] = []
@@ -712,18 +733,13 @@ class _Checker:
             )
         return self.verdict(c, interval, readings, primary)
 
-    def region_reading(self, c: Claim, like: Reading) -> Reading:
-        """Return the region's own area as a reading beside `like` (a share's whole)."""
+    def region_km2(self, c: Claim) -> float | None:
+        """Return the area of the region `c` is checked in (None: no region)."""
         _, region = self.region_for(c)
-        base = Reading(like.zone, "area", like.source)
         if region is None:
-            return replace(
-                base,
-                reason="no region was given to measure it on (CLI: --region)",
-            )
+            return None
         crs = laea(*auto_centre(region.bounds))
-        km2 = float(shapely.area(region.projected(crs))) / 1e6
-        return replace(base, measured=km2, low=km2, high=km2, verdict="consistent")
+        return float(shapely.area(region.projected(crs))) / 1e6
 
     def referred(self, c: Claim, ref: str) -> Claim:
         """Return the claim a share's `part` or `of` names, or the quantity named.

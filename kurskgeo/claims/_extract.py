@@ -20,7 +20,12 @@ from typing import Any
 
 from kurskgeo.claims import _parse as _p
 from kurskgeo.claims._article import MONTHS, Article, find_date, read_text
-from kurskgeo.claims._figures import Figure, find_figures, is_continental
+from kurskgeo.claims._figures import (
+    COMPARISON,
+    Figure,
+    find_figures,
+    is_continental,
+)
 from kurskgeo.claims._findings import find as find_findings
 from kurskgeo.claims._parse import REGION
 from kurskgeo.claims._sentences import (
@@ -105,10 +110,7 @@ _PEAK = re.compile(
     r"initially|originally|at first|in total)\b",
     re.IGNORECASE,
 )
-_COMPARED = re.compile(
-    r"\b(?:down|up) (?:from|on)\b|\bcompared (?:with|to)\b|\bversus\b|\bvs\.?\s",
-    re.IGNORECASE,
-)
+_COMPARED = re.compile(rf"{COMPARISON}\s", re.IGNORECASE)
 _TERRITORY = re.compile(
     r"\b(?:territor\w*|land|lands|ground|area|areas|what|that)\b|территори\w*",
     re.IGNORECASE,
@@ -480,7 +482,7 @@ def _judge_kind(
         notes.append(_left_out(f))
         return
     kind_of_verb = verb[2]
-    if verb[3].lower().endswith(" by") and not re.search(r"\bsince\b", s, re.I):
+    if _is_change(verb[3]) and not re.search(r"\bsince\b", s, re.I):
         # "shrank by 300 km² in a week": a change over a time the claim
         # cannot carry; "shrunk by 75% since the peak" it can
         f.why_not = "a change over a period that does not start at a date or the peak"
@@ -530,6 +532,11 @@ def _judge_kind(
             f.since_text = f.since
             f.since = "peak"
     f.as_of = _as_of(s, fig, day)
+
+
+def _is_change(verb: str) -> bool:
+    """Tell a verb of change by an amount: "shrunk by", "fell by"."""
+    return verb.lower().endswith(" by")
 
 
 def _denominator(rest: str) -> str:
@@ -684,7 +691,7 @@ def _link_shares(figures: list[_Figure], notes: list[str]) -> None:
         )
         said = bool(of_what and _TERRITORY.search(of_what.group(1))) or bool(
             # "the foothold has shrunk by 75%": a share of the ground named
-            (f.verb or "").lower().endswith(" by")
+            _is_change(f.verb or "")
             and _HELD_GROUND.search(f.sentence[: f.figure.start])
         )
         if (part is None or of is None) and not said:

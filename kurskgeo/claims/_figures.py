@@ -249,12 +249,12 @@ def find_figures(sentence: str, *, continental: bool = False) -> list[Figure]:
     return found
 
 
+#: Words that compare a figure with another: "50 km², down from 1,300".
+COMPARISON = r"\b(?:(?:down|up) (?:from|on)|compared (?:with|to)|versus|vs\.?)"
 #: Words after which a bare number is compared with the figure before it,
 #: in that figure's unit: "50 km², down from 1,300 at its peak".
 _COMPARED_WITH = re.compile(
-    r"(?:\b(?:down|up) from|\bcompared (?:with|to)|\bversus|\bvs\.?|"
-    r"\bfrom a (?:peak|high|maximum) of)\s+$",
-    re.IGNORECASE,
+    rf"(?:{COMPARISON}|\bfrom a (?:peak|high|maximum) of)\s+$", re.IGNORECASE
 )
 
 

@@ -871,11 +871,12 @@ def record_to_fields(
             + ", ".join(repr(m) for m in MEASURED)
             + ")",
         )
-    for key, ref in (("part", part), ("of", of)):
-        if kind == "share" and ref and " " in ref:
-            canonical = " ".join(ref.split()).lower()
+    ends = {"part": part, "of": of}
+    for key, ref in ends.items():
+        if kind == "share" and ref and " " in ref:  # a quantity, not a claim id
+            ends[key] = " ".join(ref.split()).lower()
             known = [*MEASURED, REGION] if key == "of" else list(MEASURED)
-            if canonical not in known:
+            if ends[key] not in known:
                 raise _fail(
                     where,
                     cid,
@@ -883,7 +884,7 @@ def record_to_fields(
                     f"{ref!r} is neither a claim id nor one of "
                     + ", ".join(repr(m) for m in known),
                 )
-            part, of = (canonical, of) if key == "part" else (part, canonical)
+    part, of = ends["part"], ends["of"]
     expression = None
     if kind == "derived":
         if not record.get("expression"):
